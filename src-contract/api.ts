@@ -1,0 +1,138 @@
+// The one typed contract between clients (the console UI over Electron IPC or HTTP/WebSocket, and integrations)
+// and the host. Each method names its input and output schema and the roles allowed to call it; every transport
+// validates inputs with these schemas and checks roles before the host sees the call.
+import { z } from 'zod';
+import { CameraConfigSchema, CameraIdSchema } from './camera-config.ts';
+import {
+  AttendanceDaySchema, AuditRecordSchema, CameraTestResultSchema, CameraViewSchema, ConsentSchema, DateSchema,
+  EnrolmentVerdictSchema, EventSchema, IdSchema, IsoTimeSchema, LiveFrameSchema, ModelHealthSchema, PageSchema,
+  PersonInputSchema, PersonSchema, RoleSchema, SettingsSchema, ShiftSchema, StatisticsSchema, TemplateSchema,
+  TokenSchema, UserSchema, pageOf,
+} from './schemas.ts';
+import type { Role } from './schemas.ts';
+
+const ALL: Role[] = ['admin', 'guard', 'auditor'];
+const STAFF: Role[] = ['admin', 'guard'];
+const ADMIN: Role[] = ['admin'];
+const AUDIT: Role[] = ['admin', 'auditor'];
+/** `null` roles: callable without a session (login, first-run setup, health). */
+type Roles = Role[] | null;
+
+function method<I extends z.ZodTypeAny, O extends z.ZodTypeAny>(input: I, output: O, roles: Roles, opts: { personal?: boolean } = {}) {
+  return { input, output, roles, personal: opts.personal ?? false };
+}
+const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+/** Base64-encoded image for enrolment and push-mode frames (size checked by the transport). */
+const ImageUpload = z.object({ name: z.string().max(255), data_base64: z.string().min(4).max(16 * 1024 * 1024 * 4 / 3 + 8) });
+const TimeRange = z.object({ from: IsoTimeSchema.optional(), to: IsoTimeSchema.optional() });
+export const ExportFormatSchema = z.enum(['csv', 'xlsx', 'pdf', 'json']);
+const ExportResult = z.object({ filename: z.string(), mime: z.string(), data_base64: z.string() });
+
+export const SessionSchema = z.object({ user: UserSchema, expires_at: IsoTimeSchema, token: z.string().optional() });
+
+export const contract = {
+  // --- session
+  'auth.status': method(Empty, z.object({ setup_required: z.boolean(), user: UserSchema.nullable() }), null),
+  'auth.setup': method(z.object({ setup_token: z.string().max(200).optional(), username: z.string().min(3).max(64), password: z.string().min(10).max(256) }), SessionSchema, null),
+  'auth.login': method(z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }), SessionSchema, null),
+  'auth.logout': method(Empty, Ok, ALL),
+  'auth.changePassword': method(z.object({ old_password: z.string().max(256), new_password: z.string().min(10).max(256) }), Ok, ALL),
+
+  // --- cameras
+  'cameras.list': method(Empty, z.array(CameraViewSchema), ALL),
+  'cameras.get': method(z.object({ id: CameraIdSchema }), CameraViewSchema, STAFF),
+  'cameras.create': method(CameraConfigSchema.omit({ id: true }).extend({ id: CameraIdSchema.optional() }), CameraViewSchema, ADMIN),
+  'cameras.update': method(z.object({ id: CameraIdSchema, patch: CameraConfigSchema.omit({ id: true }).partial() }), CameraViewSchema, ADMIN),
+  'cameras.remove': method(z.object({ id: CameraIdSchema }), Ok, ADMIN),
+  'cameras.test': method(z.object({ config: CameraConfigSchema.shape.source, seconds: z.number().min(1).max(20).default(4), camera_id: CameraIdSchema.optional() }), CameraTestResultSchema, ADMIN),
+  'cameras.setDetection': method(z.object({ id: CameraIdSchema, running: z.boolean() }), CameraViewSchema, ADMIN),
+  /** A still of the camera's current frame (JPEG data URL) and the faces in it, for enrolment from a live camera. */
+  'cameras.capture': method(z.object({ id: CameraIdSchema }), z.object({ capture_id: IdSchema, image: z.string(), width: z.number(), height: z.number(), faces: EnrolmentVerdictSchema.shape.faces }), ADMIN, { personal: true }),
+
+  // --- live
+  'live.latest': method(z.object({ camera_id: CameraIdSchema.optional() }), z.array(LiveFrameSchema), STAFF),
+  'live.acknowledge': method(z.object({ event_id: IdSchema }), Ok, STAFF),
+
+  // --- people & enrolment
+  'persons.list': method(z.object({ query: z.string().max(120).optional(), department: z.string().max(120).optional(), status: z.enum(['active', 'inactive', 'all']).default('all') }).merge(PageSchema), pageOf(PersonSchema), ADMIN),
+  'persons.get': method(z.object({ id: IdSchema }), PersonSchema.extend({ templates: z.array(TemplateSchema) }), ADMIN, { personal: true }),
+  'persons.create': method(PersonInputSchema, PersonSchema, ADMIN),
+  'persons.update': method(z.object({ id: IdSchema, patch: PersonInputSchema.partial() }), PersonSchema, ADMIN),
+  'persons.enrolPhotos': method(z.object({ id: IdSchema, photos: z.array(ImageUpload.extend({ face_index: z.number().int().min(0).optional() })).min(1).max(20) }), z.object({ verdicts: z.array(EnrolmentVerdictSchema), person: PersonSchema }), ADMIN, { personal: true }),
+  'persons.enrolCapture': method(z.object({ id: IdSchema, capture_id: IdSchema, face_index: z.number().int().min(0) }), z.object({ verdicts: z.array(EnrolmentVerdictSchema), person: PersonSchema }), ADMIN, { personal: true }),
+  /** Bulk enrolment: one row per person (created when employee_id is new) with its photos. */
+  'persons.enrolBulk': method(z.object({ rows: z.array(PersonInputSchema.extend({ photos: z.array(ImageUpload).max(10) })).min(1).max(200) }), z.object({ results: z.array(z.object({ employee_id: z.string(), person_id: IdSchema.nullable(), verdicts: z.array(EnrolmentVerdictSchema), error: z.string().nullable() })) }), ADMIN, { personal: true }),
+  'persons.removeTemplate': method(z.object({ id: IdSchema, template_id: IdSchema }), Ok, ADMIN),
+  'persons.setConsent': method(z.object({ id: IdSchema, consent: ConsentSchema }), PersonSchema, ADMIN),
+  'persons.erase': method(z.object({ id: IdSchema, reason: z.string().min(3).max(500) }), z.object({ ok: z.literal(true), files_removed: z.number() }), ADMIN),
+  'persons.exportData': method(z.object({ id: IdSchema }), ExportResult, ADMIN, { personal: true }),
+
+  // --- events
+  'events.list': method(TimeRange.extend({ camera_id: CameraIdSchema.optional(), person_id: IdSchema.optional(), decision: z.enum(['recognized', 'unknown', 'pending']).optional(), min_confidence: z.number().min(0).max(1).optional() }).merge(PageSchema), pageOf(EventSchema), STAFF),
+  'events.get': method(z.object({ id: IdSchema }), EventSchema, STAFF, { personal: true }),
+  'events.correct': method(z.object({ id: IdSchema, person_id: IdSchema.nullable(), reason: z.string().max(500).optional(), add_template: z.boolean().default(false) }), EventSchema, ADMIN),
+  'events.export': method(TimeRange.extend({ camera_id: CameraIdSchema.optional(), person_id: IdSchema.optional(), decision: z.enum(['recognized', 'unknown', 'pending']).optional(), format: ExportFormatSchema.default('csv') }), ExportResult, ADMIN, { personal: true }),
+
+  // --- attendance
+  'attendance.day': method(z.object({ date: DateSchema, department: z.string().max(120).optional() }), z.array(AttendanceDaySchema), ADMIN),
+  'attendance.range': method(z.object({ from: DateSchema, to: DateSchema, person_id: IdSchema.optional(), department: z.string().max(120).optional() }), z.array(AttendanceDaySchema), ADMIN),
+  'attendance.correct': method(z.object({ person_id: IdSchema, date: DateSchema, check_in: IsoTimeSchema.nullable(), check_out: IsoTimeSchema.nullable(), reason: z.string().min(3).max(500) }), AttendanceDaySchema, ADMIN),
+  'attendance.export': method(z.object({ from: DateSchema, to: DateSchema, department: z.string().max(120).optional(), format: ExportFormatSchema.exclude(['json']) }), ExportResult, ADMIN, { personal: true }),
+  'shifts.list': method(Empty, z.array(ShiftSchema), ADMIN),
+  'shifts.upsert': method(ShiftSchema.omit({ id: true }).extend({ id: IdSchema.optional() }), ShiftSchema, ADMIN),
+  'shifts.remove': method(z.object({ id: IdSchema }), Ok, ADMIN),
+
+  // --- settings & system
+  'settings.get': method(Empty, SettingsSchema, ADMIN),
+  'settings.update': method(SettingsSchema.partial(), SettingsSchema, ADMIN),
+  'system.status': method(Empty, z.object({ version: z.string(), engine: z.object({ ready: z.boolean(), restarts: z.number(), providers: z.record(z.string(), z.string()) }), models: z.array(ModelHealthSchema), storage: z.object({ database_bytes: z.number(), snapshots_bytes: z.number(), templates: z.number(), events: z.number() }) }), ALL),
+  'system.statistics': method(z.object({ period: z.enum(['1h', '24h', '7d', '30d']).default('24h') }), StatisticsSchema, STAFF),
+  'users.list': method(Empty, z.array(UserSchema), ADMIN),
+  'users.create': method(z.object({ username: z.string().min(3).max(64), password: z.string().min(10).max(256), role: RoleSchema }), UserSchema, ADMIN),
+  'users.update': method(z.object({ id: IdSchema, role: RoleSchema.optional(), disabled: z.boolean().optional(), password: z.string().min(10).max(256).optional() }), UserSchema, ADMIN),
+  'tokens.list': method(Empty, z.array(TokenSchema), ADMIN),
+  'tokens.create': method(z.object({ name: z.string().min(1).max(80), scopes: TokenSchema.shape.scopes.min(1) }), TokenSchema.extend({ secret: z.string() }), ADMIN),
+  'tokens.revoke': method(z.object({ id: IdSchema }), Ok, ADMIN),
+  'audit.list': method(TimeRange.extend({ user_id: z.string().max(64).optional(), action: z.string().max(64).optional(), person_id: IdSchema.optional() }).merge(PageSchema), pageOf(AuditRecordSchema), AUDIT),
+  'audit.verify': method(Empty, z.object({ ok: z.boolean(), checked: z.number(), first_broken_id: z.number().nullable() }), AUDIT),
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>;
+
+// ---- subscriptions (server → client pushes). Filters follow spec §9.1.2.
+export const SubscriptionFilterSchema = z.object({
+  camera_id: CameraIdSchema.optional(),
+  min_confidence: z.number().min(0).max(1).optional(),
+  person_ids: z.array(IdSchema).max(500).optional(),
+}).strict();
+export type SubscriptionFilter = z.infer<typeof SubscriptionFilterSchema>;
+
+export const CameraStatusEventSchema = z.object({ camera_id: CameraIdSchema, state: CameraViewSchema.shape.state, next_retry_at: IsoTimeSchema.nullable(), stats: CameraViewSchema.shape.stats, last_error: z.string().nullable() });
+export const AlertSchema = z.object({ id: IdSchema, kind: z.enum(['unknown_person', 'watchlist']), event: EventSchema, at: IsoTimeSchema });
+
+export const topics = {
+  /** Boxes and names per analysed frame (high rate). */
+  'live.frame': { payload: LiveFrameSchema, roles: STAFF },
+  /** Track lifecycle: provisional face_detected, then recognized/unknown. */
+  'events.track': { payload: z.object({ kind: z.enum(['face_detected', 'recognized', 'unknown', 'corrected']), event: EventSchema }), roles: STAFF },
+  'cameras.status': { payload: CameraStatusEventSchema, roles: ALL },
+  'alerts': { payload: AlertSchema, roles: STAFF },
+  'attendance.punch': { payload: z.object({ person_id: IdSchema, date: DateSchema, kind: z.enum(['check_in', 'check_out']), at: IsoTimeSchema }), roles: ADMIN },
+} as const;
+export type Topics = typeof topics;
+export type TopicName = keyof Topics;
+export type TopicPayload<T extends TopicName> = z.output<Topics[T]['payload']>;
+
+/** What the UI holds: one client, two transports (Electron preload bridge, HTTP + WebSocket). */
+export interface VigilClient {
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  subscribe<T extends TopicName>(topic: T, filter: SubscriptionFilter, onEvent: (payload: TopicPayload<T>) => void): () => void;
+  /** URL the renderer can put in <img src> / <video src> for a media reference or a camera's live stream. */
+  mediaUrl(ref: string): string;
+  liveUrl(cameraId: string, transport: 'fmp4' | 'mjpeg'): string;
+  onConnectionChange?(cb: (connected: boolean) => void): () => void;
+}
