@@ -23,4 +23,6 @@ export default tseslint.config(
   layer(['src-contract/**'], ['**/src-main/**', '**/src-renderer/**', '**/src-engine/**', 'electron'], 'the contract depends on nothing but schemas'),
   layer(['src-renderer/**'], ['**/src-main/**', '**/src-engine/**', 'electron', 'node:*'], 'the renderer talks to the host only through src-contract'),
   layer(['src-main/**'], ['**/src-renderer/**'], 'the host never imports the UI'),
+  // Renderer unit tests run under Node (node:test, loopback node:http servers): node:* is fine there, the host still is not.
+  layer(['src-renderer/**/*.test.ts'], ['**/src-main/**', '**/src-engine/**', 'electron'], 'renderer tests pin renderer code; they do not import the host'),
 );

@@ -33,7 +33,9 @@ export const SessionSchema = z.object({ user: UserSchema, expires_at: IsoTimeSch
 
 export const contract = {
   // --- session
-  'auth.status': method(Empty, z.object({ setup_required: z.boolean(), user: UserSchema.nullable() }), null),
+  'auth.status': method(Empty, z.object({ setup_required: z.boolean(), user: UserSchema.nullable(),
+    /** True when the host printed a one-time setup token (headless `vigil serve`) that auth.setup must carry. */
+    setup_token_required: z.boolean().optional() }), null),
   'auth.setup': method(z.object({ setup_token: z.string().max(200).optional(), username: z.string().min(3).max(64), password: z.string().min(10).max(256) }), SessionSchema, null),
   'auth.login': method(z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }), SessionSchema, null),
   'auth.logout': method(Empty, Ok, ALL),
@@ -95,7 +97,7 @@ export const contract = {
   'tokens.create': method(z.object({ name: z.string().min(1).max(80), scopes: TokenSchema.shape.scopes.min(1) }), TokenSchema.extend({ secret: z.string() }), ADMIN),
   'tokens.revoke': method(z.object({ id: IdSchema }), Ok, ADMIN),
   'audit.list': method(TimeRange.extend({ user_id: z.string().max(64).optional(), action: z.string().max(64).optional(), person_id: IdSchema.optional() }).merge(PageSchema), pageOf(AuditRecordSchema), AUDIT),
-  'audit.verify': method(Empty, z.object({ ok: z.boolean(), checked: z.number(), first_broken_id: z.number().nullable() }), AUDIT),
+  'audit.verify': method(Empty, z.object({ ok: z.boolean(), checked: z.number(), first_broken_id: z.number().nullable(), reason: z.string().nullable().optional() }), AUDIT),
 } as const;
 
 export type Contract = typeof contract;

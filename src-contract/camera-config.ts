@@ -4,6 +4,12 @@ import { z } from 'zod';
 
 export const CameraIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-" only (1-64)');
 
+// Header names are HTTP tokens and no value may carry a line break (header injection into the camera request).
+const HeadersSchema = z.record(
+  z.string().max(256).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'invalid HTTP header name'),
+  z.string().max(4096).regex(/^[^\r\n]*$/, 'header values must not contain line breaks'),
+).default({});
+
 const credentials = {
   username: z.string().max(128).optional(),
   password: z.string().max(256).optional(),
@@ -30,7 +36,7 @@ export const UsbSourceSchema = z.object({
 export const HttpMjpegSourceSchema = z.object({
   type: z.literal('http_mjpeg'),
   url: z.string().regex(/^https?:\/\//i, 'must start with http:// or https://').max(2048),
-  headers: z.record(z.string().max(256), z.string().max(4096)).default({}),
+  headers: HeadersSchema,
   timeout_ms: z.number().int().min(1000).max(60000).default(10000),
   ...credentials,
 });
@@ -41,7 +47,9 @@ export const WebSocketSourceSchema = z.object({
   protocol: z.enum(['binary', 'base64']).default('binary'),
   ping_interval_ms: z.number().int().min(1000).max(120000).default(15000),
   max_message_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024),
-  headers: z.record(z.string().max(256), z.string().max(4096)).default({}),
+  headers: HeadersSchema,
+  /** Opening handshake must finish within this. */
+  timeout_ms: z.number().int().min(1000).max(60000).default(10000),
   ...credentials,
 });
 
@@ -53,6 +61,8 @@ export const SocketSourceSchema = z.object({
   delimiter_hex: z.string().regex(/^([0-9a-fA-F]{2})+$/, 'hex bytes, e.g. ffd8').default('ffd8'),
   keepalive_ms: z.number().int().min(1000).max(600000).default(30000),
   max_frame_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024),
+  /** TCP connect must finish within this. */
+  timeout_ms: z.number().int().min(1000).max(60000).default(10000),
 });
 
 export const FileSourceSchema = z.object({
@@ -89,8 +99,10 @@ export const CameraConfigSchema = z.object({
   source: CameraSourceSchema,
   detection: DetectionConfigSchema.default(DetectionConfigSchema.parse({})),
   /** Live view for the UI: copy H.264 into fMP4 when possible, otherwise low-rate JPEG. */
-  live_view: z.object({ mode: z.enum(['auto', 'mjpeg', 'off']).default('auto'), mjpeg_fps: z.number().int().min(1).max(15).default(4) })
-    .default({ mode: 'auto', mjpeg_fps: 4 }),
+  live_view: z.object({ mode: z.enum(['auto', 'mjpeg', 'off']).default('auto'), mjpeg_fps: z.number().int().min(1).max(15).default(4),
+    /** Width of the JPEG fallback (it is encoded, so it costs CPU; never upscaled). */
+    mjpeg_width: z.number().int().min(160).max(1920).default(640) })
+    .default({ mode: 'auto', mjpeg_fps: 4, mjpeg_width: 640 }),
   stall_timeout_ms: z.number().int().min(1000).max(300000).default(15000),
   max_retries: z.number().int().min(0).max(1_000_000).nullable().default(null),
 });

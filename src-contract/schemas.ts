@@ -136,6 +136,9 @@ export const AuditRecordSchema = z.object({
   id: z.number().int(), at: IsoTimeSchema, user_id: z.string().nullable(), username: z.string().nullable(),
   action: z.string(), resource: z.string(), person_id: z.string().nullable(), origin: z.string().nullable(),
   result: z.enum(['success', 'denied', 'error']), reason: z.string().nullable(), hash: z.string(),
+  /** Spec §8.4 audit_type, and small structured facts (consent fields, counts). */
+  audit_type: z.enum(['data_access', 'data_modification', 'authentication', 'consent', 'system']).optional(),
+  details: z.record(z.string(), z.unknown()).nullable().optional(),
 });
 export const ModelHealthSchema = z.object({
   id: z.string(), family: z.string(), file: z.string(), requested_providers: z.array(z.string()), provider: z.string(),
@@ -165,3 +168,16 @@ export const StatisticsSchema = z.object({
 
 export const PageSchema = z.object({ limit: z.number().int().min(1).max(500).default(50), cursor: z.string().max(200).optional() });
 export const pageOf = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item), next_cursor: z.string().nullable(), total: z.number().int().optional() });
+
+// Type aliases for the shapes above (for clients; no runtime effect).
+export type User = z.infer<typeof UserSchema>;
+export type Token = z.infer<typeof TokenSchema>;
+export type AuditRecord = z.infer<typeof AuditRecordSchema>;
+export type ModelHealth = z.infer<typeof ModelHealthSchema>;
+export type Shift = z.infer<typeof ShiftSchema>;
+export type Statistics = z.infer<typeof StatisticsSchema>;
+export type Consent = z.infer<typeof ConsentSchema>;
+export type Quality = z.infer<typeof QualitySchema>;
+export type Template = z.infer<typeof TemplateSchema>;
+export type PersonInput = z.input<typeof PersonInputSchema>;
+export type Decision = z.infer<typeof DecisionSchema>;

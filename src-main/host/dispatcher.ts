@@ -19,8 +19,10 @@ export interface Caller {
 export type Handler<M extends MethodName> = (input: z.output<Contract[M]['input']>, caller: Caller) => Promise<MethodOutput<M>> | MethodOutput<M>;
 export type Handlers = { [M in MethodName]?: Handler<M> };
 
-/** Hook the audit module installs: called for every personal-data call and every denial. */
-export type AuditHook = (entry: { caller: Caller; method: MethodName; input: unknown; result: 'success' | 'denied' | 'error'; reason?: string }) => void;
+/** Hook the audit module installs: called for every personal-data call, every call that changes something
+ * (any method that is not a read), and every denial. `output` is the handler's result on success (the audit
+ * record of "viewed detection X" names the person the detection showed). */
+export type AuditHook = (entry: { caller: Caller; method: MethodName; input: unknown; result: 'success' | 'denied' | 'error'; reason?: string; output?: unknown }) => void;
 
 export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(contract, name);
@@ -77,14 +79,17 @@ export class Dispatcher {
     if (!parsed.success) throw fromZodError(parsed.error);
     const handler = this.handlers[method] as Handler<typeof method> | undefined;
     if (!handler) throw new VigilError('INTERNAL', `${method} is not available in this build`);
+    const audited = spec.personal || !isReadMethod(method);
+    let out: unknown;
     try {
-      const out = await handler(parsed.data as never, caller);
-      if (spec.personal) this.audit?.({ caller, method, input: parsed.data, result: 'success' });
-      return out;
+      out = await handler(parsed.data as never, caller);
     } catch (err) {
-      if (spec.personal) this.audit?.({ caller, method, input: parsed.data, result: 'error', reason: (err as Error).message });
+      if (audited) this.audit?.({ caller, method, input: parsed.data, result: 'error', reason: (err as Error).message });
       throw err;
     }
+    // Outside the try: if the audit write itself fails, the caller gets that error and not the data.
+    if (audited) this.audit?.({ caller, method, input: parsed.data, result: 'success', output: out });
+    return out;
   }
 }
 

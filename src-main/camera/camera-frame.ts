@@ -1,0 +1,21 @@
+// A decoded detection frame as it leaves the camera layer (spec §3.4 frame schema): packed RGB
+// (rgb24, row-major, no row padding; the engine's Frame layout) plus identity and timing.
+
+export interface CameraFrame {
+  /** Unique across restarts of the camera: `<session id>-<seq>`. */
+  frame_id: string;
+  camera_id: string;
+  /** Monotonic per camera session, starting at 1; gaps mean frames were dropped. */
+  seq: number;
+  /** Capture time claimed by the source (epoch ms), when it sends one. */
+  camera_timestamp: number | null;
+  /** When the decoded frame reached the host (epoch ms): the source of truth (spec §3.4). */
+  received_timestamp: number;
+  /** received − camera, when the camera time is known. */
+  latency_ms: number | null;
+  width: number;
+  height: number;
+  channels: 3;
+  format: 'rgb24';
+  data: Uint8Array;
+}

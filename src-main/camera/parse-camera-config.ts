@@ -1,0 +1,23 @@
+// Boundary validation for camera configs: the contract schema, with failures turned into
+// INVALID_CONFIG naming the first bad field (e.g. `source.port`).
+import type { z } from 'zod';
+import { VigilError } from '../../src-contract/errors.ts';
+import { CameraConfigSchema, CameraSourceSchema, type CameraConfig, type CameraSource } from './camera-config.ts';
+
+function invalid(error: z.ZodError, prefix: string): VigilError {
+  const issues = error.issues.map((i) => ({ field: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)', message: i.message }));
+  const first = issues[0];
+  return new VigilError('INVALID_CONFIG', `invalid camera config: ${first.field}: ${first.message}`, { field: first.field, details: { issues } });
+}
+
+export function parseCameraConfig(input: unknown): CameraConfig {
+  const r = CameraConfigSchema.safeParse(input);
+  if (!r.success) throw invalid(r.error, '');
+  return r.data;
+}
+
+export function parseCameraSource(input: unknown): CameraSource {
+  const r = CameraSourceSchema.safeParse(input);
+  if (!r.success) throw invalid(r.error, 'source');
+  return r.data;
+}

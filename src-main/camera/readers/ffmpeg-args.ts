@@ -1,0 +1,104 @@
+// ffmpeg command lines for the sources ffmpeg reads itself (RTSP, USB, file). One process per
+// camera, up to three outputs from one input connection (cameras often allow few RTSP sessions):
+//   pipe:1  detection frames: rate-limited before scaling, rgb24 rawvideo (exact frame sizing)
+//   pipe:3  live view, fMP4 with the source's H.264/H.265 copied (no re-encode)
+//   pipe:3|4 live view fallback, low-rate JPEG (mpjpeg multipart) when the codec is not playable
+import type { CameraSource } from '../camera-config.ts';
+import { effectiveCredentials, urlWithCredentials } from '../url-credentials.ts';
+import type { ReaderPlan } from './source-reader.ts';
+
+export type FfmpegSource = Extract<CameraSource, { type: 'rtsp' | 'usb' | 'file' }>;
+
+export interface FfmpegCommand {
+  args: string[];
+  /** Extra pipe fds (beyond stdout) the outputs write to. */
+  fds: { fmp4: number | null; mjpeg: number | null };
+}
+
+export interface FfmpegArgOptions {
+  /** Decoder threads per camera. 1 keeps many cameras cheap and adds no frame-threading delay. */
+  decodeThreads?: number;
+  platform?: NodeJS.Platform;
+}
+
+/**
+ * Keeps at most `fps` frames per second without ever duplicating one (unlike the fps filter, which
+ * repeats stale frames after a stall). The 10 % slack lets a 25 fps source yield exactly 5 fps.
+ */
+function rateSelect(fps: number): string {
+  const interval = (0.9 / fps).toFixed(4);
+  return `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${interval})'`;
+}
+
+/** Scale to `width` (never up), even dimensions for every pixel format. */
+function scaleTo(width: number): string {
+  return `scale='trunc(min(${width},iw)/2)*2':-2`;
+}
+
+export function inputArgs(source: FfmpegSource, platform: NodeJS.Platform): string[] {
+  switch (source.type) {
+    case 'rtsp': {
+      const creds = effectiveCredentials(source);
+      return [
+        // Frigate's proven RTSP input flags; -timeout is the socket I/O timeout in microseconds.
+        '-rtsp_transport', source.transport,
+        '-timeout', String(source.timeout_ms * 1000),
+        '-fflags', '+genpts+discardcorrupt',
+        '-use_wallclock_as_timestamps', '1',
+        '-avoid_negative_ts', 'make_zero',
+        '-i', urlWithCredentials(creds.url, creds),
+      ];
+    }
+    case 'file':
+      return [...(source.realtime ? ['-re'] : []), ...(source.loop ? ['-stream_loop', '-1'] : []), '-i', source.path];
+    case 'usb':
+      return usbInputArgs(source, platform);
+  }
+}
+
+function usbInputArgs(source: Extract<CameraSource, { type: 'usb' }>, platform: NodeJS.Platform): string[] {
+  const size = source.width && source.height ? ['-video_size', `${source.width}x${source.height}`] : [];
+  const rate = source.framerate ? ['-framerate', String(source.framerate)] : [];
+  const fmt = source.input_format ? [platform === 'win32' ? '-vcodec' : '-input_format', source.input_format] : [];
+  if (platform === 'win32') {
+    return ['-f', 'dshow', '-rtbufsize', '64M', ...size, ...rate, ...fmt, '-i', `video=${source.device}`];
+  }
+  if (platform === 'darwin') {
+    // avfoundation refuses to open without an explicit rate the device supports; 30 is near universal.
+    return ['-f', 'avfoundation', '-framerate', String(source.framerate ?? 30), ...size, ...fmt, '-i', `${source.device}:none`];
+  }
+  const dev = /^\d+$/.test(source.device) ? `/dev/video${source.device}` : source.device;
+  return ['-f', 'v4l2', ...fmt, ...size, ...rate, '-use_wallclock_as_timestamps', '1', '-i', dev];
+}
+
+export function buildFfmpegCommand(source: FfmpegSource, plan: ReaderPlan, options: FfmpegArgOptions = {}): FfmpegCommand {
+  const platform = options.platform ?? process.platform;
+  const threads = String(options.decodeThreads ?? 1);
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info', '-threads', threads, '-filter_threads', threads];
+  args.push(...inputArgs(source, platform));
+  args.push(
+    '-map', '0:v:0', '-an', '-sn', '-dn',
+    '-vf', `${rateSelect(plan.fpsLimit)},${scaleTo(plan.detectWidth)}`,
+    '-fps_mode', 'vfr', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
+  );
+  let fd = 3;
+  const fds: FfmpegCommand['fds'] = { fmp4: null, mjpeg: null };
+  if (plan.live.includes('fmp4')) {
+    fds.fmp4 = fd++;
+    args.push(
+      '-map', '0:v:0', '-an', '-sn', '-dn', '-c:v', 'copy',
+      '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof',
+      // Fragments of at most 0.5 s keep the live view close to real time whatever the GOP length.
+      '-frag_duration', '500000', '-flush_packets', '1', `pipe:${fds.fmp4}`,
+    );
+  }
+  if (plan.live.includes('mjpeg')) {
+    fds.mjpeg = fd++;
+    args.push(
+      '-map', '0:v:0', '-an', '-sn', '-dn',
+      '-vf', `${rateSelect(plan.mjpegFps)},${scaleTo(plan.mjpegWidth)}`,
+      '-fps_mode', 'vfr', '-c:v', 'mjpeg', '-q:v', '7', '-f', 'mpjpeg', '-flush_packets', '1', `pipe:${fds.mjpeg}`,
+    );
+  }
+  return { args, fds };
+}

@@ -1,0 +1,212 @@
+// One ffmpeg child process for one camera connection (RTSP, USB, file). Detection frames arrive on
+// stdout as rgb24 with an exact size learned from ffmpeg's own output description; the live view
+// arrives on extra pipes. Why the connection ended is read from ffmpeg's stderr.
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import {
+  classifyFfmpegError,
+  FfmpegStreamInfoParser,
+  isDecodeErrorLine,
+  moreSpecific,
+  parseLogLine,
+  type FfmpegFailure,
+} from '../../ffmpeg/ffmpeg-stderr.ts';
+import { CameraError } from '../camera-error.ts';
+import { Mp4FragmentParser } from '../mp4-fragments.ts';
+import { MultipartParser } from '../multipart-parser.ts';
+import { redactText } from '../redact.ts';
+import { buildFfmpegCommand, type FfmpegSource } from './ffmpeg-args.ts';
+import type { ReaderPlan, ReaderSink, SourceReader } from './source-reader.ts';
+
+export interface FfmpegReaderOptions {
+  ffmpegPath: string;
+  source: FfmpegSource;
+  plan: ReaderPlan;
+  sink: ReaderSink;
+  /** Strings to scrub from everything ffmpeg prints (passwords in its echoed URL). */
+  secrets: readonly string[];
+  decodeThreads?: number;
+}
+
+/** Raw output that may arrive before stderr has told us the frame size (separate pipes, no ordering). */
+const MAX_EARLY_BYTES = 256 * 1024 * 1024;
+
+export class FfmpegReader implements SourceReader {
+  private child: ChildProcess | null = null;
+  private stopped = false;
+  private finished = false;
+  private frameWidth = 0;
+  private frameHeight = 0;
+  private frameBytes = 0;
+  private early: Buffer[] = [];
+  private earlyBytes = 0;
+  private current: Buffer | null = null;
+  private fill = 0;
+  private failure: FfmpegFailure | null = null;
+  private lastError = '';
+  private readonly tail: string[] = [];
+  private inputSeen = false;
+  private readonly infoParser = new FfmpegStreamInfoParser();
+
+  constructor(private readonly o: FfmpegReaderOptions) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  start(): void {
+    const { args, fds } = buildFfmpegCommand(this.o.source, this.o.plan, { decodeThreads: this.o.decodeThreads });
+    const extra = Math.max(fds.fmp4 ?? 0, fds.mjpeg ?? 0);
+    const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe'];
+    for (let fd = 3; fd <= extra; fd++) stdio.push('pipe');
+    const child = spawn(this.o.ffmpegPath, args, { stdio, windowsHide: true });
+    this.child = child;
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      this.end(
+        err.code === 'ENOENT'
+          ? new CameraError('FFMPEG_NOT_FOUND', `ffmpeg could not be started (${this.o.ffmpegPath}): install ffmpeg or set FFMPEG_BIN`)
+          : new CameraError('INTERNAL', `ffmpeg could not be started: ${err.message}`),
+      );
+    });
+    child.on('close', (code, signal) => this.onClose(code, signal));
+    child.stdout!.on('data', (chunk: Buffer) => this.onRaw(chunk));
+    this.readLines(child.stderr!);
+    if (fds.fmp4 !== null) this.readFmp4(child.stdio[fds.fmp4] as Readable);
+    if (fds.mjpeg !== null) this.readMjpeg(child.stdio[fds.mjpeg] as Readable);
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    // Nothing to flush: detection frames are ephemeral and the live view restarts with a new init.
+    this.child?.kill('SIGKILL');
+  }
+
+  private end(err: CameraError): void {
+    if (this.stopped || this.finished) return;
+    this.finished = true;
+    this.o.sink.ended(err);
+  }
+
+  private onClose(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.stopped || this.finished) return;
+    if (this.failure) {
+      this.end(new CameraError(this.failure, this.lastError));
+    } else if (code === 0) {
+      this.end(new CameraError('STREAM_ENDED', 'end of stream'));
+    } else {
+      const why = this.lastError || this.tail.slice(-3).join(' | ') || 'no message';
+      this.end(new CameraError('STREAM_UNAVAILABLE', `ffmpeg exited (${signal ?? `code ${code}`}): ${why}`));
+    }
+  }
+
+  private readLines(stream: Readable): void {
+    let partial = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (text: string) => {
+      const lines = (partial + text).split(/\r?\n|\r/);
+      partial = lines.pop() ?? '';
+      for (const l of lines) if (l) this.onLine(l);
+    });
+    stream.on('end', () => {
+      if (partial) this.onLine(partial);
+    });
+  }
+
+  private onLine(raw: string): void {
+    if (this.stopped) return;
+    const line = parseLogLine(redactText(raw, this.o.secrets));
+    this.tail.push(line.text);
+    if (this.tail.length > 20) this.tail.shift();
+    const stream = this.infoParser.push(line.text);
+    if (stream?.direction === 'input' && !this.inputSeen) {
+      this.inputSeen = true;
+      this.o.sink.info({ codec: stream.codec, width: stream.width, height: stream.height, fps: stream.fps });
+    } else if (stream?.direction === 'output' && stream.file === 0 && this.frameBytes === 0) {
+      this.setFrameSize(stream.width, stream.height);
+    }
+    if (line.level === 'error' || line.level === 'fatal') {
+      if (isDecodeErrorLine(line)) {
+        this.o.sink.corrupt(1, line.text);
+        return;
+      }
+      this.failure = moreSpecific(this.failure, classifyFfmpegError(line.text));
+      this.lastError = line.text.replace(/^(\[[^\]]*@ 0x[0-9a-f]+\] )+/, '');
+      this.o.sink.log('warn', line.text);
+    } else if (line.level === 'warning') {
+      this.o.sink.log('debug', line.text);
+    }
+  }
+
+  private setFrameSize(width: number, height: number): void {
+    this.frameWidth = width;
+    this.frameHeight = height;
+    this.frameBytes = width * height * 3;
+    const early = this.early;
+    this.early = [];
+    this.earlyBytes = 0;
+    for (const chunk of early) this.onRaw(chunk);
+  }
+
+  /** Cuts stdout into frames of exactly width*height*3 bytes: one copy per byte, into the frame's own buffer. */
+  private onRaw(chunk: Buffer): void {
+    if (this.stopped) return;
+    if (this.frameBytes === 0) {
+      this.early.push(chunk);
+      this.earlyBytes += chunk.length;
+      if (this.earlyBytes > MAX_EARLY_BYTES) {
+        this.end(new CameraError('INTERNAL', 'ffmpeg produced frames without describing their size'));
+        this.stop();
+      }
+      return;
+    }
+    let off = 0;
+    while (off < chunk.length) {
+      if (!this.current) {
+        this.current = Buffer.allocUnsafeSlow(this.frameBytes);
+        this.fill = 0;
+      }
+      const n = Math.min(chunk.length - off, this.frameBytes - this.fill);
+      chunk.copy(this.current, this.fill, off, off + n);
+      this.fill += n;
+      off += n;
+      if (this.fill === this.frameBytes) {
+        const data = this.current;
+        this.current = null;
+        this.o.sink.frame({ data, width: this.frameWidth, height: this.frameHeight, cameraTimestamp: null });
+      }
+    }
+  }
+
+  private readFmp4(stream: Readable): void {
+    const parser = new Mp4FragmentParser();
+    let broken = false;
+    stream.on('data', (chunk: Buffer) => {
+      if (broken || this.stopped) return;
+      try {
+        for (const c of parser.push(chunk)) {
+          if (c.kind === 'init') {
+            this.o.sink.liveInit(c.data, c.mime, c.codec);
+          } else {
+            this.o.sink.received(c.data.length, c.samples);
+            this.o.sink.liveSegment(c.data, c.keyframe, c.samples);
+          }
+        }
+      } catch (err) {
+        // The live view breaks, detection carries on; the next connection starts a fresh parser.
+        broken = true;
+        this.o.sink.log('warn', `live view stream unreadable: ${(err as Error).message}`);
+      }
+    });
+    stream.on('error', () => {});
+  }
+
+  private readMjpeg(stream: Readable): void {
+    const parser = new MultipartParser('ffmpeg');
+    stream.on('data', (chunk: Buffer) => {
+      if (this.stopped) return;
+      for (const part of parser.push(chunk)) this.o.sink.liveJpeg(part.body);
+    });
+    stream.on('error', () => {});
+  }
+}

@@ -1,0 +1,77 @@
+// Raw TCP cameras (spec §3.1.5): a byte stream of frames separated by a configured marker, with TCP
+// keepalive so a silently dead peer is noticed by the OS too.
+import net from 'node:net';
+import type { CameraSource } from '../camera-config.ts';
+import { CameraError } from '../camera-error.ts';
+import { DelimitedFrameSplitter } from '../delimited-frame-splitter.ts';
+import { JpegPushPipeline } from './jpeg-push-pipeline.ts';
+import { cameraErrorFromNet } from './net-error.ts';
+import type { ReaderPlan, ReaderSink, SourceReader } from './source-reader.ts';
+
+type SocketSource = Extract<CameraSource, { type: 'socket' }>;
+
+export class SocketReader implements SourceReader {
+  readonly pid = undefined;
+  private socket: net.Socket | null = null;
+  private stopped = false;
+  private finished = false;
+  private connectTimer: NodeJS.Timeout | null = null;
+  private readonly pipeline: JpegPushPipeline;
+
+  constructor(
+    private readonly source: SocketSource,
+    plan: ReaderPlan,
+    private readonly sink: ReaderSink,
+  ) {
+    this.pipeline = new JpegPushPipeline(sink, plan);
+  }
+
+  start(): void {
+    const { host, port } = this.source;
+    const what = `tcp://${host}:${port}`;
+    const splitter = new DelimitedFrameSplitter(Buffer.from(this.source.delimiter_hex, 'hex'), this.source.max_frame_bytes);
+    const socket = net.connect({ host, port });
+    this.socket = socket;
+    this.connectTimer = setTimeout(() => this.end(new CameraError('TIMEOUT', `${what}: connect timed out after ${this.source.timeout_ms} ms`)), this.source.timeout_ms);
+    socket.on('connect', () => {
+      if (this.connectTimer) clearTimeout(this.connectTimer);
+      socket.setNoDelay(true);
+      socket.setKeepAlive(true, this.source.keepalive_ms);
+    });
+    let garbage = 0;
+    socket.on('data', (chunk: Buffer) => {
+      if (this.stopped || this.finished) return;
+      for (const r of splitter.push(chunk)) {
+        if (r.kind === 'frame') this.pipeline.push(r.data, null);
+        else {
+          this.sink.received(r.bytes, 1);
+          this.sink.corrupt(1, r.reason);
+        }
+      }
+      if (splitter.garbageBytes > garbage) {
+        this.sink.garbage(splitter.garbageBytes - garbage);
+        garbage = splitter.garbageBytes;
+      }
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => this.end(cameraErrorFromNet(err, what)));
+    socket.on('close', () => this.end(new CameraError('STREAM_ENDED', `${what}: connection closed by the camera`)));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.cleanup();
+  }
+
+  private end(err: CameraError): void {
+    if (this.stopped || this.finished) return;
+    this.finished = true;
+    this.cleanup();
+    this.sink.ended(err);
+  }
+
+  private cleanup(): void {
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.pipeline.close();
+    this.socket?.destroy();
+  }
+}

@@ -1,0 +1,61 @@
+// Nothing that leaves the camera layer (logs, errors, events, stats) may carry a camera password.
+// ffmpeg echoes its input URL (userinfo included) in its messages, so every stderr line is redacted.
+import type { CameraSource } from './camera-config.ts';
+
+export const REDACTED = '***';
+
+/** Replaces the password in a URL's userinfo: `rtsp://admin:***@host/…`. Non-URLs come back unchanged. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^/@\s]*@/i, `$1:${REDACTED}@`);
+}
+
+/** Every secret a source config holds, in the forms it may appear in text (raw, URL-encoded, base64 basic auth). */
+export function secretsOf(source: CameraSource): string[] {
+  const out = new Set<string>();
+  const add = (s: string | undefined) => {
+    if (!s || s.length < 2) return; // a one-character "secret" would redact half the log
+    out.add(s);
+    out.add(encodeURIComponent(s));
+  };
+  if ('password' in source) add(source.password);
+  if ('url' in source) {
+    try {
+      const u = new URL(source.url);
+      if (u.password) {
+        add(u.password);
+        add(decodeURIComponent(u.password));
+      }
+    } catch {
+      /* validated elsewhere */
+    }
+  }
+  if ('username' in source && 'password' in source && source.password) {
+    add(Buffer.from(`${source.username ?? ''}:${source.password}`).toString('base64'));
+  }
+  if ('headers' in source) {
+    for (const [k, v] of Object.entries(source.headers)) {
+      if (/^(authorization|proxy-authorization|cookie|x-api-key|x-auth-token)$/i.test(k)) add(v);
+    }
+  }
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+/** Redacts URL userinfo passwords and every listed secret from free text. */
+export function redactText(text: string, secrets: readonly string[] = []): string {
+  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s'"]*):[^/@\s'"]*@/gi, `$1:${REDACTED}@`);
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
+  return out;
+}
+
+/** A copy of a source safe to log or show: password and sensitive headers replaced, URL userinfo redacted. */
+export function redactSourceForLog(source: CameraSource): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...source };
+  if ('password' in source && source.password) copy.password = REDACTED;
+  if ('url' in source) copy.url = redactUrl(source.url);
+  if ('headers' in source) {
+    copy.headers = Object.fromEntries(
+      Object.entries(source.headers).map(([k, v]) => [k, /^(authorization|proxy-authorization|cookie|x-api-key|x-auth-token)$/i.test(k) ? REDACTED : v]),
+    );
+  }
+  return copy;
+}

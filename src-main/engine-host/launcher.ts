@@ -1,0 +1,76 @@
+// How the host starts the engine process. One small interface with two implementations: Electron's
+// `utilityProcess.fork` in the desktop app (src-main/electron) and `child_process.fork` headless (below).
+// The supervisor only sees an EngineChannel, so it runs unchanged under both.
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export type EngineExitListener = (code: number | null, signal: string | null) => void;
+
+export interface EngineChannel {
+  /** OS process id, when known (for kill -9 tests and CPU sampling). */
+  readonly pid: number | undefined;
+  postMessage(msg: unknown): void;
+  on(event: 'message', fn: (msg: unknown) => void): void;
+  on(event: 'exit', fn: EngineExitListener): void;
+  /** Forceful stop (SIGKILL or the platform's equivalent); 'exit' follows. */
+  kill(): void;
+}
+
+export interface EngineLauncher {
+  readonly kind: string;
+  launch(): EngineChannel;
+}
+
+/** The engine's child-process entry (written by the engine module). */
+export const ENGINE_ENTRY = fileURLToPath(new URL('../../src-engine/process-main.ts', import.meta.url));
+
+export interface ForkLauncherOptions {
+  entry?: string;
+  /** Node flags for the child; default loads tsx so the TypeScript entry runs as is. */
+  execArgv?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Where the child's stdout/stderr go (default: inherited, so its logs join the host's). */
+  stdio?: 'inherit' | 'pipe' | 'ignore';
+}
+
+/**
+ * Headless launcher: `child_process.fork` with the structured-clone ('advanced') serializer so Buffers and typed
+ * arrays cross as bytes, not as JSON arrays. Measured on the dev box (2 cores): a 1280×720 RGB frame costs the
+ * host ~3.6–4.4 ms of CPU to post and 4–7 ms end to end; 640×360 ~1 ms.
+ */
+export class ForkEngineLauncher implements EngineLauncher {
+  readonly kind = 'child_process';
+  readonly #o: ForkLauncherOptions;
+
+  constructor(opts: ForkLauncherOptions = {}) {
+    this.#o = opts;
+  }
+
+  launch(): EngineChannel {
+    const entry = this.#o.entry ?? ENGINE_ENTRY;
+    if (!existsSync(entry)) throw new Error(`engine entry not found: ${entry}`);
+    const stdio = this.#o.stdio ?? 'inherit';
+    const child: ChildProcess = fork(entry, [], {
+      serialization: 'advanced',
+      execArgv: this.#o.execArgv ?? (entry.endsWith('.ts') ? ['--import', 'tsx'] : []),
+      env: { ...process.env, ...this.#o.env },
+      stdio: [stdio === 'pipe' ? 'pipe' : 'ignore', stdio, stdio, 'ipc'],
+    });
+    // A failed send after the child died surfaces as 'error' on the process; the 'exit' handler deals with it.
+    child.on('error', () => {});
+    return {
+      get pid() { return child.pid; },
+      postMessage: (msg) => {
+        if (child.connected) child.send(msg as never, (err) => { void err; });
+      },
+      on: (event: 'message' | 'exit', fn: (...args: never[]) => void) => {
+        child.on(event, fn as (...args: unknown[]) => void);
+      },
+      kill: () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      },
+    } as EngineChannel;
+  }
+}

@@ -1,0 +1,9 @@
+// The core migration list. To change the schema, add `NNNN-what.ts` exporting `migration` with the next version
+// and append it here; never edit a migration that has shipped (its SQL is checksummed).
+import type { MigrationSet } from '../migration-runner.ts';
+import { migration as m0001 } from './0001-core-schema.ts';
+
+export const coreMigrations: MigrationSet = {
+  scope: 'core',
+  migrations: [m0001],
+};

@@ -1,0 +1,161 @@
+// Attendance rows: raw punches (never edited), corrections (overlays that keep what they replaced) and the
+// materialised daily records computed from both by src-main/attendance.
+import { newId } from '../ids.ts';
+import type { Connections } from './connections.ts';
+
+export type CameraRole = 'entry' | 'exit' | 'any';
+export type DayStatus = 'present' | 'late' | 'absent' | 'off' | 'in_progress';
+
+export interface PunchRecord {
+  id: string;
+  personId: string;
+  at: number;
+  role: CameraRole;
+  cameraId: string | null;
+  eventId: string | null;
+  source: 'camera' | 'manual';
+  createdBy: string | null;
+  createdAt: number;
+}
+
+export interface CorrectionRecord {
+  id: string;
+  personId: string;
+  day: string;
+  field: 'check_in' | 'check_out';
+  /** Epoch ms, or null to clear the field. */
+  value: number | null;
+  previous: number | null;
+  reason: string;
+  correctedBy: string;
+  createdAt: number;
+}
+
+export interface DayRow {
+  personId: string;
+  day: string;
+  timeZone: string;
+  shiftId: string | null;
+  status: DayStatus;
+  checkIn: number | null;
+  checkOut: number | null;
+  lateMinutes: number;
+  earlyLeaveMinutes: number;
+  workedMinutes: number;
+  corrected: boolean;
+  /** The full computed record (originals, corrections applied) as produced by the attendance rules. */
+  record: unknown;
+  computedAt: number;
+}
+
+export interface DayRowWithPerson extends DayRow {
+  personName: string;
+  employeeId: string;
+  department: string;
+}
+
+interface PunchDbRow { id: string; person_id: string; at: number; role: CameraRole; camera_id: string | null; event_id: string | null; source: 'camera' | 'manual'; created_by: string | null; created_at: number }
+interface CorrectionDbRow { id: string; person_id: string; day: string; field: 'check_in' | 'check_out'; value_json: string; previous_json: string; reason: string; corrected_by: string; created_at: number }
+interface DayDbRow {
+  person_id: string; day: string; time_zone: string; shift_id: string | null; status: DayStatus; check_in: number | null; check_out: number | null;
+  late_minutes: number; early_leave_minutes: number; worked_minutes: number; corrected: number; record_json: string; computed_at: number;
+  person_name?: string; employee_id?: string; department?: string | null;
+}
+
+export class AttendanceRepository {
+  readonly #reader;
+  readonly #insertPunch;
+  readonly #lastPunch;
+  readonly #punchesBetween;
+  readonly #insertCorrection;
+  readonly #corrections;
+  readonly #upsertDay;
+  readonly #getDay;
+
+  constructor(db: Connections) {
+    this.#reader = db.reader;
+    this.#insertPunch = db.writer.prepare(
+      `INSERT INTO attendance_punches (id, person_id, at, role, camera_id, event_id, source, created_by, created_at)
+       VALUES (@id, @personId, @at, @role, @cameraId, @eventId, @source, @createdBy, @createdAt)`,
+    );
+    // Punch reads happen inside the write that follows them (min-gap check, recompute): use the writer.
+    this.#lastPunch = db.writer.prepare<[string], PunchDbRow>('SELECT * FROM attendance_punches WHERE person_id = ? ORDER BY at DESC LIMIT 1');
+    this.#punchesBetween = db.writer.prepare<[string, number, number], PunchDbRow>('SELECT * FROM attendance_punches WHERE person_id = ? AND at >= ? AND at < ? ORDER BY at, id');
+    this.#insertCorrection = db.writer.prepare(
+      `INSERT INTO attendance_corrections (id, person_id, day, field, value_json, previous_json, reason, corrected_by, created_at)
+       VALUES (@id, @personId, @day, @field, @value, @previous, @reason, @correctedBy, @createdAt)`,
+    );
+    this.#corrections = db.writer.prepare<[string, string], CorrectionDbRow>('SELECT * FROM attendance_corrections WHERE person_id = ? AND day = ? ORDER BY created_at, rowid');
+    this.#upsertDay = db.writer.prepare(
+      `INSERT INTO attendance_days (person_id, day, time_zone, shift_id, status, check_in, check_out, late_minutes, early_leave_minutes, worked_minutes, corrected, record_json, computed_at)
+       VALUES (@personId, @day, @timeZone, @shiftId, @status, @checkIn, @checkOut, @lateMinutes, @earlyLeaveMinutes, @workedMinutes, @corrected, @record, @computedAt)
+       ON CONFLICT (person_id, day) DO UPDATE SET time_zone = excluded.time_zone, shift_id = excluded.shift_id, status = excluded.status,
+         check_in = excluded.check_in, check_out = excluded.check_out, late_minutes = excluded.late_minutes,
+         early_leave_minutes = excluded.early_leave_minutes, worked_minutes = excluded.worked_minutes, corrected = excluded.corrected,
+         record_json = excluded.record_json, computed_at = excluded.computed_at`,
+    );
+    this.#getDay = db.reader.prepare<[string, string], DayDbRow>('SELECT * FROM attendance_days WHERE person_id = ? AND day = ?');
+  }
+
+  insertPunch(p: Omit<PunchRecord, 'id' | 'createdAt' | 'createdBy' | 'source'> & { source?: 'camera' | 'manual'; createdBy?: string | null }, now = Date.now()): PunchRecord {
+    const rec: PunchRecord = { id: newId('pun'), source: 'camera', createdBy: null, ...p, createdAt: now };
+    this.#insertPunch.run(rec);
+    return rec;
+  }
+
+  lastPunch(personId: string): PunchRecord | null {
+    const r = this.#lastPunch.get(personId);
+    return r ? toPunch(r) : null;
+  }
+
+  punchesBetween(personId: string, from: number, to: number): PunchRecord[] {
+    return this.#punchesBetween.all(personId, from, to).map(toPunch);
+  }
+
+  insertCorrection(c: Omit<CorrectionRecord, 'id' | 'createdAt'>, now = Date.now()): CorrectionRecord {
+    const rec: CorrectionRecord = { id: newId('cor'), ...c, createdAt: now };
+    this.#insertCorrection.run({ ...rec, value: JSON.stringify(rec.value), previous: JSON.stringify(rec.previous) });
+    return rec;
+  }
+
+  corrections(personId: string, day: string): CorrectionRecord[] {
+    return this.#corrections.all(personId, day).map((r) => ({
+      id: r.id, personId: r.person_id, day: r.day, field: r.field, value: JSON.parse(r.value_json) as number | null,
+      previous: JSON.parse(r.previous_json) as number | null, reason: r.reason, correctedBy: r.corrected_by, createdAt: r.created_at,
+    }));
+  }
+
+  upsertDay(d: DayRow): void {
+    this.#upsertDay.run({ ...d, corrected: d.corrected ? 1 : 0, record: JSON.stringify(d.record) });
+  }
+
+  getDay(personId: string, day: string): DayRow | null {
+    const r = this.#getDay.get(personId, day);
+    return r ? toDay(r) : null;
+  }
+
+  /** Daily records for an inclusive date range, with the person's name, employee id and department. */
+  listDays(q: { from: string; to: string; personId?: string; department?: string }): DayRowWithPerson[] {
+    const where = ['d.day >= @from', 'd.day <= @to'];
+    if (q.personId !== undefined) where.push('d.person_id = @personId');
+    if (q.department !== undefined) where.push('p.department = @department');
+    return this.#reader.prepare<Record<string, unknown>, DayDbRow>(
+      `SELECT d.*, p.name AS person_name, p.employee_id, p.department FROM attendance_days d JOIN persons p ON p.id = d.person_id
+       WHERE ${where.join(' AND ')} ORDER BY d.day, p.name, d.person_id`,
+    ).all({ from: q.from, to: q.to, personId: q.personId, department: q.department }).map((r) => ({
+      ...toDay(r), personName: r.person_name ?? '', employeeId: r.employee_id ?? '', department: r.department ?? '',
+    }));
+  }
+}
+
+function toPunch(r: PunchDbRow): PunchRecord {
+  return { id: r.id, personId: r.person_id, at: r.at, role: r.role, cameraId: r.camera_id, eventId: r.event_id, source: r.source, createdBy: r.created_by, createdAt: r.created_at };
+}
+
+function toDay(r: DayDbRow): DayRow {
+  return {
+    personId: r.person_id, day: r.day, timeZone: r.time_zone, shiftId: r.shift_id, status: r.status, checkIn: r.check_in, checkOut: r.check_out,
+    lateMinutes: r.late_minutes, earlyLeaveMinutes: r.early_leave_minutes, workedMinutes: r.worked_minutes, corrected: r.corrected === 1,
+    record: JSON.parse(r.record_json), computedAt: r.computed_at,
+  };
+}

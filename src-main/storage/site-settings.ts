@@ -1,0 +1,48 @@
+// The site's settings (src-contract SettingsSchema): one settings row per top-level section, defaults here.
+import { availableParallelism } from 'node:os';
+import { IANAZone } from 'luxon';
+import { SettingsSchema, type Settings } from '../../src-contract/schemas.ts';
+import { InvalidInputError } from './errors.ts';
+import { parseInput } from './input-validation.ts';
+import type { SettingsRepository } from './repositories/settings.ts';
+
+type Section = keyof Settings;
+const SECTIONS = Object.keys(SettingsSchema.shape) as Section[];
+
+export function defaultSettings(): Settings {
+  return {
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    recognition: { target_far: 0.001, min_votes: 3, unknown_alerts: true },
+    consent_policy: 'flag',
+    // Unknown faces are nobody's enrolled data: keep their pictures for a week only.
+    retention_days: { events: 90, unknown_snapshots: 7, audit: 365 },
+    erasure_events: 'anonymise',
+    attendance: { min_punch_gap_minutes: 5 },
+    engine: { threads: Math.max(1, Math.min(4, availableParallelism() - 1)), providers: ['cuda', 'dml', 'coreml', 'cpu'] },
+    api: { bind: '127.0.0.1' },
+    alerts: { sound: true },
+  };
+}
+
+export class SiteSettings {
+  constructor(private readonly repo: SettingsRepository) {}
+
+  get(): Settings {
+    const defaults = defaultSettings();
+    const out: Record<string, unknown> = {};
+    for (const key of SECTIONS) out[key] = this.repo.get(key, SettingsSchema.shape[key], defaults[key]);
+    return out as Settings;
+  }
+
+  /** Replaces the given sections (each validated whole), returns the resulting settings. */
+  update(patch: Partial<Settings>, updatedBy: string | null = null): Settings {
+    const valid = parseInput(SettingsSchema.partial().strict(), patch, 'settings');
+    if (valid.timezone !== undefined && !IANAZone.isValidZone(valid.timezone)) {
+      throw new InvalidInputError('invalid settings', [{ path: 'timezone', message: `"${valid.timezone}" is not an IANA time zone` }]);
+    }
+    for (const key of SECTIONS) {
+      if (valid[key] !== undefined) this.repo.set(key, SettingsSchema.shape[key], valid[key], updatedBy);
+    }
+    return this.get();
+  }
+}

@@ -1,0 +1,14 @@
+// Subscriptions the whole session needs, whatever screen is open: camera states and alerts.
+import { useEffect } from 'react';
+import type { Role } from '../../src-contract/schemas.ts';
+import { api } from './client.ts';
+import { useCameras } from '../features/cameras/store.ts';
+import { useLive } from '../features/live/store.ts';
+
+export function useSessionFeeds(role: Role): void {
+  useEffect(() => {
+    const offs = [api().subscribe('cameras.status', {}, (ev) => useCameras.getState().applyStatus(ev))];
+    if (role !== 'auditor') offs.push(api().subscribe('alerts', {}, (a) => useLive.getState().receiveAlert(a)));
+    return () => { for (const off of offs) off(); };
+  }, [role]);
+}

@@ -1,0 +1,47 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Field } from '../../ui/Field.tsx';
+import { FormError } from '../../ui/states.tsx';
+import { AuthLayout } from './AuthLayout.tsx';
+import { useAuth } from './store.ts';
+
+export function LoginScreen() {
+  const { t } = useTranslation();
+  const { login, expired } = useAuth();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await login(username, password);
+    } catch (err) {
+      setError(err);
+      setPassword('');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <AuthLayout title={t('login.title')} subtitle={expired ? t('login.expired') : t('login.subtitle')}>
+      <form className="form" onSubmit={submit} aria-label={t('login.title')}>
+        <Field label={t('auth.username')}>
+          <input name="username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" autoFocus required />
+        </Field>
+        <Field label={t('auth.password')}>
+          <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required />
+        </Field>
+        <FormError error={error} />
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy || !username || !password}>
+          {busy ? t('login.signingIn') : t('login.signIn')}
+        </button>
+      </form>
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,44 @@
+// One camera on the live wall: picture, overlay, name and state badge.
+import { useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CameraView } from '../../../src-contract/schemas.ts';
+import { StateBadge } from '../cameras/StateBadge.tsx';
+import { FaceOverlay } from './FaceOverlay.tsx';
+import { LiveVideo } from './LiveVideo.tsx';
+import type { MediaElement } from './LiveVideo.tsx';
+
+export function CameraTile({ camera, focused, onOpen, large }: { camera: CameraView; focused?: boolean; onOpen?: () => void; large?: boolean }) {
+  const { t } = useTranslation();
+  const mediaRef = useRef<MediaElement | null>(null);
+  const interactive = Boolean(onOpen);
+  return (
+    <div
+      className={`tile${focused ? ' tile-focused' : ''}${large ? ' tile-large' : ''}${interactive ? ' tile-interactive' : ''}`}
+      data-testid="camera-tile"
+      data-camera-id={camera.id}
+      role={interactive ? 'button' : 'group'}
+      tabIndex={interactive ? 0 : undefined}
+      aria-label={interactive ? t('live.openCamera', { name: camera.name }) : camera.name}
+      onClick={onOpen}
+      onKeyDown={(e) => { if (onOpen && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); onOpen(); } }}
+    >
+      <div className="tile-media">
+        <LiveVideo camera={camera} mediaRef={mediaRef} />
+        <FaceOverlay cameraId={camera.id} cameraName={camera.name} mediaRef={mediaRef} active={camera.enabled} />
+        {camera.state !== 'live' && (
+          <div className="tile-offline">
+            <StateBadge camera={camera} />
+            {camera.state === 'error' && camera.stats.last_error && <p className="tile-error">{camera.stats.last_error}</p>}
+          </div>
+        )}
+      </div>
+      <div className="tile-bar">
+        <span className="tile-name">{camera.name}</span>
+        {camera.location && <span className="tile-location">{camera.location}</span>}
+        <span className="tile-spacer" />
+        {camera.state === 'live' && <span className="tile-fps">{t('live.fps', { fps: camera.stats.fps.toFixed(1) })}</span>}
+        <StateBadge camera={camera} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,125 @@
+// Boxes and names over the live picture, from the `live.frame` topic. Drawn on a canvas every animation frame
+// (interpolated, see face-tracks.ts); the faces on screen are also listed as text (data-face-label) for
+// screen readers and tests.
+import { useEffect, useRef, useState } from 'react';
+import type { RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/client.ts';
+import { FaceTracks } from './face-tracks.ts';
+import type { DrawnFace } from './face-tracks.ts';
+import { containRect, mapBox } from './overlay-geometry.ts';
+import type { MediaElement } from './LiveVideo.tsx';
+
+interface Label { key: string; label: string; decision: DrawnFace['decision']; watchlist: boolean }
+
+const COLORS = { recognized: '#34d399', unknown: '#f87171', pending: '#93c5fd', watchlist: '#f472b6' };
+
+function intrinsicSize(el: MediaElement | null): [number, number] | null {
+  if (!el) return null;
+  if (el instanceof HTMLVideoElement) return el.videoWidth > 0 ? [el.videoWidth, el.videoHeight] : null;
+  return el.naturalWidth > 0 ? [el.naturalWidth, el.naturalHeight] : null;
+}
+
+export function FaceOverlay({ cameraId, cameraName, mediaRef, active }: {
+  cameraId: string; cameraName: string; mediaRef: RefObject<MediaElement | null>; active: boolean;
+}) {
+  const { t } = useTranslation();
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const tracksRef = useRef(new FaceTracks());
+  const [labels, setLabels] = useState<Label[]>([]);
+  const unknownText = t('live.unknown');
+  const pendingText = t('live.identifying');
+
+  useEffect(() => {
+    if (!active) return;
+    const tracks = tracksRef.current;
+    tracks.clear();
+    const canvas = canvasRef.current!;
+    const ctx = canvas.getContext('2d');
+    let raf = 0;
+    let lastKey = '';
+    let drawn = false;
+
+    const draw = () => {
+      raf = 0;
+      const now = performance.now();
+      const faces = tracks.sample(now);
+      const cw = canvas.clientWidth;
+      const ch = canvas.clientHeight;
+      const dpr = window.devicePixelRatio || 1;
+      if (canvas.width !== Math.round(cw * dpr) || canvas.height !== Math.round(ch * dpr)) {
+        canvas.width = Math.round(cw * dpr);
+        canvas.height = Math.round(ch * dpr);
+      }
+      if (ctx) {
+        ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+        ctx.clearRect(0, 0, cw, ch);
+        for (const f of faces) {
+          const [mw, mh] = intrinsicSize(mediaRef.current) ?? [f.frameW, f.frameH];
+          const r = mapBox(f.box, f.frameW, f.frameH, containRect(cw, ch, mw, mh));
+          drawFace(ctx, f, r, f.name ?? (f.decision === 'pending' ? pendingText : unknownText));
+        }
+      }
+      const next: Label[] = faces.map((f) => ({
+        key: f.trackId, label: f.name ?? unknownText, decision: f.decision, watchlist: f.watchlist,
+      }));
+      const key = next.map((l) => `${l.key}:${l.label}:${l.decision}`).join('|');
+      if (key !== lastKey) { lastKey = key; setLabels(next); }
+      drawn = faces.length > 0;
+      if (drawn) raf = requestAnimationFrame(draw);
+    };
+
+    const unsubscribe = api().subscribe('live.frame', { camera_id: cameraId }, (frame) => {
+      if (frame.camera_id !== cameraId) return;
+      tracks.ingest(frame, performance.now());
+      if (!raf) raf = requestAnimationFrame(draw);
+    });
+    // Tracks expire without new frames; make sure the last boxes are cleared even if no frame comes.
+    const sweep = setInterval(() => { if (!raf && (drawn || tracks.size > 0)) raf = requestAnimationFrame(draw); }, 500);
+    return () => {
+      unsubscribe();
+      clearInterval(sweep);
+      if (raf) cancelAnimationFrame(raf);
+      tracks.clear();
+      setLabels([]);
+    };
+  }, [cameraId, active, mediaRef, unknownText, pendingText]);
+
+  return (
+    <>
+      <canvas ref={canvasRef} className="live-overlay" aria-hidden="true" />
+      <ul className="sr-only" aria-label={t('live.facesOn', { name: cameraName })} data-testid="face-labels">
+        {labels.map((l) => (
+          <li key={l.key} data-face-label={l.label} data-face-decision={l.decision} data-watchlist={l.watchlist || undefined}>{l.label}</li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function drawFace(ctx: CanvasRenderingContext2D, f: DrawnFace, r: { x: number; y: number; w: number; h: number }, text: string) {
+  const color = f.watchlist ? COLORS.watchlist : COLORS[f.decision];
+  const unknown = f.decision === 'unknown';
+  ctx.save();
+  ctx.lineWidth = unknown || f.watchlist ? 3 : 2;
+  ctx.strokeStyle = color;
+  if (f.decision === 'pending') ctx.setLineDash([6, 4]);
+  if (unknown || f.watchlist) {
+    ctx.fillStyle = f.watchlist ? 'rgba(244,114,182,0.16)' : 'rgba(248,113,113,0.16)';
+    ctx.fillRect(r.x, r.y, r.w, r.h);
+  }
+  ctx.strokeRect(r.x, r.y, r.w, r.h);
+  ctx.setLineDash([]);
+  const size = Math.round(Math.max(11, Math.min(18, r.w / 5)));
+  ctx.font = `600 ${size}px system-ui, sans-serif`;
+  const label = f.decision === 'recognized' && f.confidence !== null ? `${text} ${Math.round(f.confidence * 100)}%` : text;
+  const tw = ctx.measureText(label).width + 10;
+  const th = size + 8;
+  const ly = r.y - th - 2 >= 0 ? r.y - th - 2 : r.y + r.h + 2;
+  ctx.fillStyle = color;
+  ctx.fillRect(r.x - 1, ly, tw, th);
+  ctx.fillStyle = '#0b1220';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(label, r.x + 4, ly + th / 2 + 1);
+  ctx.restore();
+}

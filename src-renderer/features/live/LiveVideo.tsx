@@ -1,0 +1,73 @@
+// The live picture of one camera: fMP4 through MSE, multipart MJPEG in an <img>, or a placeholder.
+import { useEffect, useRef, useState } from 'react';
+import type { RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CameraView } from '../../../src-contract/schemas.ts';
+import { api } from '../../app/client.ts';
+import { MsePlayer } from './mse-player.ts';
+import type { PlayerState } from './mse-player.ts';
+
+export type MediaElement = HTMLVideoElement | HTMLImageElement;
+
+export function LiveVideo({ camera, mediaRef }: { camera: CameraView; mediaRef: RefObject<MediaElement | null> }) {
+  const { t } = useTranslation();
+  const running = camera.state === 'live';
+  const transport = camera.live_transport;
+  if (transport === 'none') return <div className="live-placeholder">{t('live.noPicture')}</div>;
+  if (!running) return <div className="live-placeholder" aria-hidden="true" />;
+  return transport === 'mjpeg'
+    ? <MjpegView cameraId={camera.id} mediaRef={mediaRef as RefObject<HTMLImageElement | null>} name={camera.name} />
+    : <Fmp4View cameraId={camera.id} mediaRef={mediaRef as RefObject<HTMLVideoElement | null>} name={camera.name} />;
+}
+
+function Fmp4View({ cameraId, mediaRef, name }: { cameraId: string; mediaRef: RefObject<HTMLVideoElement | null>; name: string }) {
+  const { t } = useTranslation();
+  const [state, setState] = useState<PlayerState>('starting');
+  const [detail, setDetail] = useState<string | undefined>();
+  useEffect(() => {
+    const video = mediaRef.current;
+    if (!video) return;
+    if (!MsePlayer.supported()) { setState('unsupported'); return; }
+    const player = new MsePlayer(video, api().liveUrl(cameraId, 'fmp4'), (s, d) => { setState(s); setDetail(d); });
+    player.start();
+    return () => player.stop();
+  }, [cameraId, mediaRef]);
+  return (
+    <>
+      <video ref={mediaRef} className="live-media" muted playsInline autoPlay aria-label={t('live.videoOf', { name })} data-testid="live-video" />
+      {state !== 'playing' && (
+        <div className="live-status" role="status">
+          {state === 'unsupported' ? t('live.unsupported', { codec: detail ?? '' }) : state === 'retrying' ? t('live.videoRetrying') : t('live.videoStarting')}
+        </div>
+      )}
+    </>
+  );
+}
+
+function MjpegView({ cameraId, mediaRef, name }: { cameraId: string; mediaRef: RefObject<HTMLImageElement | null>; name: string }) {
+  const { t } = useTranslation();
+  const [attempt, setAttempt] = useState(0);
+  const [failed, setFailed] = useState(false);
+  const retry = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => { if (retry.current) clearTimeout(retry.current); }, []);
+  const base = api().liveUrl(cameraId, 'mjpeg');
+  // A new query string forces the browser to reopen the multipart stream after an error.
+  const src = attempt === 0 ? base : `${base}${base.includes('?') ? '&' : '?'}retry=${attempt}`;
+  return (
+    <>
+      <img
+        ref={mediaRef}
+        className="live-media"
+        src={src}
+        alt={t('live.videoOf', { name })}
+        data-testid="live-mjpeg"
+        onLoad={() => setFailed(false)}
+        onError={() => {
+          setFailed(true);
+          retry.current = setTimeout(() => setAttempt((a) => a + 1), Math.min(10_000, 1000 * 2 ** Math.min(attempt, 4)));
+        }}
+      />
+      {failed && <div className="live-status" role="status">{t('live.videoRetrying')}</div>}
+    </>
+  );
+}

@@ -1,0 +1,118 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LiveAppendQueue } from './live-append-queue.ts';
+import type { SourceBufferLike } from './live-append-queue.ts';
+
+// A SourceBuffer stand-in with MSE's rules: no append or remove while updating; each segment adds 1 s of media.
+class FakeSourceBuffer implements SourceBufferLike {
+  updating = false;
+  start = 100; // live streams start at the camera's timestamp, not 0
+  end = 100;
+  log: string[] = [];
+  quotaAt = Infinity;
+  get buffered() {
+    const has = this.end > this.start;
+    return { length: has ? 1 : 0, start: () => this.start, end: () => this.end };
+  }
+  appendBuffer(data: Uint8Array): void {
+    assert.equal(this.updating, false, 'append while updating');
+    if (this.end - this.start >= this.quotaAt) {
+      const err = new Error('full');
+      err.name = 'QuotaExceededError';
+      throw err;
+    }
+    this.updating = true;
+    this.log.push(`append ${data[0]}`);
+    this.end += 1;
+  }
+  remove(start: number, end: number): void {
+    assert.equal(this.updating, false, 'remove while updating');
+    this.updating = true;
+    this.log.push(`remove ${start}-${end}`);
+    this.start = Math.max(this.start, end);
+  }
+}
+const seg = (n: number) => new Uint8Array([n]);
+
+function drive(sb: FakeSourceBuffer, q: LiveAppendQueue) {
+  // Completes pending SourceBuffer operations as the browser would.
+  while (sb.updating) { sb.updating = false; q.onUpdateEnd(); }
+}
+
+test('appends one segment at a time, in order', () => {
+  const sb = new FakeSourceBuffer();
+  const media = { currentTime: 0, playbackRate: 1 };
+  const q = new LiveAppendQueue(sb, media);
+  for (let i = 1; i <= 3; i++) q.push(seg(i));
+  assert.equal(q.pendingCount, 2);
+  drive(sb, q);
+  assert.deepEqual(sb.log, ['append 1', 'append 2', 'append 3']);
+  assert.equal(q.pendingCount, 0);
+});
+
+test('jumps the playhead into the buffer and to the live edge when far behind', () => {
+  const sb = new FakeSourceBuffer();
+  const media = { currentTime: 0, playbackRate: 1 };
+  const q = new LiveAppendQueue(sb, media, { edgeOffsetS: 0.3 });
+  q.push(seg(1));
+  drive(sb, q);
+  assert.ok(Math.abs(media.currentTime - 100.7) < 1e-9, 'moved into the buffered range, at its edge');
+  for (let i = 2; i <= 6; i++) { q.push(seg(i)); drive(sb, q); }
+  // The playhead is stuck (background tab): every time the lag passes 3 s it lands 0.3 s from the edge.
+  assert.ok(sb.end - media.currentTime <= 3, `lag ${sb.end - media.currentTime}`);
+  assert.ok(Math.abs(media.currentTime - 103.7) < 1e-9, `jumped to the edge of 104: ${media.currentTime}`);
+});
+
+test('plays slightly faster to absorb a small lag, normal speed once caught up', () => {
+  const sb = new FakeSourceBuffer();
+  const media = { currentTime: 100, playbackRate: 1 };
+  const q = new LiveAppendQueue(sb, media, { catchUpLagS: 1, maxLagS: 3 });
+  q.push(seg(1)); q.push(seg(2)); drive(sb, q); // buffered 100-102, lag 2 s
+  assert.equal(media.playbackRate, 1.1);
+  assert.equal(media.currentTime, 100, 'no jump for a small lag');
+  media.currentTime = 101.5; q.push(seg(3)); drive(sb, q); // lag 1.5 s
+  assert.equal(media.playbackRate, 1.1);
+  media.currentTime = 102.6; q.push(seg(4)); drive(sb, q); // lag 1.4 s
+  media.currentTime = 103.5; q.push(seg(5)); drive(sb, q); // lag 1.5 s
+  assert.equal(media.playbackRate, 1.1);
+  media.currentTime = 104.6; q.push(seg(6)); drive(sb, q); // lag 1.4 -> 0.4 s after the next catch-up
+  media.currentTime = 105.6; q.push(seg(7)); drive(sb, q); // lag 1.4
+  media.currentTime = 106.5; q.onUpdateEnd(); // lag 0.5
+  assert.equal(media.playbackRate, 1);
+});
+
+test('keeps the buffer trimmed behind the playhead', () => {
+  const sb = new FakeSourceBuffer();
+  const media = { currentTime: 100, playbackRate: 1 };
+  const q = new LiveAppendQueue(sb, media, { keepBehindS: 8 });
+  for (let i = 0; i < 40; i++) {
+    q.push(seg(i));
+    drive(sb, q);
+    media.currentTime = sb.end - 0.3; // playing at the edge
+  }
+  const removes = sb.log.filter((l) => l.startsWith('remove'));
+  assert.ok(removes.length >= 2, removes.join(';'));
+  assert.ok(sb.end - sb.start <= 8 + 4 + 1.5, `buffer ${sb.end - sb.start}s`);
+  assert.equal(sb.log.filter((l) => l.startsWith('append')).length, 40, 'no segment lost');
+});
+
+test('on QuotaExceededError frees space and retries the same segment', () => {
+  const sb = new FakeSourceBuffer();
+  const media = { currentTime: 100, playbackRate: 1 };
+  const q = new LiveAppendQueue(sb, media, { keepBehindS: 30, maxLagS: 100 });
+  for (let i = 0; i < 5; i++) { q.push(seg(i)); drive(sb, q); }
+  media.currentTime = 104;
+  sb.quotaAt = 5;
+  q.push(seg(9));
+  drive(sb, q);
+  assert.deepEqual(sb.log.slice(-2), ['remove 100-103.5', 'append 9']);
+});
+
+test('reports overflow when segments pile up (tab hidden, decoder stuck) so the player restarts', () => {
+  const sb = new FakeSourceBuffer();
+  const q = new LiveAppendQueue(sb, { currentTime: 0, playbackRate: 1 }, { maxPending: 3 });
+  sb.updating = true; // stuck
+  assert.equal(q.push(seg(1)), 'queued');
+  q.push(seg(2)); q.push(seg(3));
+  assert.equal(q.push(seg(4)), 'overflow');
+});

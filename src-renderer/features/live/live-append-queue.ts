@@ -1,0 +1,102 @@
+// Feeds fMP4 segments into an MSE SourceBuffer one at a time (a SourceBuffer rejects appends while `updating`),
+// keeps the buffer short (removes what is well behind the playhead) and keeps playback near the live edge:
+// a small lag is caught up by playing slightly faster, a large one (tab in background, stall) by a jump.
+
+export interface TimeRangesLike { readonly length: number; start(i: number): number; end(i: number): number }
+export interface SourceBufferLike {
+  readonly updating: boolean;
+  readonly buffered: TimeRangesLike;
+  appendBuffer(data: Uint8Array<ArrayBuffer>): void;
+  remove(start: number, end: number): void;
+}
+export interface PlayheadLike { currentTime: number; playbackRate: number }
+
+export interface LiveQueueOptions {
+  /** Seconds of already-played video kept behind the playhead. */
+  keepBehindS?: number;
+  /** Lag beyond which the playhead jumps to the live edge. */
+  maxLagS?: number;
+  /** Lag beyond which playback runs slightly fast to catch up. */
+  catchUpLagS?: number;
+  /** How far behind the newest buffered frame a jump lands. */
+  edgeOffsetS?: number;
+  /** Queued segments beyond which the stream should be restarted instead of appended. */
+  maxPending?: number;
+}
+
+export type PushResult = 'queued' | 'overflow';
+
+export class LiveAppendQueue {
+  private readonly pending: Uint8Array<ArrayBuffer>[] = [];
+  private readonly o: Required<LiveQueueOptions>;
+
+  constructor(private readonly sb: SourceBufferLike, private readonly media: PlayheadLike, opts: LiveQueueOptions = {}) {
+    this.o = { keepBehindS: 8, maxLagS: 3, catchUpLagS: 1, edgeOffsetS: 0.3, maxPending: 90, ...opts };
+  }
+
+  get pendingCount(): number { return this.pending.length; }
+
+  push(segment: Uint8Array<ArrayBuffer>): PushResult {
+    if (this.pending.length >= this.o.maxPending) return 'overflow';
+    this.pending.push(segment);
+    this.pump();
+    return 'queued';
+  }
+
+  /** Call on the SourceBuffer's `updateend`. */
+  onUpdateEnd(): void {
+    this.followLiveEdge();
+    this.pump();
+  }
+
+  /** Lag between the playhead and the newest buffered frame, seconds (0 when nothing is buffered). */
+  lag(): number {
+    const b = this.sb.buffered;
+    if (b.length === 0) return 0;
+    return Math.max(0, b.end(b.length - 1) - this.media.currentTime);
+  }
+
+  private followLiveEdge(): void {
+    const b = this.sb.buffered;
+    if (b.length === 0) return;
+    const end = b.end(b.length - 1);
+    const lastStart = b.start(b.length - 1);
+    const t = this.media.currentTime;
+    if (t < lastStart || end - t > this.o.maxLagS) {
+      this.media.currentTime = Math.max(lastStart, end - this.o.edgeOffsetS);
+      this.media.playbackRate = 1;
+    } else {
+      const rate = end - t > this.o.catchUpLagS ? 1.1 : 1;
+      if (this.media.playbackRate !== rate) this.media.playbackRate = rate;
+    }
+  }
+
+  private pump(): void {
+    if (this.sb.updating) return;
+    if (this.trim()) return;
+    const next = this.pending.shift();
+    if (!next) return;
+    try {
+      this.sb.appendBuffer(next);
+    } catch (err) {
+      if ((err as { name?: string }).name !== 'QuotaExceededError') throw err;
+      // Buffer full: give the segment back, free everything behind the playhead, retry on updateend.
+      this.pending.unshift(next);
+      if (!this.trim(true)) throw err;
+    }
+  }
+
+  /** Starts a removal of old media; true when one was started (the SourceBuffer is then updating). */
+  private trim(aggressive = false): boolean {
+    const b = this.sb.buffered;
+    if (b.length === 0) return false;
+    const start = b.start(0);
+    const t = this.media.currentTime;
+    const keep = aggressive ? 0.5 : this.o.keepBehindS;
+    // Remove in chunks of at least a few seconds so trimming does not run after every segment.
+    const slack = aggressive ? 0 : 4;
+    if (t - keep - start <= slack) return false;
+    this.sb.remove(start, t - keep);
+    return true;
+  }
+}

@@ -1,0 +1,121 @@
+// Live wall state: grid size and page, keyboard focus, alerts (from the `alerts` topic) with sound and
+// acknowledgement, and the recent events per camera for the single view.
+import { create } from 'zustand';
+import type { TopicPayload } from '../../../src-contract/api.ts';
+import type { VigilEvent } from '../../../src-contract/schemas.ts';
+import { api } from '../../app/client.ts';
+import { playAlertSound } from './alert-sound.ts';
+
+export const GRID_SIZES = [1, 4, 9, 16] as const;
+export type GridSize = (typeof GRID_SIZES)[number];
+export type Alert = TopicPayload<'alerts'>;
+export interface AlertItem { alert: Alert; acknowledged: boolean; acking: boolean }
+
+const MAX_ALERTS = 100;
+const RECENT_PER_CAMERA = 20;
+
+const stored = <T,>(key: string, fallback: T): T => {
+  try {
+    const v = globalThis.localStorage?.getItem(key);
+    return v === null || v === undefined ? fallback : (JSON.parse(v) as T);
+  } catch {
+    return fallback;
+  }
+};
+const persist = (key: string, value: unknown) => {
+  try { globalThis.localStorage?.setItem(key, JSON.stringify(value)); } catch { /* private mode */ }
+};
+
+interface LiveState {
+  grid: GridSize;
+  page: number;
+  focus: number;
+  soundOn: boolean;
+  alerts: AlertItem[];
+  recent: Record<string, { status: 'loading' | 'ready' | 'error'; events: VigilEvent[]; error?: unknown }>;
+  setGrid(grid: GridSize): void;
+  setPage(page: number): void;
+  setFocus(index: number): void;
+  toggleSound(): void;
+  receiveAlert(alert: Alert): void;
+  acknowledge(eventId: string): Promise<void>;
+  acknowledgeOldest(): Promise<void>;
+  dismissAcknowledged(): void;
+  loadRecent(cameraId: string): Promise<void>;
+  applyTrack(payload: TopicPayload<'events.track'>): void;
+  reset(): void;
+}
+
+export const useLive = create<LiveState>((set, get) => ({
+  grid: stored<GridSize>('vigil.live.grid', 4),
+  page: 0,
+  focus: 0,
+  soundOn: stored('vigil.live.sound', true),
+  alerts: [],
+  recent: {},
+
+  setGrid(grid) {
+    persist('vigil.live.grid', grid);
+    // Keep the focused camera visible: move to the page that holds it.
+    const focus = get().focus;
+    set({ grid, page: Math.floor(focus / grid) });
+  },
+  setPage(page) { set({ page: Math.max(0, page), focus: Math.max(0, page) * get().grid }); },
+  setFocus(index) { set({ focus: index, page: Math.floor(index / get().grid) }); },
+  toggleSound() {
+    const soundOn = !get().soundOn;
+    persist('vigil.live.sound', soundOn);
+    set({ soundOn });
+  },
+
+  receiveAlert(alert) {
+    if (get().alerts.some((a) => a.alert.id === alert.id)) return;
+    set({ alerts: [{ alert, acknowledged: alert.event.acknowledged_by !== null, acking: false }, ...get().alerts].slice(0, MAX_ALERTS) });
+    if (get().soundOn) playAlertSound(alert.kind);
+  },
+
+  async acknowledge(eventId) {
+    const mark = (patch: Partial<AlertItem>) =>
+      set({ alerts: get().alerts.map((a) => (a.alert.event.id === eventId ? { ...a, ...patch } : a)) });
+    mark({ acking: true });
+    try {
+      await api().call('live.acknowledge', { event_id: eventId });
+      mark({ acknowledged: true, acking: false });
+    } catch (err) {
+      mark({ acking: false });
+      throw err;
+    }
+  },
+
+  async acknowledgeOldest() {
+    const open = get().alerts.filter((a) => !a.acknowledged && !a.acking);
+    const oldest = open[open.length - 1];
+    if (oldest) await get().acknowledge(oldest.alert.event.id);
+  },
+
+  dismissAcknowledged() { set({ alerts: get().alerts.filter((a) => !a.acknowledged) }); },
+
+  async loadRecent(cameraId) {
+    const prev = get().recent[cameraId];
+    if (!prev) set({ recent: { ...get().recent, [cameraId]: { status: 'loading', events: [] } } });
+    try {
+      const page = await api().call('events.list', { camera_id: cameraId, limit: RECENT_PER_CAMERA });
+      set({ recent: { ...get().recent, [cameraId]: { status: 'ready', events: page.items } } });
+    } catch (err) {
+      if (!prev || prev.status !== 'ready') set({ recent: { ...get().recent, [cameraId]: { status: 'error', events: [], error: err } } });
+    }
+  },
+
+  applyTrack({ kind, event }) {
+    if (kind === 'face_detected') return; // provisional; the decision follows
+    const entry = get().recent[event.camera_id];
+    if (!entry || entry.status !== 'ready') return;
+    const others = entry.events.filter((e) => e.id !== event.id);
+    const events = [event, ...others].sort((a, b) => b.started_at.localeCompare(a.started_at)).slice(0, RECENT_PER_CAMERA);
+    set({ recent: { ...get().recent, [event.camera_id]: { status: 'ready', events } } });
+    // An alert's event corrected or acknowledged elsewhere: keep the alert list in step.
+    if (event.acknowledged_by) set({ alerts: get().alerts.map((a) => (a.alert.event.id === event.id ? { ...a, acknowledged: true } : a)) });
+  },
+
+  reset() { set({ alerts: [], recent: {}, focus: 0, page: 0 }); },
+}));
