@@ -80,3 +80,17 @@ function tileOrigins(extent: number, size: number, overlap: number): number[] {
   const stride = (extent - size) / (n - 1);
   return Array.from({ length: n }, (_, i) => i * stride);
 }
+
+/**
+ * Plans views for at most `maxViews` detector runs: when finding faces down to minFaceSize would need
+ * more (a 50-megapixel photo), the smallest face size is raised step by step until the plan fits.
+ * Returns the plan and the minimum face size it actually covers.
+ */
+export function planWithinBudget(frameW: number, frameH: number, o: PlanOptions, maxViews: number): { views: View[]; minFaceSize: number } {
+  let minFaceSize = o.minFaceSize;
+  for (;;) {
+    const views = planViews(frameW, frameH, { ...o, minFaceSize });
+    if (views.length <= maxViews || minFaceSize > Math.max(frameW, frameH)) return { views, minFaceSize };
+    minFaceSize *= 1.25;
+  }
+}

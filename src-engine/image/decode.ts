@@ -2,7 +2,7 @@
 // empty buffers, unknown or disallowed formats, truncated files, absurd dimensions (checked from the
 // header before any pixel is decoded). Very large photos are decoded at a reduced working size; the
 // caller maps results back to stored pixels with `scale`.
-import sharp from 'sharp';
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { EngineError } from '../errors.ts';
 import type { RgbFrame } from '../frame.ts';
 
@@ -36,7 +36,7 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFA
   if (bytes.length === 0) throw new EngineError('INVALID_IMAGE', 'image is empty (0 bytes)');
   const input = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (err) {
@@ -68,7 +68,7 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFA
   pipeline = pipeline.flatten({ background: { r: 128, g: 128, b: 128 } }).toColourspace('srgb').raw({ depth: 'uchar' });
 
   let data: Buffer;
-  let info: sharp.OutputInfo;
+  let info: OutputInfo;
   try {
     ({ data, info } = await pipeline.toBuffer({ resolveWithObject: true }));
   } catch (err) {

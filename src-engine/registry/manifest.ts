@@ -96,8 +96,10 @@ const Landmarks68Schema = z.object({
   format: z.literal('ibug68'),
   outputs: z.object({ points: z.string() }),
   params: z.object({
-    /** side of the square crop as a multiple of the face box size */
+    /** side of the square crop as a multiple of the face box side */
     cropScale: z.number().positive(),
+    /** vertical shift of the crop centre as a multiple of the face box side (negative = up) */
+    cropShiftY: z.number(),
   }),
 });
 

@@ -95,7 +95,7 @@ export class ModelSession {
   }
 
   static async load(entry: ModelEntry, bytes: Uint8Array, options: ModelSessionOptions): Promise<ModelSession> {
-    const m = new ModelSession(entry, bytes, { factory: ortSessionFactory, ...options });
+    const m = new ModelSession(entry, bytes, { ...options, factory: options.factory ?? ortSessionFactory });
     await m.openFrom(0);
     return m;
   }

@@ -52,7 +52,7 @@ export function createAuth(db: Connections, opts: AuthOptions): Auth {
   const audit = opts.audit;
   let setupSecret: string | null = users.count() === 0 ? randomBytes(18).toString('base64url') : null;
 
-  const asCaller = (u: UserRow, origin: string): NonNullable<Caller['user']> => ({ id: u.id, username: u.username, role: u.role });
+  const asCaller = (u: UserRow): NonNullable<Caller['user']> => ({ id: u.id, username: u.username, role: u.role });
 
   function newSession(u: UserRow, origin: string) {
     const s = sessions.create(u.id, origin);
@@ -171,16 +171,16 @@ export function createAuth(db: Connections, opts: AuthOptions): Auth {
     if (bearer) {
       if (looksLikeApiToken(bearer)) {
         const { token, user } = tokens.authenticate(bearer);
-        return { user: { ...asCaller(user, origin), username: `${user.username} (token ${token.name})` }, tokenScopes: token.scopes, origin };
+        return { user: { ...asCaller(user), username: `${user.username} (token ${token.name})` }, tokenScopes: token.scopes, tokenId: token.id, origin };
       }
       // A session secret as a bearer (the Electron shell and scripts that signed in with auth.login).
       const s = sessions.validate(bearer);
       if (!s) throw new VigilError('UNAUTHENTICATED', 'session expired or unknown; sign in again');
-      return { user: asCaller(s.user, origin), origin, sessionId: s.idHash };
+      return { user: asCaller(s.user), origin, sessionId: s.idHash };
     }
     const cookie = sessionCookie(creds.cookie);
     const s = cookie ? sessions.validate(cookie) : null;
-    return s ? { user: asCaller(s.user, origin), origin, sessionId: s.idHash } : { user: null, origin };
+    return s ? { user: asCaller(s.user), origin, sessionId: s.idHash } : { user: null, origin };
   }
 
   return {

@@ -13,6 +13,8 @@ export class DelimitedFrameSplitter {
   private inFrame = false;
   private scanner: JpegScanner | null = null;
   private searchFrom = 0;
+  /** After a corrupt frame the bytes up to the next marker are its remains, not noise. */
+  private inCorrupt = false;
   /** Bytes thrown away outside any frame (noise between frames, a stream joined mid-frame). */
   garbageBytes = 0;
 
@@ -35,12 +37,13 @@ export class DelimitedFrameSplitter {
         if (i < 0) {
           // Keep a possible partial marker at the end; everything before it is noise.
           const drop = Math.max(0, v.length - (d.length - 1));
-          this.garbageBytes += drop;
+          if (!this.inCorrupt) this.garbageBytes += drop;
           this.acc.consume(drop);
           this.searchFrom = 0;
           return out;
         }
-        this.garbageBytes += i;
+        if (!this.inCorrupt) this.garbageBytes += i;
+        this.inCorrupt = false;
         this.acc.consume(i);
         this.inFrame = true;
         this.searchFrom = 0;
@@ -83,6 +86,7 @@ export class DelimitedFrameSplitter {
   /** Drops the current frame's marker and looks for the next one. */
   private resync(): void {
     this.acc.consume(1);
+    this.inCorrupt = true;
     this.inFrame = false;
     this.scanner = null;
     this.searchFrom = 0;

@@ -75,6 +75,14 @@ export interface JpegInfo {
   height: number;
 }
 
+/** Size and end (just past EOI) of the JPEG at the start of `buf`; bytes after it are ignored. */
+export function jpegExtent(buf: Uint8Array): (JpegInfo & { end: number }) | null {
+  if (buf.length < 4) return null;
+  const s = new JpegScanner();
+  const end = s.scan(buf);
+  return end < 0 || s.width === 0 || s.height === 0 ? null : { width: s.width, height: s.height, end };
+}
+
 /** Size of a complete, structurally sound JPEG (trailing CR/LF/NUL padding tolerated); null otherwise. */
 export function completeJpegInfo(buf: Uint8Array): JpegInfo | null {
   if (buf.length < 4) return null;

@@ -65,11 +65,15 @@ export class LiveView {
    * decoder (MSE: new SourceBuffer). Returns the unsubscribe function.
    */
   subscribe(format: LiveFormat, listener: Listener): () => void {
-    if (format === 'fmp4' && this.init) {
-      listener(this.init);
-      for (const s of this.gop) listener(s);
-    } else if (format === 'mjpeg' && this.lastJpeg) {
-      listener(this.lastJpeg);
+    try {
+      if (format === 'fmp4' && this.init) {
+        listener(this.init);
+        for (const s of this.gop) listener(s);
+      } else if (format === 'mjpeg' && this.lastJpeg) {
+        listener(this.lastJpeg);
+      }
+    } catch {
+      return () => {}; // same rule as emit(): a throwing subscriber is dropped
     }
     this.emitter.on(format, listener);
     return () => this.emitter.off(format, listener);

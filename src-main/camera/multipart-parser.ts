@@ -75,7 +75,7 @@ export class MultipartParser {
       }
       if (this.state === 'headers') {
         const end = headerEnd(v);
-        if (end < 0) {
+        if (end === null) {
           if (v.length > MAX_HEADER_BYTES) {
             this.garbageBytes += v.length;
             this.acc.clear();
@@ -125,14 +125,14 @@ export class MultipartParser {
 }
 
 /** Where the header block ends: start of the blank line and the index after it. A part may have no headers. */
-function headerEnd(v: Buffer): { start: number; next: number } | -1 {
+function headerEnd(v: Buffer): { start: number; next: number } | null {
   if (v.length >= 2 && v[0] === 0x0d && v[1] === 0x0a) return { start: 0, next: 2 };
   if (v.length >= 1 && v[0] === 0x0a) return { start: 0, next: 1 };
   const crlf = v.indexOf('\r\n\r\n', 0, 'latin1');
   const lf = v.indexOf('\n\n', 0, 'latin1');
   if (crlf >= 0 && (lf < 0 || crlf < lf)) return { start: crlf, next: crlf + 4 };
   if (lf >= 0) return { start: lf, next: lf + 2 };
-  return -1;
+  return null;
 }
 
 function parseHeaders(block: string): Record<string, string> {
@@ -144,10 +144,11 @@ function parseHeaders(block: string): Record<string, string> {
   return h;
 }
 
-/** Index where a body ending before `at` really ends: the CR/LF before a boundary is not content. */
+/** Index where a body ending before `at` really ends: the CR/LF (and the extra "--" of a camera whose
+ *  declared boundary already had dashes) before a boundary is not content. A JPEG ends in FFD9. */
 function trimEnd(v: Buffer, at: number): number {
   let e = at;
-  while (e > 0 && (v[e - 1] === 0x0a || v[e - 1] === 0x0d)) e--;
+  while (e > 0 && (v[e - 1] === 0x0a || v[e - 1] === 0x0d || v[e - 1] === 0x2d)) e--;
   return e;
 }
 

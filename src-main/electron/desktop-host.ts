@@ -42,7 +42,7 @@ export interface HostHealth {
 }
 
 export interface DesktopHost extends ContractDispatcher, MediaSource {
-  health(): HostHealth;
+  health(): HostHealth | Promise<HostHealth>;
   /** Stops cameras, flushes the database and stops the engine, in that order. */
   close(): Promise<void>;
 }

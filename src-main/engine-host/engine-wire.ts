@@ -26,3 +26,24 @@ export interface EngineWire {
   shutdown(): unknown;
   parse(msg: unknown): WireEvent | null;
 }
+
+/** One face as the engine reports it (detect → quality gate → embed → match against its gallery). */
+export interface EngineFace {
+  box: [number, number, number, number];
+  score: number;
+  landmarks5?: Array<[number, number]>;
+  quality: { sharpness: number; brightness: number; size: number; yaw: number; pitch: number; roll: number; passed: boolean; reason: string | null; score?: number };
+  embedding?: Float32Array | null;
+  /** Gallery matches, best first; absent when the face was not embedded. */
+  matches?: Array<{ person_id: string; template_id?: string; similarity: number }>;
+  liveness?: { score: number; live: boolean } | null;
+}
+
+export interface EngineAnalysis {
+  faces: EngineFace[];
+  /** Everything after decode. */
+  ms: number;
+  width?: number;
+  height?: number;
+  timings?: { decode_ms?: number; detect_ms?: number; embed_ms?: number; match_ms?: number };
+}

@@ -11,6 +11,8 @@ export interface Caller {
   user: { id: string; username: string; role: Role } | null;
   /** API-token scopes when the call came with a token instead of a console session. */
   tokenScopes?: ReadonlyArray<'read' | 'write' | 'frames'>;
+  /** Id of that API token (async frame jobs belong to the token, not to every token of the same admin). */
+  tokenId?: string;
   /** Where the call came from (ip, "ipc", "cli"), for the audit trail. */
   origin: string;
   sessionId?: string;

@@ -1,14 +1,15 @@
 // Pipeline counters, global and per camera (spec §6.3 session statistics, `GET /statistics`, /healthz).
 // Totals since start are plain counters; per-minute buckets (kept 30 days, ~43k small entries at most) answer
 // "in the last hour/day" for the figures that are not stored as rows (frames analysed, processing time, drops).
-export type Counter = 'frames_offered' | 'frames_analysed' | 'frames_dropped' | 'faces_detected' | 'recognized' | 'unknown' | 'attendance_records';
+/** faces_detected counts tracks (one person walking past = 1); detections counts faces over all frames. */
+export type Counter = 'frames_offered' | 'frames_analysed' | 'frames_dropped' | 'detections' | 'faces_detected' | 'recognized' | 'unknown' | 'attendance_records';
 
 export interface CameraCounters extends Record<Counter, number> {
   processing_ms_sum: number;
 }
 
 const zero = (): CameraCounters => ({
-  frames_offered: 0, frames_analysed: 0, frames_dropped: 0, faces_detected: 0, recognized: 0, unknown: 0, attendance_records: 0, processing_ms_sum: 0,
+  frames_offered: 0, frames_analysed: 0, frames_dropped: 0, detections: 0, faces_detected: 0, recognized: 0, unknown: 0, attendance_records: 0, processing_ms_sum: 0,
 });
 
 const MINUTE = 60_000;
@@ -37,7 +38,7 @@ export class PipelineStats {
 
   frameAnalysed(cameraId: string, processingMs: number, faces: number): void {
     this.add(cameraId, 'frames_analysed');
-    this.add(cameraId, 'faces_detected', faces);
+    this.add(cameraId, 'detections', faces);
     this.total.processing_ms_sum += processingMs;
     this.#camera(cameraId).processing_ms_sum += processingMs;
     this.#bucket().processing_ms_sum += processingMs;

@@ -51,7 +51,9 @@ export function createBridge(methods: readonly string[], transport: BridgeTransp
   const post = (message: PortClientMessage) => port?.postMessage(message);
   /** (Re)subscribes under a fresh wire id. Refusals for lack of rights keep the subscription for the next login. */
   const sendSub = (sub: ClientSub) => {
-    byWire.delete(sub.wireId);
+    // Ports are FIFO: ending the previous wire id first means main never holds two copies of one subscription,
+    // even when a re-subscribe overtakes the answer to the previous one.
+    if (byWire.delete(sub.wireId)) post({ t: 'unsub', id: sub.wireId });
     sub.wireId = `s${nextWire++}`;
     sub.unacked = 0;
     byWire.set(sub.wireId, sub);

@@ -3,8 +3,9 @@
 // and renamed over the final name, so a crash leaves either the whole JPEG or nothing under the final name.
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
-import { isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import sharp from 'sharp';
+import { resolveInDataDir } from './data-paths.ts';
 import { InvalidInputError } from './errors.ts';
 
 export interface RawImage {
@@ -74,10 +75,9 @@ export class SnapshotStore {
 
   /** Absolute path of a stored reference; refuses anything outside the snapshots folder. */
   resolve(rel: string): string {
-    if (isAbsolute(rel) || rel.includes('\0')) throw new InvalidInputError('invalid snapshot reference');
-    const abs = normalize(join(this.dataDir, rel));
+    const abs = resolveInDataDir(this.dataDir, rel);
     const r = relative(this.root, abs);
-    if (r.startsWith('..') || isAbsolute(r) || r === '' || r.split(sep).includes('..')) throw new InvalidInputError('invalid snapshot reference');
+    if (r === '' || r.startsWith('..') || isAbsolute(r)) throw new InvalidInputError(`"${rel}" is not a snapshot`);
     return abs;
   }
 

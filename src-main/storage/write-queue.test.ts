@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { openDatabase } from './database.ts';
 import { StorageClosedError } from './errors.ts';
@@ -8,7 +8,7 @@ import { coreMigrations } from './migrations/index.ts';
 import { tempDataDir } from './testing/temp-data-dir.ts';
 import { WriteQueue } from './write-queue.ts';
 
-function setup(t: import('node:test').TestContext, maxBatch?: number) {
+function setup(t: TestContext, maxBatch?: number) {
   const db = openDatabase(join(tempDataDir(t), 'db.sqlite'), { migrations: [coreMigrations] });
   t.after(() => db.close());
   const q = new WriteQueue(db.writer, { maxBatch });

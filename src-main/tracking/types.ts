@@ -40,6 +40,11 @@ export interface VotingOptions {
   minVotes: number;
   /** Winner's share of the total vote weight (unknown votes included). */
   minShare: number;
+  /**
+   * Absolute evidence the winner needs (sum of its vote weights; one big, sharp, clear-margin frame weighs ~0.8).
+   * Stops a few ambiguous low-margin frames from naming anyone just because they agree.
+   */
+  minWeight: number;
   /** Votes an "unknown" majority needs to settle early (before the track ends or the decision deadline). */
   unknownMinVotes: number;
   /** After this long without a clear winner the track is decided "unknown" (upgradeable if a name later wins clearly). */
@@ -86,7 +91,7 @@ export interface DecisionResult {
 export type TrackEvent =
   | { type: 'face_detected'; trackId: string; cameraId: string; at: number; frameId: string; box: Box; score: number }
   | ({ type: 'decided'; trackId: string; cameraId: string; at: number; revision: number; frames: number } & DecisionResult)
-  | { type: 'ended'; trackId: string; cameraId: string; at: number; lastSeenAt: number; startedAt: number; frames: number; decision: DecisionResult };
+  | { type: 'ended'; trackId: string; cameraId: string; at: number; lastSeenAt: number; startedAt: number; frames: number; decision: DecisionResult; votes: VoteSummary[] };
 
 export type DropStage = 'size' | 'detection' | 'tracking';
 

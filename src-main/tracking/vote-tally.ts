@@ -83,7 +83,7 @@ export class VoteTally {
     const [first] = this.summary();
     if (!first || first.personId === null || this.#total <= 0) return null;
     const share = first.weight / round(this.#total);
-    if (first.count < this.o.minVotes || share < this.o.minShare) return null;
+    if (first.count < this.o.minVotes || share < this.o.minShare || first.weight < this.o.minWeight) return null;
     return { decision: 'recognized', personId: first.personId, confidence: first.meanSimilarity, margin: first.meanMargin, share: round(share), votes: this.summary(), reason: 'clear_winner' };
   }
 

@@ -2,7 +2,7 @@
 // WebSocket, raw socket): structure check, live-view passthrough, rate limit to fps_limit *before*
 // decoding, then decode to rgb24. At most one decode per camera is in flight; when the decoder is
 // busy only the newest accepted JPEG waits, so a slow decode never builds a backlog.
-import { completeJpegInfo, type JpegInfo } from '../jpeg-scan.ts';
+import { jpegExtent, type JpegInfo } from '../jpeg-scan.ts';
 import { jpegToRgb } from './jpeg-to-rgb.ts';
 import type { ReaderPlan, ReaderSink } from './source-reader.ts';
 
@@ -30,14 +30,17 @@ export class JpegPushPipeline {
     this.live = plan.live.includes('mjpeg');
   }
 
-  push(jpeg: Buffer, cameraTimestamp: number | null): void {
+  push(data: Buffer, cameraTimestamp: number | null): void {
     if (this.closed) return;
-    this.sink.received(jpeg.length, 1);
-    const info = completeJpegInfo(jpeg);
+    this.sink.received(data.length, 1);
+    const info = jpegExtent(data);
     if (!info) {
       this.sink.corrupt(1, 'truncated or malformed JPEG');
       return;
     }
+    // Padding some cameras put after EOI is not part of the picture.
+    const jpeg = info.end < data.length ? data.subarray(0, info.end) : data;
+    if (info.end < data.length) this.sink.garbage(data.length - info.end);
     if (!this.infoSent) {
       this.infoSent = true;
       this.sink.info({ codec: 'mjpeg', width: info.width, height: info.height, fps: null });

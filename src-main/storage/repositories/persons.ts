@@ -67,8 +67,10 @@ export class PersonsRepository {
   readonly #insert;
   readonly #update;
   readonly #delete;
+  readonly #withShift;
 
   constructor(db: Connections) {
+    this.#withShift = db.reader.prepare<[], { id: string; shift_id: string }>("SELECT id, shift_id FROM persons WHERE status = 'active' AND shift_id IS NOT NULL ORDER BY id");
     this.#reader = db.reader;
     this.#get = db.reader.prepare<[string], PersonRow>(`${SELECT} WHERE p.id = ?`);
     this.#getW = db.writer.prepare<[string], PersonRow>(`${SELECT} WHERE p.id = ?`);
@@ -152,6 +154,11 @@ export class PersonsRepository {
     const items = rows.slice(0, limit).map(toRecord);
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null };
+  }
+
+  /** Active people who have a shift: the ones who can be absent. */
+  activeWithShift(): Array<{ id: string; shiftId: string }> {
+    return this.#withShift.all().map((r) => ({ id: r.id, shiftId: r.shift_id }));
   }
 
   remove(id: string): void {

@@ -1,0 +1,105 @@
+// Engine options, validated with zod where they enter (constructor, set-config messages, CLI flags).
+// The run-time part (detection, quality, match) can change between frames; the load-time part (models,
+// providers, threads) is fixed per loaded model set.
+import { z } from 'zod';
+import { EngineError } from './errors.ts';
+import { DEFAULT_QUALITY } from './quality/quality.ts';
+import { DEFAULT_DECODE_LIMITS } from './image/decode.ts';
+
+const unit = z.number().gt(0).lt(1);
+
+export const DetectionConfigSchema = z.object({
+  minFaceSize: z.number().min(8).default(20),
+  maxFaceRatio: z.number().min(0.2).max(4).default(1.3),
+  scoreThreshold: unit.default(0.7),
+  candidateThreshold: unit.default(0.5),
+  maxFaces: z.number().int().positive().max(1000).default(100),
+  /** detector runs per frame at most (tiles x scales); bounds the cost of huge images */
+  maxViews: z.number().int().min(1).max(2000).default(96),
+});
+
+export const QualityConfigSchema = z.object({
+  minScore: z.number().min(0).max(1).default(DEFAULT_QUALITY.minScore),
+  minSize: z.number().min(0).default(DEFAULT_QUALITY.minSize),
+  minSharpness: z.number().min(0).default(DEFAULT_QUALITY.minSharpness),
+  minBrightness: z.number().min(0).max(255).default(DEFAULT_QUALITY.minBrightness),
+  maxBrightness: z.number().min(0).max(255).default(DEFAULT_QUALITY.maxBrightness),
+  maxYaw: z.number().min(0).max(180).default(DEFAULT_QUALITY.maxYaw),
+  maxPitch: z.number().min(0).max(180).default(DEFAULT_QUALITY.maxPitch),
+  maxRoll: z.number().min(0).max(180).default(DEFAULT_QUALITY.maxRoll),
+});
+
+export const MatchConfigSchema = z.object({
+  /** target false-accept rate: per comparison for compare(), per unknown probe for gallery search */
+  far: unit.default(1e-3),
+  /** explicit cosine threshold; overrides `far` when set */
+  threshold: z.number().gt(-1).lt(1).nullable().default(null),
+  topK: z.number().int().positive().max(100).default(5),
+});
+
+export const EngineConfigSchema = z.object({
+  detection: DetectionConfigSchema.prefault({}),
+  quality: QualityConfigSchema.prefault({}),
+  match: MatchConfigSchema.prefault({}),
+});
+export type EngineConfig = z.infer<typeof EngineConfigSchema>;
+export type DetectionConfig = z.infer<typeof DetectionConfigSchema>;
+export type MatchConfig = z.infer<typeof MatchConfigSchema>;
+
+/** A partial update of the run-time config (any subset of fields of each group). */
+export const EngineConfigPatchSchema = z.object({
+  detection: DetectionConfigSchema.partial().optional(),
+  quality: QualityConfigSchema.partial().optional(),
+  match: MatchConfigSchema.partial().optional(),
+});
+export type EngineConfigPatch = z.infer<typeof EngineConfigPatchSchema>;
+
+export const ModelSelectionSchema = z.object({
+  detector: z.string().optional(),
+  keypoints: z.string().optional(),
+  /** null disables the optional model */
+  landmarks: z.string().nullable().optional(),
+  embedder: z.string().optional(),
+  liveness: z.string().nullable().optional(),
+});
+export type ModelSelection = z.infer<typeof ModelSelectionSchema>;
+
+export const LoadOptionsSchema = z.object({
+  modelsDir: z.string().optional(),
+  models: ModelSelectionSchema.prefault({}),
+  /** execution providers in order of preference; default per platform, CPU always last */
+  providers: z.array(z.enum(['cuda', 'dml', 'coreml', 'cpu'])).optional(),
+  /** intra-op threads per model */
+  threads: z.number().int().min(1).max(64).default(1),
+  /** time limit per inference */
+  timeoutMs: z.number().int().positive().default(5000),
+  warmupIterations: z.number().int().min(0).max(50).default(3),
+  decode: z
+    .object({
+      maxInputPixels: z.number().int().positive().default(DEFAULT_DECODE_LIMITS.maxInputPixels),
+      maxWorkingPixels: z.number().int().positive().default(DEFAULT_DECODE_LIMITS.maxWorkingPixels),
+    })
+    .prefault({}),
+});
+
+export const EngineOptionsSchema = LoadOptionsSchema.extend(EngineConfigPatchSchema.shape);
+export type EngineOptionsInput = z.input<typeof EngineOptionsSchema>;
+export type ParsedEngineOptions = z.infer<typeof EngineOptionsSchema>;
+
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const r = schema.safeParse(value ?? {});
+  if (!r.success) {
+    const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new EngineError('INVALID_ARGUMENT', `invalid ${what}: ${issues.join('; ')}`);
+  }
+  return r.data;
+}
+
+/** Applies a validated patch to a config, returning a new config. */
+export function applyPatch(config: EngineConfig, patch: EngineConfigPatch): EngineConfig {
+  return EngineConfigSchema.parse({
+    detection: { ...config.detection, ...patch.detection },
+    quality: { ...config.quality, ...patch.quality },
+    match: { ...config.match, ...patch.match },
+  });
+}

@@ -1,0 +1,189 @@
+// Two-stage face detection.
+// 1. Candidates: the primary detector (UltraFace by default) over the views planned for the frame
+//    (letterbox + padding for large faces, tiles at finer scales for small ones), merged by NMS.
+// 2. Confirmation: a BlazeFace model on a square crop around each candidate, at the scale it works best.
+//    It re-finds the face (a box cut at a tile edge or covering half a face becomes the whole face),
+//    gives eyes / nose / mouth keypoints, and a second opinion: the reported score is the geometric mean
+//    of both, which removes most texture false positives that either model alone accepts.
+import type { Affine } from '../image/affine.ts';
+import { scaleOffset } from '../image/affine.ts';
+import type { Pyramid } from '../image/pyramid.ts';
+import { warpRgb } from '../image/warp.ts';
+import type { BlazeFaceEntry, DetectorEntry } from '../registry/manifest.ts';
+import { InputBuffer } from '../runtime/input-buffer.ts';
+import type { ModelSession, Outputs } from '../runtime/model-session.ts';
+import { decodeBlazeFace } from './blazeface.ts';
+import type { Candidate } from './candidate.ts';
+import { nms } from './nms.ts';
+import { planWithinBudget } from './plan.ts';
+import { decodeUltraFace } from './ultraface.ts';
+
+export interface DetectionOptions {
+  /** smallest face to find, in frame pixels */
+  minFaceSize: number;
+  /** largest face to find, as a multiple of the frame's shorter side */
+  maxFaceRatio: number;
+  /** reported faces have score >= this */
+  scoreThreshold: number;
+  /** first-stage threshold (never above scoreThreshold) */
+  candidateThreshold: number;
+  /** at most this many faces per frame (largest first) */
+  maxFaces: number;
+  /** at most this many detector runs per frame; minFaceSize is raised when the plan needs more */
+  maxViews: number;
+}
+
+export interface DetectedFace {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  score: number;
+  /** eye on the image's left, eye on the image's right, nose tip, mouth centre: x, y in frame pixels */
+  keypoints: Float32Array;
+  candidateScore: number;
+  confirmScore: number;
+}
+
+export interface DetectionStats {
+  views: number;
+  /** smallest face size (frame pixels) the plan covered; above the request when maxViews capped it */
+  minFaceSize: number;
+  candidates: number;
+  detectMs: number;
+  confirmMs: number;
+}
+
+const CONFIRM_CROP = 2.2; // crop side / candidate box side: puts the face at ~45% of the crop
+const MAX_CANDIDATES = 200;
+const GREY: readonly [number, number, number] = [127, 127, 127];
+const BLACK: readonly [number, number, number] = [0, 0, 0];
+
+export class FaceDetector {
+  private readonly primaryInput: InputBuffer;
+  private readonly confirmInput: InputBuffer;
+
+  constructor(
+    private readonly primary: ModelSession,
+    private readonly confirm: ModelSession,
+  ) {
+    if (primary.entry.family !== 'detector') throw new TypeError('primary model must be a detector');
+    if (confirm.entry.format !== 'blazeface') throw new TypeError('keypoint model must be a BlazeFace-format detector');
+    this.primaryInput = new InputBuffer(primary.entry.input);
+    this.confirmInput = new InputBuffer(confirm.entry.input);
+  }
+
+  async detect(pyramid: Pyramid, opts: DetectionOptions, stats?: DetectionStats): Promise<DetectedFace[]> {
+    const frame = pyramid.base;
+    const entry = this.primary.entry as DetectorEntry;
+    const t0 = performance.now();
+    // Nothing that could pass the final threshold may be dropped earlier: with the geometric mean,
+    // final >= T needs candidate >= T^2 and confirmation >= T^2.
+    const finalT = opts.scoreThreshold;
+    const candT = Math.min(opts.candidateThreshold, finalT * finalT);
+    const { views, minFaceSize } = planWithinBudget(frame.width, frame.height, {
+      inputW: entry.input.width,
+      inputH: entry.input.height,
+      minFace: entry.params.minFace,
+      maxFace: entry.params.maxFace,
+      minFaceSize: opts.minFaceSize,
+      maxFaceRatio: opts.maxFaceRatio,
+      levelRatio: 3,
+      maxUpscale: 2,
+    }, opts.maxViews);
+    let candidates: Candidate[] = [];
+    for (let v = 0; v < views.length; v++) {
+      const view = views[v];
+      const out = await this.runView(this.primary, this.primaryInput, pyramid, view.inputToFrame, GREY);
+      const found = decodeDetector(entry, out, candT, view.inputToFrame, v);
+      markCut(found, view);
+      for (const c of found) candidates.push(c);
+    }
+    candidates = nms(candidates, { iou: 0.4, containment: 1, blend: false });
+    if (candidates.length > MAX_CANDIDATES) candidates = candidates.slice(0, MAX_CANDIDATES);
+    const t1 = performance.now();
+
+    const confirmEntry = this.confirm.entry as BlazeFaceEntry;
+    const confirmT = Math.min(0.1, finalT * finalT);
+    const confirmed: DetectedFace[] = [];
+    for (const c of candidates) {
+      const cx = (c.x1 + c.x2) / 2;
+      const cy = (c.y1 + c.y2) / 2;
+      const side = CONFIRM_CROP * Math.max(c.x2 - c.x1, c.y2 - c.y1);
+      const cropToFrame = scaleOffset(side / confirmEntry.input.width, cx - side / 2, cy - side / 2);
+      const out = await this.runView(this.confirm, this.confirmInput, pyramid, cropToFrame, BLACK);
+      const dets = nms(decodeDetector(confirmEntry, out, confirmT, cropToFrame, c.view), { iou: 0.3, containment: 1, blend: true });
+      // The face the candidate points at: confident and near the crop centre.
+      let best: Candidate | null = null;
+      let bestRank = -Infinity;
+      for (const d of dets) {
+        const off = Math.hypot((d.x1 + d.x2) / 2 - cx, (d.y1 + d.y2) / 2 - cy) / side;
+        const rank = d.score - 2 * off;
+        if (rank > bestRank) {
+          bestRank = rank;
+          best = d;
+        }
+      }
+      if (!best || !best.keypoints) continue;
+      const score = Math.sqrt(best.score * c.score);
+      if (score < finalT) continue;
+      const p = confirmEntry.params;
+      const k = best.keypoints;
+      const keypoints = Float32Array.of(k[2 * p.leftEye], k[2 * p.leftEye + 1], k[2 * p.rightEye], k[2 * p.rightEye + 1], k[2 * p.nose], k[2 * p.nose + 1], k[2 * p.mouth], k[2 * p.mouth + 1]);
+      confirmed.push({ x1: best.x1, y1: best.y1, x2: best.x2, y2: best.y2, score, keypoints, candidateScore: c.score, confirmScore: best.score });
+    }
+    // Two candidates of one face (two scales, a half-face box) now carry nearly the same box.
+    const merged = nms(
+      confirmed.map((f, i) => ({ x1: f.x1, y1: f.y1, x2: f.x2, y2: f.y2, score: f.score, keypoints: null, view: i, cut: false })),
+      { iou: 0.3, containment: 0.65, blend: false },
+    ).map((c) => confirmed[c.view]);
+    merged.sort((p, q) => q.x2 - q.x1 - (p.x2 - p.x1));
+    if (stats) {
+      stats.views = views.length;
+      stats.minFaceSize = minFaceSize;
+      stats.candidates = candidates.length;
+      stats.detectMs = t1 - t0;
+      stats.confirmMs = performance.now() - t1;
+    }
+    return merged.slice(0, opts.maxFaces);
+  }
+
+  private async runView(model: ModelSession, input: InputBuffer, pyramid: Pyramid, inputToFrame: Affine, border: readonly [number, number, number]): Promise<Outputs> {
+    const { image, map } = pyramid.forMap(inputToFrame);
+    warpRgb(image, map, input.spec.width, input.spec.height, input.rgb, border);
+    input.fill(0);
+    return model.run(input.feeds(1));
+  }
+}
+
+export function decodeDetector(entry: DetectorEntry, out: Outputs, threshold: number, inputToFrame: Affine, view: number): Candidate[] {
+  if (entry.format === 'ultraface-ssd') {
+    return decodeUltraFace(
+      out[entry.outputs.scores].data as Float32Array,
+      out[entry.outputs.boxes].data as Float32Array,
+      entry.input.width,
+      entry.input.height,
+      threshold,
+      inputToFrame,
+      view,
+    );
+  }
+  const layers = entry.outputs.layers.map((l) => ({
+    cells: l.cells,
+    anchorsPerCell: l.anchorsPerCell,
+    scores: out[l.scores].data as Float32Array,
+    boxes: out[l.boxes].data as Float32Array,
+  }));
+  return decodeBlazeFace(layers, entry.input.width, entry.params.keypoints, threshold, inputToFrame, view);
+}
+
+/** Flags boxes that touch an inner tile edge (2 input pixels of slack). */
+function markCut(found: Candidate[], view: { inputToFrame: Affine; scale: number; innerLeft: number; innerTop: number; innerRight: number; innerBottom: number }): void {
+  const m = view.inputToFrame;
+  const slack = 2 / view.scale;
+  const left = view.innerLeft * m.a + m.tx + slack;
+  const right = view.innerRight * m.a + m.tx - slack;
+  const top = view.innerTop * m.d + m.ty + slack;
+  const bottom = view.innerBottom * m.d + m.ty - slack;
+  for (const c of found) c.cut = c.x1 < left || c.x2 > right || c.y1 < top || c.y2 > bottom;
+}

@@ -1,0 +1,71 @@
+// Alignment + embedding. The 5 landmarks are mapped onto the model's template by a least-squares
+// similarity transform; the face is resampled (bilinear, from the pyramid level that avoids aliasing) into
+// the model's input, embedded in batches as large as the graph allows, and L2-normalised.
+import type { Affine } from '../image/affine.ts';
+import { invert } from '../image/affine.ts';
+import type { Pyramid } from '../image/pyramid.ts';
+import { warpRgb } from '../image/warp.ts';
+import type { EmbedderEntry } from '../registry/manifest.ts';
+import { InputBuffer } from '../runtime/input-buffer.ts';
+import type { ModelSession } from '../runtime/model-session.ts';
+import { similarityTransform, type Point } from '../align/similarity.ts';
+
+export class Embedder {
+  readonly entry: EmbedderEntry;
+  private readonly input: InputBuffer;
+
+  constructor(private readonly model: ModelSession) {
+    if (model.entry.format !== 'aligned-embedding') throw new TypeError('embedder must be aligned-embedding format');
+    this.entry = model.entry;
+    this.input = new InputBuffer(model.entry.input);
+  }
+
+  get dim(): number {
+    return this.entry.params.dim;
+  }
+
+  get width(): number {
+    return this.entry.input.width;
+  }
+
+  get height(): number {
+    return this.entry.input.height;
+  }
+
+  /** template pixels -> frame pixels, for 5 landmarks in frame pixels */
+  alignment(five: Float32Array): Affine {
+    const src: Point[] = [];
+    for (let i = 0; i < 5; i++) src.push([five[2 * i], five[2 * i + 1]]);
+    return invert(similarityTransform(src, this.entry.params.template as Point[]));
+  }
+
+  /** The aligned face (RGB bytes, model input size). */
+  chip(pyramid: Pyramid, five: Float32Array): Uint8Array {
+    const { image, map } = pyramid.forMap(this.alignment(five));
+    return warpRgb(image, map, this.width, this.height, new Uint8Array(this.width * this.height * 3), [0, 0, 0]);
+  }
+
+  /** Embeds aligned faces, batching up to the model's maxBatch; returns unit vectors. */
+  async embed(chips: Uint8Array[]): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    const max = this.entry.input.maxBatch;
+    const dim = this.dim;
+    for (let start = 0; start < chips.length; start += max) {
+      const n = Math.min(max, chips.length - start);
+      for (let i = 0; i < n; i++) this.input.fill(i, chips[start + i]);
+      const result = await this.model.run(this.input.feeds(n));
+      const data = result[this.entry.outputs.embedding].data as Float32Array;
+      for (let i = 0; i < n; i++) out.push(l2normalise(data.subarray(i * dim, (i + 1) * dim)));
+    }
+    return out;
+  }
+}
+
+export function l2normalise(v: ArrayLike<number>): Float32Array {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
+  const k = sum > 0 ? 1 / Math.sqrt(sum) : 0;
+  const out = new Float32Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i] * k;
+  return out;
+}

@@ -1,0 +1,451 @@
+// The face engine: decode -> detect -> landmarks -> quality gate -> align -> embed -> (liveness) -> match.
+// Plain Node + onnxruntime-node, usable in-process (CLI, tests) or behind process-main.ts in a child.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ort from 'onnxruntime-node';
+import type { EngineConfig, EngineConfigPatch, EngineOptionsInput, ModelSelection, ParsedEngineOptions } from './config.ts';
+import { EngineConfigPatchSchema, EngineConfigSchema, EngineOptionsSchema, ModelSelectionSchema, applyPatch, parseOrThrow } from './config.ts';
+import { FaceDetector, type DetectionStats } from './detect/detector.ts';
+import { Embedder } from './embed/embedder.ts';
+import { EngineError, toEngineError } from './errors.ts';
+import { toRgbFrame, type Frame, type RgbFrame } from './frame.ts';
+import { decodeImage } from './image/decode.ts';
+import { Pyramid } from './image/pyramid.ts';
+import { Landmarks68, fivePoints } from './landmarks/landmarks68.ts';
+import { Liveness } from './liveness/liveness.ts';
+import { Gallery, type SearchResult } from './match/gallery.ts';
+import { searchThreshold, thresholdForFar } from './match/threshold.ts';
+import { estimatePose } from './quality/pose.ts';
+import { gate, measureFace, type Quality } from './quality/quality.ts';
+import type { Manifest, ModelEntry } from './registry/manifest.ts';
+import { DEFAULT_MODELS_DIR, loadManifest, readVerifiedModel } from './registry/manifest.ts';
+import { LatencyWindow } from './runtime/latency.ts';
+import { ModelSession, type ModelHealth, type SessionFactory } from './runtime/model-session.ts';
+import { providerChain, type ProviderName } from './runtime/providers.ts';
+
+export interface EngineOptions extends EngineOptionsInput {
+  /** Substitute session creation (custom runtimes, tests of provider fallback). */
+  sessionFactory?: SessionFactory;
+}
+
+export interface AnalyzeOptions {
+  /** compute embeddings for faces that pass the quality gate (default true) */
+  embeddings?: boolean;
+  /** run the liveness model when it is loaded (default false) */
+  liveness?: boolean;
+  /** search the engine's gallery (default: when it holds templates) */
+  match?: boolean;
+  detection?: EngineConfigPatch['detection'];
+  quality?: EngineConfigPatch['quality'];
+}
+
+export type Point2 = [number, number];
+
+export interface FaceResult {
+  /** x, y, width, height in pixels of the image as stored (frame pixels for analyzeFrame) */
+  box: [number, number, number, number];
+  score: number;
+  /** eye on the image's left, eye on the image's right, nose tip, mouth corners (image left, image right) */
+  landmarks5: [Point2, Point2, Point2, Point2, Point2];
+  quality: Quality;
+  embedding?: Float32Array;
+  liveness?: number;
+  match?: SearchResult;
+}
+
+export interface StageTimings {
+  detect_ms: number;
+  keypoints_ms: number;
+  landmarks_ms: number;
+  align_ms: number;
+  embed_ms: number;
+  liveness_ms: number;
+  match_ms: number;
+  views: number;
+  candidates: number;
+}
+
+export interface AnalyzeResult {
+  faces: FaceResult[];
+  /** everything after decode */
+  ms: number;
+  decode_ms?: number;
+  width: number;
+  height: number;
+  stages: StageTimings;
+}
+
+export interface EngineHealth {
+  engine: string;
+  ready: boolean;
+  providers: ProviderName[];
+  models: Record<string, ModelHealth>;
+  roles: Record<string, string | null>;
+  warmup_ms: number;
+  frames: { analyzed: number; errors: number; p50_ms: number | null; p95_ms: number | null };
+  gallery: { persons: number; templates: number };
+  config: EngineConfig;
+}
+
+type Roles = { detector: string; keypoints: string; landmarks: string | null; embedder: string; liveness: string | null };
+
+interface Pipeline {
+  roles: Roles;
+  sessions: Map<string, ModelSession>;
+  detector: FaceDetector;
+  landmarks: Landmarks68 | null;
+  embedder: Embedder;
+  liveness: Liveness | null;
+  warmupMs: number;
+}
+
+const ROLE_FORMAT: Record<keyof Roles, (e: ModelEntry) => boolean> = {
+  detector: (e) => e.family === 'detector',
+  keypoints: (e) => e.format === 'blazeface',
+  landmarks: (e) => e.format === 'ibug68',
+  embedder: (e) => e.format === 'aligned-embedding',
+  liveness: (e) => e.format === 'softmax-classifier',
+};
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export class Engine {
+  readonly manifest: Manifest;
+  readonly gallery: Gallery;
+  readonly name: string;
+  private readonly options: ParsedEngineOptions;
+  private readonly providers: ProviderName[];
+  private readonly factory: SessionFactory | undefined;
+  private pipeline: Pipeline;
+  private cfg: EngineConfig;
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+  private readonly frameLatency = new LatencyWindow();
+  private analyzed = 0;
+  private frameErrors = 0;
+  /** models that failed to load in an optional role (kept for health) */
+  private optionalFailures: Record<string, string> = {};
+
+  private constructor(manifest: Manifest, options: ParsedEngineOptions, factory: SessionFactory | undefined, pipeline: Pipeline, name: string) {
+    this.manifest = manifest;
+    this.options = options;
+    this.factory = factory;
+    this.providers = providerChain(options.providers);
+    this.pipeline = pipeline;
+    this.cfg = applyPatch(EngineConfigSchema.parse({}), { detection: options.detection, quality: options.quality, match: options.match });
+    this.gallery = new Gallery(pipeline.embedder.dim);
+    this.name = name;
+  }
+
+  /** Loads the manifest, verifies and loads the models on the best provider, warms them up. */
+  static async create(opts: EngineOptions = {}): Promise<Engine> {
+    const { sessionFactory, ...rest } = opts;
+    const options = parseOrThrow(EngineOptionsSchema, rest, 'engine options');
+    const modelsDir = options.modelsDir ?? DEFAULT_MODELS_DIR;
+    const manifest = await loadManifest(modelsDir);
+    const providers = providerChain(options.providers);
+    const failures: Record<string, string> = {};
+    const pipeline = await buildPipeline(manifest, modelsDir, options.models, options, providers, sessionFactory, new Map(), failures);
+    const engine = new Engine(manifest, options, sessionFactory, pipeline, await engineName());
+    engine.optionalFailures = failures;
+    return engine;
+  }
+
+  get config(): EngineConfig {
+    return this.cfg;
+  }
+
+  /** Changes detection / quality / match settings; applies to the next frame. */
+  setConfig(patch: EngineConfigPatch): EngineConfig {
+    const p = parseOrThrow(EngineConfigPatchSchema, patch, 'config');
+    this.cfg = applyPatch(this.cfg, p);
+    return this.cfg;
+  }
+
+  /** Switches models at run time: the new set is loaded and warmed up before it replaces the old one. */
+  async setModels(selection: ModelSelection): Promise<Roles> {
+    this.assertAlive();
+    const sel = parseOrThrow(ModelSelectionSchema, selection, 'model selection');
+    const merged: ModelSelection = { ...this.pipeline.roles, ...sel };
+    return this.exclusive(async () => {
+      const failures: Record<string, string> = {};
+      const next = await buildPipeline(this.manifest, this.options.modelsDir ?? DEFAULT_MODELS_DIR, merged, this.options, this.providers, this.factory, this.pipeline.sessions, failures);
+      if (next.embedder.dim !== this.gallery.dim && this.gallery.size > 0) {
+        await releaseUnused(next.sessions, this.pipeline.sessions);
+        throw new EngineError('INVALID_ARGUMENT', `embedder ${next.roles.embedder} has ${next.embedder.dim} dimensions; the gallery holds ${this.gallery.dim}-d templates (clear it first)`);
+      }
+      const old = this.pipeline;
+      this.pipeline = next;
+      this.optionalFailures = failures;
+      await releaseUnused(old.sessions, next.sessions);
+      return next.roles;
+    });
+  }
+
+  /** Decodes (sharp) and analyses an encoded image. Boxes are in pixels of the image as stored. */
+  async analyzeImage(bytes: Buffer | Uint8Array, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+    this.assertAlive();
+    const decoded = await decodeImage(bytes, this.options.decode);
+    const result = await this.exclusive(() => this.run(decoded.frame, decoded.scaleX, decoded.scaleY, decoded.width, decoded.height, opts));
+    result.decode_ms = round2(decoded.decodeMs);
+    return result;
+  }
+
+  /** Analyses raw pixels (RGB row-major; grey and RGBA are converted). Boxes are in frame pixels. */
+  async analyzeFrame(frame: Frame, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+    this.assertAlive();
+    const rgb = toRgbFrame(frame);
+    return this.exclusive(() => this.run(rgb, 1, 1, rgb.width, rgb.height, opts));
+  }
+
+  /** Cosine similarity of two embeddings and the same/different decision at the configured threshold. */
+  compare(a: ArrayLike<number>, b: ArrayLike<number>): { similarity: number; same: boolean; threshold: number } {
+    const dim = this.pipeline.embedder.dim;
+    if (a?.length !== dim || b?.length !== dim) throw new EngineError('INVALID_ARGUMENT', `embeddings must have ${dim} values`);
+    let dot = 0;
+    let na = 0;
+    let nb = 0;
+    for (let i = 0; i < dim; i++) {
+      dot += a[i] * b[i];
+      na += a[i] * a[i];
+      nb += b[i] * b[i];
+    }
+    const similarity = na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+    const threshold = this.verifyThreshold();
+    return { similarity, same: similarity >= threshold, threshold };
+  }
+
+  /** Threshold for 1:1 verification: the configured cosine, or the calibrated value for the target FAR. */
+  verifyThreshold(): number {
+    const m = this.cfg.match;
+    return m.threshold ?? thresholdForFar(m.far, this.pipeline.embedder.entry.params.calibration);
+  }
+
+  /** Threshold for gallery search: FAR per unknown probe, spread over the enrolled persons. */
+  searchThreshold(): number {
+    const m = this.cfg.match;
+    return m.threshold ?? searchThreshold(m.far, this.gallery.persons, this.pipeline.embedder.entry.params.calibration);
+  }
+
+  get embeddingDim(): number {
+    return this.pipeline.embedder.dim;
+  }
+
+  get roles(): Roles {
+    return { ...this.pipeline.roles };
+  }
+
+  health(): EngineHealth {
+    const models: Record<string, ModelHealth> = {};
+    for (const [id, s] of this.pipeline.sessions) models[id] = s.health();
+    for (const [id, error] of Object.entries(this.optionalFailures)) {
+      const entry = this.manifest.models.find((m) => m.id === id);
+      models[id] ??= {
+        id,
+        family: entry?.family ?? 'liveness',
+        file: entry?.file ?? '',
+        status: 'failed',
+        provider: null,
+        providers_tried: [],
+        fallback_used: false,
+        warmup_ms: null,
+        runs: 0,
+        errors: 0,
+        timeouts: 0,
+        p50_ms: null,
+        p95_ms: null,
+        last_error: error,
+      };
+    }
+    return {
+      engine: this.name,
+      ready: !this.disposed,
+      providers: this.providers,
+      models,
+      roles: { ...this.pipeline.roles },
+      warmup_ms: round2(this.pipeline.warmupMs),
+      frames: { analyzed: this.analyzed, errors: this.frameErrors, p50_ms: this.frameLatency.percentile(50), p95_ms: this.frameLatency.percentile(95) },
+      gallery: { persons: this.gallery.persons, templates: this.gallery.size },
+      config: this.cfg,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.queue.catch(() => undefined);
+    await releaseUnused(this.pipeline.sessions, new Map());
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new EngineError('ENGINE_DISPOSED', 'the engine has been disposed');
+  }
+
+  /** One analysis at a time: the models' input buffers are shared and preallocated. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async run(frame: RgbFrame, sx: number, sy: number, storedW: number, storedH: number, opts: AnalyzeOptions): Promise<AnalyzeResult> {
+    const t0 = performance.now();
+    try {
+      const result = await this.analyze(frame, sx, sy, storedW, storedH, opts);
+      result.ms = round2(performance.now() - t0);
+      this.analyzed++;
+      this.frameLatency.record(result.ms);
+      return result;
+    } catch (err) {
+      this.frameErrors++;
+      throw toEngineError(err);
+    }
+  }
+
+  private async analyze(frame: RgbFrame, sx: number, sy: number, storedW: number, storedH: number, opts: AnalyzeOptions): Promise<AnalyzeResult> {
+    const p = this.pipeline;
+    const det = { ...this.cfg.detection, ...(opts.detection ? parseOrThrow(EngineConfigPatchSchema.shape.detection, opts.detection, 'detection options') : {}) };
+    const qual = { ...this.cfg.quality, ...(opts.quality ? parseOrThrow(EngineConfigPatchSchema.shape.quality, opts.quality, 'quality options') : {}) };
+    const stages: StageTimings = { detect_ms: 0, keypoints_ms: 0, landmarks_ms: 0, align_ms: 0, embed_ms: 0, liveness_ms: 0, match_ms: 0, views: 0, candidates: 0 };
+    const pyramid = new Pyramid(frame);
+    const stats: DetectionStats = { views: 0, minFaceSize: 0, candidates: 0, detectMs: 0, confirmMs: 0 };
+    // Sizes are configured in stored pixels; detection works in frame pixels.
+    const scale = Math.sqrt(sx * sy);
+    const detected = await p.detector.detect(pyramid, { ...det, minFaceSize: Math.max(4, det.minFaceSize * scale) }, stats);
+    stages.detect_ms = stats.detectMs;
+    stages.keypoints_ms = stats.confirmMs;
+    stages.views = stats.views;
+    stages.candidates = stats.candidates;
+
+    const faces: FaceResult[] = [];
+    const chips: Uint8Array[] = [];
+    const toEmbed: number[] = [];
+    for (const d of detected) {
+      let t = performance.now();
+      const lm68 = p.landmarks ? await p.landmarks.locate(pyramid, d) : null;
+      const five = fivePoints(d.keypoints, lm68);
+      stages.landmarks_ms += performance.now() - t;
+      t = performance.now();
+      const chip = p.embedder.chip(pyramid, five);
+      const measures = measureFace(chip, p.embedder.width, p.embedder.height);
+      const pose = estimatePose(five);
+      const x1 = clamp(d.x1, 0, frame.width) / sx;
+      const y1 = clamp(d.y1, 0, frame.height) / sy;
+      const x2 = clamp(d.x2, 0, frame.width) / sx;
+      const y2 = clamp(d.y2, 0, frame.height) / sy;
+      const size = Math.max(d.x2 - d.x1, d.y2 - d.y1) / scale;
+      const quality = gate(d.score, size, measures, pose, qual);
+      stages.align_ms += performance.now() - t;
+      const landmarks5 = [0, 1, 2, 3, 4].map((i) => [round1(five[2 * i] / sx), round1(five[2 * i + 1] / sy)] as Point2) as FaceResult['landmarks5'];
+      faces.push({ box: [round1(x1), round1(y1), round1(Math.min(storedW, x2) - x1), round1(Math.min(storedH, y2) - y1)], score: round3(d.score), landmarks5, quality });
+      if (quality.passed) {
+        chips.push(chip);
+        toEmbed.push(faces.length - 1);
+      }
+    }
+
+    if (opts.embeddings !== false && chips.length) {
+      const t = performance.now();
+      const vectors = await p.embedder.embed(chips);
+      toEmbed.forEach((fi, k) => (faces[fi].embedding = vectors[k]));
+      stages.embed_ms = performance.now() - t;
+    }
+    if (opts.liveness && p.liveness) {
+      const t = performance.now();
+      for (let i = 0; i < detected.length; i++) faces[i].liveness = round3(await p.liveness.score(pyramid, detected[i]));
+      stages.liveness_ms = performance.now() - t;
+    }
+    if ((opts.match ?? this.gallery.size > 0) && this.gallery.size > 0) {
+      const t = performance.now();
+      const threshold = this.searchThreshold();
+      for (const f of faces) if (f.embedding) f.match = this.gallery.search(f.embedding, this.cfg.match.topK, threshold);
+      stages.match_ms = performance.now() - t;
+    }
+    for (const k of Object.keys(stages) as (keyof StageTimings)[]) stages[k] = round2(stages[k]);
+    return { faces, ms: 0, width: storedW, height: storedH, stages };
+  }
+}
+
+async function buildPipeline(
+  manifest: Manifest,
+  modelsDir: string,
+  selection: ModelSelection,
+  options: ParsedEngineOptions,
+  providers: ProviderName[],
+  factory: SessionFactory | undefined,
+  reuse: Map<string, ModelSession>,
+  failures: Record<string, string>,
+): Promise<Pipeline> {
+  const d = manifest.defaults;
+  const roles: Roles = {
+    detector: selection.detector ?? d.detector,
+    keypoints: selection.keypoints ?? d.keypoints,
+    landmarks: selection.landmarks === undefined ? (d.landmarks ?? null) : selection.landmarks,
+    embedder: selection.embedder ?? d.embedder,
+    liveness: selection.liveness === undefined ? (d.liveness ?? null) : selection.liveness,
+  };
+  const sessions = new Map<string, ModelSession>();
+  let warmupMs = 0;
+  const load = async (role: keyof Roles, id: string): Promise<ModelSession> => {
+    const entry = manifest.models.find((m) => m.id === id);
+    if (!entry) throw new EngineError('MODEL_UNAVAILABLE', `no model "${id}" in the manifest (role ${role})`, { model: id, role });
+    if (!ROLE_FORMAT[role](entry)) throw new EngineError('INVALID_ARGUMENT', `model ${id} (${entry.family}/${entry.format}) cannot serve as ${role}`, { model: id, role });
+    const existing = sessions.get(id) ?? reuse.get(id);
+    if (existing) {
+      sessions.set(id, existing);
+      return existing;
+    }
+    const bytes = await readVerifiedModel(entry, modelsDir);
+    const session = await ModelSession.load(entry, bytes, { providers, threads: options.threads, timeoutMs: options.timeoutMs, factory });
+    sessions.set(id, session);
+    if (options.warmupIterations > 0) warmupMs += await session.warmup(options.warmupIterations);
+    return session;
+  };
+  try {
+    const primary = await load('detector', roles.detector);
+    const keypoints = await load('keypoints', roles.keypoints);
+    const embedder = new Embedder(await load('embedder', roles.embedder));
+    let landmarks: Landmarks68 | null = null;
+    let liveness: Liveness | null = null;
+    // Optional models: a failure is recorded and the pipeline runs without them.
+    if (roles.landmarks) {
+      try {
+        landmarks = new Landmarks68(await load('landmarks', roles.landmarks));
+      } catch (err) {
+        failures[roles.landmarks] = toEngineError(err).message;
+      }
+    }
+    if (roles.liveness) {
+      try {
+        liveness = new Liveness(await load('liveness', roles.liveness));
+      } catch (err) {
+        failures[roles.liveness] = toEngineError(err).message;
+      }
+    }
+    return { roles, sessions, detector: new FaceDetector(primary, keypoints), landmarks, embedder, liveness, warmupMs };
+  } catch (err) {
+    await releaseUnused(sessions, reuse);
+    throw err;
+  }
+}
+
+/** Releases sessions of `from` that `keep` does not hold. */
+async function releaseUnused(from: Map<string, ModelSession>, keep: Map<string, ModelSession>): Promise<void> {
+  for (const [id, s] of from) if (keep.get(id) !== s) await s.release();
+}
+
+async function engineName(): Promise<string> {
+  let version = '0.0.0';
+  try {
+    version = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')).version ?? version;
+  } catch {
+    // a packaged build without package.json beside the engine keeps the fallback version
+  }
+  return `vigil-face-engine ${version} (onnxruntime-node ${ort.env.versions.node ?? 'unknown'})`;
+}
+
+const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
+const round1 = (v: number): number => Math.round(v * 10) / 10;
+const round2 = (v: number): number => Math.round(v * 100) / 100;
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;

@@ -1,0 +1,100 @@
+// WS /api/ws: the console's contract subscriptions (src-contract/http-transport.ts). Each subscribe is checked
+// against the topic's roles (TopicBus.rolesFor) and, for API tokens, the "read" scope. High-rate live.frame
+// messages are coalesced per subscription and camera when the client falls behind; other topics are never
+// coalesced (a client that cannot keep up with them is dropped and reloads on reconnect).
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { TopicName } from '../../src-contract/api.ts';
+import { VigilError } from '../../src-contract/errors.ts';
+import { WS_PATH, WsClientMessageSchema, type WsServerMessage } from '../../src-contract/http-transport.ts';
+import type { Caller, TopicBus } from '../host/dispatcher.ts';
+import { fromZodError } from '../../src-contract/errors.ts';
+import { callerOf, credentialsOf, type Authenticate } from './request-auth.ts';
+import type { WsHub } from './ws-hub.ts';
+
+const MAX_SUBSCRIPTIONS = 64;
+
+export function parseWsJson(data: WebSocket.RawData, isBinary: boolean): unknown {
+  if (isBinary) throw new VigilError('INVALID_REQUEST', 'send text frames with JSON');
+  try {
+    return JSON.parse(data.toString());
+  } catch {
+    throw new VigilError('INVALID_REQUEST', 'malformed JSON');
+  }
+}
+
+/** Serialises each payload object once however many subscribers receive it unchanged. */
+export class PayloadCache {
+  #map = new WeakMap<object, string>();
+  json(payload: object): string {
+    let s = this.#map.get(payload);
+    if (s === undefined) this.#map.set(payload, (s = JSON.stringify(payload)));
+    return s;
+  }
+}
+
+export function stillValid(authenticate: Authenticate, creds: ReturnType<typeof credentialsOf>, userId: string): () => boolean {
+  return () => {
+    try {
+      return authenticate(creds).user?.id === userId;
+    } catch {
+      return false;
+    }
+  };
+}
+
+export function registerContractWs(app: FastifyInstance, deps: { bus: TopicBus; authenticate: Authenticate; hub: WsHub }): void {
+  const { bus, authenticate, hub } = deps;
+  const cache = new PayloadCache();
+
+  app.get(WS_PATH, {
+    websocket: true,
+    preValidation: async (req) => {
+      if (!callerOf(req, authenticate).user) throw new VigilError('UNAUTHENTICATED', 'sign in first');
+      if (hub.full) throw new VigilError('QUEUE_FULL', 'too many WebSocket clients');
+    },
+  }, (socket, req) => {
+    const caller = callerOf(req, authenticate) as Caller & { user: NonNullable<Caller['user']> };
+    const subs = new Map<string, () => void>();
+    const client = hub.add(socket, (channel) => ({
+      channel,
+      heartbeat: (): WsServerMessage => ({ type: 'heartbeat', at: new Date().toISOString() }),
+      stillValid: stillValid(authenticate, credentialsOf(req), caller.user.id),
+    }), () => {
+      for (const off of subs.values()) off();
+      subs.clear();
+    });
+    const send = (m: WsServerMessage) => client.channel.send(m);
+
+    socket.on('message', (data, isBinary) => {
+      let id: string | undefined;
+      try {
+        const parsed = WsClientMessageSchema.safeParse(parseWsJson(data, isBinary));
+        if (!parsed.success) throw fromZodError(parsed.error);
+        const msg = parsed.data;
+        if (msg.type === 'ping') return send({ type: 'pong' });
+        id = msg.id;
+        if (msg.type === 'unsubscribe') {
+          subs.get(msg.id)?.();
+          subs.delete(msg.id);
+          return;
+        }
+        const topic: TopicName = msg.topic;
+        if (!bus.rolesFor(topic).includes(caller.user.role)) throw new VigilError('FORBIDDEN', `${caller.user.role} may not subscribe to ${topic}`);
+        if (caller.tokenScopes && !caller.tokenScopes.includes('read')) throw new VigilError('FORBIDDEN', 'token lacks the "read" scope');
+        if (!subs.has(msg.id) && subs.size >= MAX_SUBSCRIPTIONS) throw new VigilError('INVALID_REQUEST', `at most ${MAX_SUBSCRIPTIONS} subscriptions per connection`);
+        subs.get(msg.id)?.();
+        const subId = msg.id;
+        const prefix = `{"type":"event","id":${JSON.stringify(subId)},"topic":${JSON.stringify(topic)},"payload":`;
+        subs.set(subId, bus.subscribe(topic, msg.filter, (payload) => {
+          const camera = topic === 'live.frame' ? (payload as { camera_id: string }).camera_id : null;
+          client.channel.sendRaw(`${prefix}${cache.json(payload as object)}}`, camera === null ? undefined : `${subId}\u0000${camera}`);
+        }));
+        send({ type: 'subscribed', id: subId });
+      } catch (err) {
+        const v = err instanceof VigilError ? err : new VigilError('INVALID_REQUEST', (err as Error).message);
+        send({ type: 'error', ...(id ? { id } : {}), error: { code: v.code, message: v.message } });
+      }
+    });
+  });
+}

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { test, type TestContext } from 'node:test';
+import { DateTime } from 'luxon';
+import { InvalidInputError } from '../storage/errors.ts';
+import { openStore } from '../storage/host-store.ts';
+import { tempDataDir } from '../storage/testing/temp-data-dir.ts';
+import { AttendanceService } from './attendance-service.ts';
+
+const Z = 'Europe/Berlin';
+const at = (iso: string) => DateTime.fromISO(iso, { zone: Z }).toMillis();
+
+async function setup(t: TestContext) {
+  const store = await openStore(tempDataDir(t));
+  t.after(() => store.close());
+  store.settings.update({ timezone: Z, attendance: { min_punch_gap_minutes: 5 } });
+  const shift = store.shifts.upsert({ name: 'Office', start: '09:00', end: '17:00', grace_minutes: 10, days: [1, 2, 3, 4, 5] });
+  const alice = store.persons.create({ employee_id: 'A1', name: 'Alice', shift_id: shift.id });
+  const bob = store.persons.create({ employee_id: 'B1', name: 'Bob', shift_id: shift.id });
+  let now = at('2025-11-06T12:00');
+  const svc = new AttendanceService(store, () => now);
+  return { store, svc, alice, bob, setNow: (iso: string) => { now = at(iso); } };
+}
+
+test('recognitions become punches: roles, min gap, check-in/check-out, stored day', async (t) => {
+  const { store, svc, alice } = await setup(t);
+  const rec = (iso: string, role: 'entry' | 'exit' | 'any') => store.write(() => svc.recordRecognition({ personId: alice.id, at: at(iso), role }));
+  const first = await rec('2025-11-06T09:12', 'entry');
+  assert.ok(first.recorded);
+  assert.equal(first.kind, 'check_in');
+  assert.equal(first.day, '2025-11-06');
+  assert.equal(first.record.status, 'late');
+  const dup = await rec('2025-11-06T09:15', 'any');
+  assert.deepEqual(dup, { recorded: false, reason: 'min_gap', lastPunchAt: at('2025-11-06T09:12') });
+  const lunch = await rec('2025-11-06T12:30', 'exit');
+  assert.ok(lunch.recorded && lunch.kind === 'check_out');
+  const back = await rec('2025-11-06T13:15', 'entry');
+  assert.ok(back.recorded && back.kind === null, 'a later entry is neither the first in nor an out');
+  const out = await rec('2025-11-06T17:20', 'exit');
+  assert.ok(out.recorded && out.kind === 'check_out');
+  const day = store.attendance.getDay(alice.id, '2025-11-06')!;
+  assert.equal(day.checkIn, at('2025-11-06T09:12'));
+  assert.equal(day.checkOut, at('2025-11-06T17:20'));
+  assert.equal(day.lateMinutes, 12);
+  assert.equal(day.workedMinutes, 8 * 60 + 8);
+  const [listed] = store.attendance.listDays({ from: '2025-11-06', to: '2025-11-06' });
+  assert.equal(listed.personName, 'Alice');
+  assert.equal(listed.employeeId, 'A1');
+  // The pipeline's AttendanceSink view of the same thing.
+  store.cameras.create({ id: 'c', name: 'Exit', role: 'exit', source: { type: 'file', path: '/v.mp4' } });
+  await store.write(() => store.events.insertPending({ id: 'e', cameraId: 'c', cameraName: 'Exit', startedAt: at('2025-11-06T17:22'), box: [0, 0, 90, 100], score: 0.9, frameWidth: 640, frameHeight: 480 }));
+  assert.equal(await store.write(() => svc.recordSighting({ personId: alice.id, cameraId: 'c', role: 'exit', at: at('2025-11-06T17:22'), eventId: 'e' })), null, 'within the min gap');
+  assert.deepEqual(await store.write(() => svc.recordSighting({ personId: alice.id, cameraId: 'c', role: 'exit', at: at('2025-11-06T17:40'), eventId: 'e' })),
+    { kind: 'check_out', date: '2025-11-06', at: at('2025-11-06T17:40') });
+});
+
+test('a manual correction keeps the punches and records who, what and why', async (t) => {
+  const { store, svc, alice } = await setup(t);
+  await store.write(() => svc.recordRecognition({ personId: alice.id, at: at('2025-11-06T09:40'), role: 'entry' }));
+  const corrected = await store.write(() => svc.correct({ personId: alice.id, day: '2025-11-06', checkIn: at('2025-11-06T08:55'), reason: 'camera offline at 08:55', by: 'user_admin' }));
+  assert.equal(corrected.status, 'present');
+  assert.equal(corrected.original.checkIn, at('2025-11-06T09:40'));
+  const [c] = store.attendance.corrections(alice.id, '2025-11-06');
+  assert.deepEqual([c.field, c.value, c.previous, c.correctedBy, c.reason], ['check_in', at('2025-11-06T08:55'), at('2025-11-06T09:40'), 'user_admin', 'camera offline at 08:55']);
+  assert.equal(store.attendance.punchesBetween(alice.id, 0, Date.now() * 2)[0].at, at('2025-11-06T09:40'), 'the punch itself is untouched');
+  assert.equal(store.attendance.getDay(alice.id, '2025-11-06')!.corrected, true);
+  await assert.rejects(store.write(() => svc.correct({ personId: alice.id, day: '2025-11-06', checkOut: at('2025-11-08T10:00'), reason: 'typo day', by: 'x' })), InvalidInputError);
+  await assert.rejects(store.write(() => svc.correct({ personId: alice.id, day: '2025-11-06', checkOut: null, reason: '', by: 'x' })), InvalidInputError);
+});
+
+test('refreshing a day marks people with a shift absent once it is over', async (t) => {
+  const { store, svc, alice, bob, setNow } = await setup(t);
+  await store.write(() => svc.recordRecognition({ personId: alice.id, at: at('2025-11-06T08:50'), role: 'any' }));
+  setNow('2025-11-06T15:00');
+  await store.write(() => svc.refreshDay('2025-11-06'));
+  assert.equal(store.attendance.getDay(bob.id, '2025-11-06')!.status, 'in_progress');
+  setNow('2025-11-06T18:00');
+  assert.equal(await store.write(() => svc.refreshDay('2025-11-06')), 2);
+  const days = store.attendance.listDays({ from: '2025-11-06', to: '2025-11-06' });
+  assert.deepEqual(days.map((d) => `${d.personName}:${d.status}`), ['Alice:present', 'Bob:absent']);
+  store.persons.update(bob.id, { status: 'inactive' });
+  assert.equal(await store.write(() => svc.refreshDay('2025-11-07')), 1, 'inactive people are not marked absent');
+});

@@ -1,0 +1,98 @@
+// Turns recognized decisions into punches and keeps the daily records current. Every method is synchronous and
+// meant to run inside one write (`store.write(() => attendance.recordRecognition(...))`) so a punch and the day it
+// changes commit together.
+import { InvalidInputError, NotFoundError } from '../storage/errors.ts';
+import type { HostStore } from '../storage/host-store.ts';
+import type { PunchRecord } from '../storage/repositories/attendance.ts';
+import { attendanceDayOf, computeDay, dayWindow, type CameraRole, type DayRecord, type ShiftRule } from './day-rules.ts';
+
+export type PunchOutcome =
+  | { recorded: false; reason: 'min_gap'; lastPunchAt: number }
+  | { recorded: true; punch: PunchRecord; day: string; kind: 'check_in' | 'check_out' | null; record: DayRecord };
+
+type Store = Pick<HostStore, 'attendance' | 'persons' | 'shifts' | 'settings'>;
+
+export class AttendanceService {
+  constructor(private readonly store: Store, private readonly clock: () => number = Date.now) {}
+
+  /** A decided `recognized` event seen by a camera with `role`. Punches closer than the minimum gap are skipped. */
+  recordRecognition(input: { personId: string; at: number; role: CameraRole; cameraId?: string | null; eventId?: string | null }): PunchOutcome {
+    const settings = this.store.settings.get();
+    const gapMs = settings.attendance.min_punch_gap_minutes * 60_000;
+    const last = this.store.attendance.lastPunch(input.personId);
+    if (last && Math.abs(input.at - last.at) < gapMs) return { recorded: false, reason: 'min_gap', lastPunchAt: last.at };
+    const punch = this.store.attendance.insertPunch({ personId: input.personId, at: input.at, role: input.role, cameraId: input.cameraId ?? null, eventId: input.eventId ?? null });
+    const shift = this.#shiftOf(input.personId);
+    const day = attendanceDayOf(input.at, settings.timezone, shift);
+    const record = this.recomputeDay(input.personId, day);
+    const kind = record.checkIn === punch.at ? 'check_in' : record.checkOut === punch.at ? 'check_out' : null;
+    return { recorded: true, punch, day, kind, record };
+  }
+
+  /**
+   * The pipeline's AttendanceSink (src-main/pipeline/track-recorder.ts): a recognized sighting → the punch it made,
+   * or null when it made none (min gap) or was neither the day's check-in nor its check-out.
+   */
+  recordSighting(s: { personId: string; cameraId: string; role: CameraRole; at: number; eventId: string }): { kind: 'check_in' | 'check_out'; date: string; at: number } | null {
+    const r = this.recordRecognition(s);
+    return r.recorded && r.kind ? { kind: r.kind, date: r.day, at: r.punch.at } : null;
+  }
+
+  /**
+   * Manual correction of a day's check-in and/or check-out (null clears it). The punches stay untouched; the
+   * correction row records who, why, and the value it replaced.
+   */
+  correct(input: { personId: string; day: string; checkIn?: number | null; checkOut?: number | null; reason: string; by: string }): DayRecord {
+    if (input.checkIn === undefined && input.checkOut === undefined) throw new InvalidInputError('nothing to correct: give checkIn and/or checkOut');
+    if (!input.reason || input.reason.trim().length < 3) throw new InvalidInputError('invalid correction', [{ path: 'reason', message: 'say why (3+ characters)' }]);
+    if (!input.by) throw new InvalidInputError('invalid correction', [{ path: 'by', message: 'who corrects must be recorded' }]);
+    const before = this.recomputeDay(input.personId, input.day);
+    const window = dayWindow(input.day, before.timeZone, this.#shiftOf(input.personId));
+    for (const [field, value, previous] of [['check_in', input.checkIn, before.checkIn], ['check_out', input.checkOut, before.checkOut]] as const) {
+      if (value === undefined) continue;
+      if (value !== null && (value < window.from || value >= window.to)) {
+        throw new InvalidInputError('invalid correction', [{ path: field, message: `outside attendance day ${input.day}` }]);
+      }
+      this.store.attendance.insertCorrection({ personId: input.personId, day: input.day, field, value, previous, reason: input.reason.trim(), correctedBy: input.by }, this.clock());
+    }
+    return this.recomputeDay(input.personId, input.day);
+  }
+
+  /** Recomputes and stores one person's day from its punches and corrections. */
+  recomputeDay(personId: string, day: string, now = this.clock()): DayRecord {
+    const zone = this.store.settings.get().timezone;
+    const shift = this.#shiftOf(personId);
+    const window = dayWindow(day, zone, shift);
+    const record = computeDay({
+      day, zone, shift, now,
+      punches: this.store.attendance.punchesBetween(personId, window.from, window.to),
+      corrections: this.store.attendance.corrections(personId, day),
+    });
+    this.store.attendance.upsertDay({
+      personId, day, timeZone: zone, shiftId: record.shiftId, status: record.status, checkIn: record.checkIn, checkOut: record.checkOut,
+      lateMinutes: record.lateMinutes, earlyLeaveMinutes: record.earlyLeaveMinutes, workedMinutes: record.workedMinutes,
+      corrected: record.corrected, record, computedAt: now,
+    });
+    return record;
+  }
+
+  /** Recomputes a day for everyone who has a shift (marks absences once shifts are over). Returns how many. */
+  refreshDay(day: string, now = this.clock()): number {
+    const people = this.store.persons.activeWithShift();
+    for (const p of people) this.recomputeDay(p.id, day, now);
+    return people.length;
+  }
+
+  /** The attendance day an instant belongs to for this person (their shift may move the boundary). */
+  dayOf(personId: string, at: number): string {
+    return attendanceDayOf(at, this.store.settings.get().timezone, this.#shiftOf(personId));
+  }
+
+  #shiftOf(personId: string): ShiftRule | null {
+    const person = this.store.persons.get(personId);
+    if (!person) throw new NotFoundError('person', personId);
+    if (!person.shiftId) return null;
+    const s = this.store.shifts.get(person.shiftId);
+    return s ? { id: s.id, start: s.start, end: s.end, graceMinutes: s.graceMinutes, days: s.days } : null;
+  }
+}

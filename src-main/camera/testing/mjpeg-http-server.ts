@@ -1,0 +1,124 @@
+// Loopback HTTP-MJPEG camera (multipart/x-mixed-replace) for tests: optional basic auth, records the
+// request headers it got, stamps each part with X-Timestamp, and supports stall/kill/restart and
+// garbage/truncated-frame faults (see JpegFeed).
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { JpegFeed, type JpegFaults } from './jpeg-feed.ts';
+
+export interface MjpegServerOptions {
+  port?: number;
+  frames: Buffer[];
+  fps?: number;
+  path?: string;
+  auth?: { user: string; password: string };
+  faults?: JpegFaults;
+  /** Omit Content-Length from parts (some cameras do). */
+  noContentLength?: boolean;
+}
+
+export interface LoopbackJpegServer {
+  readonly port: number;
+  readonly url: string;
+  readonly feed: JpegFeed;
+  /** Clients currently connected. */
+  readonly clients: number;
+  /** Connections accepted so far (reconnections show up here). */
+  readonly connections: number;
+  /** Stop sending, keep connections open. */
+  stall(): void;
+  resume(): void;
+  /** Drop every connection and stop listening (a crash). */
+  kill(): Promise<void>;
+  /** Listen again on the same port. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface MjpegServer extends LoopbackJpegServer {
+  /** Headers of the most recent request. */
+  readonly lastRequestHeaders: http.IncomingHttpHeaders | null;
+}
+
+const BOUNDARY = 'vigilframe';
+
+export async function startMjpegServer(o: MjpegServerOptions): Promise<MjpegServer> {
+  const path = o.path ?? '/video';
+  const streams = new Set<http.ServerResponse>();
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  let lastHeaders: http.IncomingHttpHeaders | null = null;
+  const expectedAuth = o.auth ? `Basic ${Buffer.from(`${o.auth.user}:${o.auth.password}`).toString('base64')}` : null;
+
+  const feed = new JpegFeed(o.frames, o.fps ?? 10, o.faults ?? {}, (item) => {
+    const head = `--${BOUNDARY}\r\nContent-Type: image/jpeg\r\n${o.noContentLength ? '' : `Content-Length: ${item.jpeg.length}\r\n`}X-Timestamp: ${item.timestamp}\r\n\r\n`;
+    for (const res of streams) {
+      if (item.garbage) res.write(item.garbage);
+      res.write(head);
+      res.write(item.jpeg);
+      res.write('\r\n');
+    }
+  });
+
+  const server = http.createServer((req, res) => {
+    lastHeaders = req.headers;
+    if (expectedAuth && req.headers.authorization !== expectedAuth) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="camera"' }).end();
+      return;
+    }
+    if (req.url !== path) {
+      res.writeHead(404).end();
+      return;
+    }
+    connections++;
+    res.writeHead(200, { 'Content-Type': `multipart/x-mixed-replace; boundary=${BOUNDARY}`, 'Cache-Control': 'no-cache' });
+    streams.add(res);
+    res.on('close', () => streams.delete(res));
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve((server.address() as AddressInfo).port);
+      });
+    });
+  const port = await listen(o.port ?? 0);
+  feed.start();
+  const kill = async () => {
+    for (const s of sockets) s.destroy();
+    streams.clear();
+    if (server.listening) await new Promise<void>((r) => server.close(() => r()));
+  };
+  return {
+    port,
+    url: `http://127.0.0.1:${port}${path}`,
+    feed,
+    get clients() {
+      return streams.size;
+    },
+    get connections() {
+      return connections;
+    },
+    get lastRequestHeaders() {
+      return lastHeaders;
+    },
+    stall: () => {
+      feed.stalled = true;
+    },
+    resume: () => {
+      feed.stalled = false;
+    },
+    kill,
+    restart: async () => {
+      await listen(port);
+    },
+    stop: async () => {
+      feed.stop();
+      await kill();
+    },
+  };
+}

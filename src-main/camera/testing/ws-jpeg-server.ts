@@ -1,0 +1,95 @@
+// Loopback WebSocket camera for tests: JPEG frames as binary messages, as base64 text, or as JSON
+// {"image": base64, "timestamp": ms}; optional basic auth; stall/kill/restart and frame faults.
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { JpegFeed, type JpegFaults } from './jpeg-feed.ts';
+import type { LoopbackJpegServer } from './mjpeg-http-server.ts';
+
+export interface WsJpegServerOptions {
+  port?: number;
+  frames: Buffer[];
+  fps?: number;
+  protocol?: 'binary' | 'base64' | 'json';
+  auth?: { user: string; password: string };
+  faults?: JpegFaults;
+  /** Answer pings (default true); false simulates a peer that is gone without closing. */
+  answerPings?: boolean;
+}
+
+export async function startWsJpegServer(o: WsJpegServerOptions): Promise<LoopbackJpegServer> {
+  const protocol = o.protocol ?? 'binary';
+  const clients = new Set<WebSocket>();
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const expectedAuth = o.auth ? `Basic ${Buffer.from(`${o.auth.user}:${o.auth.password}`).toString('base64')}` : null;
+
+  const feed = new JpegFeed(o.frames, o.fps ?? 10, o.faults ?? {}, (item) => {
+    for (const ws of clients) {
+      if (item.garbage) ws.send(item.garbage, { binary: true });
+      if (protocol === 'binary') ws.send(item.jpeg, { binary: true });
+      else if (protocol === 'base64') ws.send(item.jpeg.toString('base64'));
+      else ws.send(JSON.stringify({ image: item.jpeg.toString('base64'), timestamp: item.timestamp }));
+    }
+  });
+
+  const server = http.createServer((_req, res) => res.writeHead(426).end());
+  const wss = new WebSocketServer({ noServer: true, autoPong: o.answerPings ?? true });
+  server.on('upgrade', (req, socket, head) => {
+    if (expectedAuth && req.headers.authorization !== expectedAuth) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      connections++;
+      clients.add(ws);
+      ws.on('close', () => clients.delete(ws));
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve((server.address() as AddressInfo).port);
+      });
+    });
+  const port = await listen(o.port ?? 0);
+  feed.start();
+  const kill = async () => {
+    for (const s of sockets) s.destroy();
+    for (const ws of clients) ws.terminate();
+    clients.clear();
+    if (server.listening) await new Promise<void>((r) => server.close(() => r()));
+  };
+  return {
+    port,
+    url: `ws://127.0.0.1:${port}/stream`,
+    feed,
+    get clients() {
+      return clients.size;
+    },
+    get connections() {
+      return connections;
+    },
+    stall: () => {
+      feed.stalled = true;
+    },
+    resume: () => {
+      feed.stalled = false;
+    },
+    kill,
+    restart: async () => {
+      await listen(port);
+    },
+    stop: async () => {
+      feed.stop();
+      await kill();
+      wss.close();
+    },
+  };
+}

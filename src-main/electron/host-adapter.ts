@@ -1,0 +1,105 @@
+// Binds the host core's transport-neutral parts (Dispatcher, TopicBus, authenticate, live streams, media root) to
+// the shell's DesktopHost interface. The session model mirrors the HTTP transport: there the session secret lives
+// in an HttpOnly cookie, here it lives in main, keyed by the window's session id, and is presented to
+// `authenticate` as a bearer. The renderer never sees it.
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { topics } from '../../src-contract/api.ts';
+import type { MethodName, SubscriptionFilter, TopicName } from '../../src-contract/api.ts';
+import { VigilError } from '../../src-contract/errors.ts';
+import type { Role } from '../../src-contract/schemas.ts';
+import type { Caller, Dispatcher, TopicBus } from '../host/dispatcher.ts';
+import type { Authenticate } from '../api/request-auth.ts';
+import type { OpenLiveStream } from '../api/live-routes.ts';
+import { resolveExistingStatic } from './app-protocol.ts';
+import type { DesktopHost, HostHealth, IpcCallContext, MediaBody } from './desktop-host.ts';
+
+export interface HostParts {
+  dispatcher: Pick<Dispatcher, 'dispatch'>;
+  bus: Pick<TopicBus, 'subscribe'>;
+  authenticate: Authenticate;
+  healthz(): HostHealth | Promise<HostHealth>;
+  /** Directory media references resolve against (the data directory). */
+  mediaRoot: string;
+  openLiveStream?: OpenLiveStream;
+  close(): Promise<void>;
+}
+
+const MEDIA_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
+const VIEWERS: readonly Role[] = ['admin', 'guard'];
+
+export function createDesktopHost(parts: HostParts): DesktopHost & { sessionCount(): number } {
+  /** window session id → session secret from auth.login / auth.setup. */
+  const secrets = new Map<string, string>();
+
+  function callerFor(ctx: IpcCallContext): Caller {
+    const token = secrets.get(ctx.sessionId);
+    if (!token) return { user: null, origin: ctx.origin };
+    try {
+      return parts.authenticate({ token, origin: ctx.origin });
+    } catch {
+      // Expired or revoked (password change elsewhere, user disabled): the window is signed out.
+      secrets.delete(ctx.sessionId);
+      return { user: null, origin: ctx.origin };
+    }
+  }
+
+  function requireRole(ctx: IpcCallContext, roles: readonly Role[], what: string): void {
+    const caller = callerFor(ctx);
+    if (!caller.user) throw new VigilError('UNAUTHENTICATED', 'sign in first');
+    if (!roles.includes(caller.user.role)) throw new VigilError('FORBIDDEN', `${caller.user.role} may not ${what}`);
+  }
+
+  return {
+    async dispatch(method: MethodName, input: unknown, ctx: IpcCallContext): Promise<unknown> {
+      const out = await parts.dispatcher.dispatch(method, input, callerFor(ctx));
+      if (method === 'auth.login' || method === 'auth.setup') {
+        const token = (out as { token?: unknown }).token;
+        if (typeof token !== 'string') throw new VigilError('INTERNAL', 'the host issued no session secret');
+        secrets.set(ctx.sessionId, token);
+      } else if (method === 'auth.logout') {
+        secrets.delete(ctx.sessionId);
+      }
+      return out;
+    },
+
+    subscribe(topic: TopicName, filter: SubscriptionFilter, ctx: IpcCallContext, onEvent: (payload: unknown) => void): () => void {
+      requireRole(ctx, topics[topic].roles, `subscribe to ${topic}`);
+      return parts.bus.subscribe(topic, filter, onEvent as never);
+    },
+
+    /** The window is gone: sign its session out in the host too, so the secret is dead, not just forgotten. */
+    endSession(sessionId: string): void {
+      const caller = callerFor({ origin: 'ipc', sessionId });
+      secrets.delete(sessionId);
+      if (caller.user) void Promise.resolve(parts.dispatcher.dispatch('auth.logout', {}, caller)).catch(() => {});
+    },
+
+    async openMedia(ref: string, ctx: IpcCallContext): Promise<MediaBody | null> {
+      requireRole(ctx, VIEWERS, 'view media');
+      const mime = MEDIA_TYPES[path.extname(ref).toLowerCase()];
+      // Only images, and no hidden files or folders (the database, key file and logs sit in the same root).
+      if (!mime || ref.split('/').some((seg) => seg === '' || seg.startsWith('.'))) return null;
+      const file = await resolveExistingStatic(parts.mediaRoot, `/${ref.split('/').map(encodeURIComponent).join('/')}`).catch(() => null);
+      if (!file) return null;
+      return { body: Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>, mime };
+    },
+
+    async openLive(cameraId: string, transport: 'fmp4' | 'mjpeg', ctx: IpcCallContext, signal: AbortSignal): Promise<MediaBody | null> {
+      requireRole(ctx, VIEWERS, 'watch live video');
+      if (!parts.openLiveStream) throw new VigilError('STREAM_UNAVAILABLE', 'live view is not available in this host');
+      // Stop the camera's stream when the page stops reading as well as when the request is aborted.
+      const ac = new AbortController();
+      signal.addEventListener('abort', () => ac.abort(), { once: true });
+      const opened = await parts.openLiveStream(cameraId, transport, ac.signal);
+      const source = opened.stream instanceof Readable ? opened.stream : Readable.from(opened.stream, { objectMode: false });
+      source.once('close', () => ac.abort());
+      return { body: Readable.toWeb(source) as ReadableStream<Uint8Array>, mime: opened.contentType };
+    },
+
+    health: () => parts.healthz(),
+    close: () => parts.close(),
+    sessionCount: () => secrets.size,
+  };
+}

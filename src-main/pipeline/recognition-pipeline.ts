@@ -1,0 +1,327 @@
+// Camera frame → scheduler → engine → tracker → track recorder (storage, topics, attendance) → live state.
+// The scheduler decides which frames the engine sees (priority, fairness, admission); the engine supervisor
+// carries them to the engine process; results come back per frame and go through the camera's tracker, so one
+// person walking past is one track with one decision. Every frame offered ends up analysed or counted as dropped.
+import type { Logger } from 'pino';
+import type { CameraConfig } from '../../src-contract/camera-config.ts';
+import type { LiveFrame } from '../../src-contract/schemas.ts';
+
+type LiveFace = LiveFrame['faces'][number];
+import type { TopicBus } from '../host/dispatcher.ts';
+import type { CameraFrame } from '../camera/camera-frame.ts';
+import { CameraTracker } from '../tracking/camera-tracker.ts';
+import type { Candidate, FaceObservation, TrackerOptions } from '../tracking/types.ts';
+import type { EngineSupervisor } from '../engine-host/engine-supervisor.ts';
+import { EngineUnavailableError } from '../engine-host/engine-errors.ts';
+import type { EngineAnalysis, EngineFace } from '../engine-host/engine-wire.ts';
+import { logFaceDropped, logFrameProcessed } from '../logging/frame-log.ts';
+import { newTraceId } from '../logging/trace.ts';
+import { FrameScheduler } from './frame-scheduler.ts';
+import type { DropReason, OfferResult, Priority, QueuedFrame } from './frame-scheduler.ts';
+import { BatchPump } from './batch-pump.ts';
+import type { LiveState } from './live-state.ts';
+import type { PipelineStats } from './pipeline-stats.ts';
+import type { CameraMeta, TrackRecorder } from './track-recorder.ts';
+import { LatencyWindow } from './latency-window.ts';
+
+export interface CameraJob {
+  kind: 'camera';
+  frame: CameraFrame;
+  traceId: string;
+}
+
+/** A frame submitted by an integration (push mode); its caller waits for the answer. */
+export interface PushJob {
+  kind: 'push';
+  image: Uint8Array;
+  cameraId: string;
+  frameId: string;
+  traceId: string;
+  options: Record<string, unknown>;
+  resolve: (r: EngineAnalysis) => void;
+  reject: (e: Error) => void;
+}
+
+export type Job = CameraJob | PushJob;
+
+export interface PipelineOptions {
+  maxBatch?: number;
+  maxWaitMs?: number;
+  queueCapacity?: number;
+  maxPerCamera?: number;
+  maxAgeMs?: number;
+  tracker?: Partial<Omit<TrackerOptions, 'voting'>> & { voting?: Partial<TrackerOptions['voting']> };
+}
+
+export interface PipelineDeps {
+  engine: EngineSupervisor;
+  recorder: TrackRecorder;
+  bus: TopicBus;
+  logger: Logger;
+  stats: PipelineStats;
+  live: LiveState;
+  /** Current config of a camera, null once removed. */
+  camera: (id: string) => CameraConfig | null;
+  /** Cosine similarity a match needs on this camera (its own threshold or the site's false-accept target). */
+  recognitionThreshold: (camera: CameraConfig) => number;
+  /** Votes a name needs (site setting). */
+  minVotes: () => number;
+  /** A camera frame was analysed (the camera layer counts it as processed). */
+  onAnalysed?: (frame: CameraFrame) => void;
+  /** Engine model/device names for the per-frame log. */
+  modelInfo: () => { model: string; device: string; fallback: boolean };
+}
+
+interface CameraState {
+  tracker: CameraTracker;
+  thresholdKey: string;
+  lastFrame: CameraFrame | null;
+}
+
+export class RecognitionPipeline {
+  readonly scheduler: FrameScheduler<Job>;
+  readonly latency = new LatencyWindow(4096);
+  readonly #d: PipelineDeps;
+  readonly #o: Required<Omit<PipelineOptions, 'tracker'>> & Pick<PipelineOptions, 'tracker'>;
+  readonly #pump: BatchPump<Job>;
+  readonly #cameras = new Map<string, CameraState>();
+  readonly #flushTimer: ReturnType<typeof setInterval>;
+  #closed = false;
+
+  constructor(deps: PipelineDeps, opts: PipelineOptions = {}) {
+    this.#d = deps;
+    this.#o = { maxBatch: 4, maxWaitMs: 10, queueCapacity: 64, maxPerCamera: 2, maxAgeMs: 3000, ...opts };
+    this.scheduler = new FrameScheduler<Job>({
+      capacity: this.#o.queueCapacity, maxPerSource: this.#o.maxPerCamera, maxAgeMs: this.#o.maxAgeMs,
+      onDrop: (f, reason) => this.#dropped(f, reason),
+    });
+    this.#pump = new BatchPump<Job>({
+      scheduler: this.scheduler, maxBatch: this.#o.maxBatch, maxWaitMs: this.#o.maxWaitMs,
+      freeSlots: () => deps.engine.freeSlots(),
+      dispatch: (batch) => { for (const f of batch) this.#run(f); },
+    });
+    deps.engine.on('slot', () => this.#pump.kick());
+    deps.engine.on('ready', () => this.#pump.kick());
+    this.#flushTimer = setInterval(() => this.#flush(), 500);
+    this.#flushTimer.unref?.();
+  }
+
+  /** A decoded frame from a camera. */
+  offerCameraFrame(frame: CameraFrame): OfferResult {
+    if (this.#closed) return { status: 'rejected', reason: 'engine_unavailable' };
+    const cam = this.#d.camera(frame.camera_id);
+    const state = this.#state(frame.camera_id);
+    state.lastFrame = frame;
+    this.#d.stats.add(frame.camera_id, 'frames_offered');
+    const priority: Priority = cam?.detection.priority ?? 'normal';
+    const r = this.scheduler.offer({
+      frameId: frame.frame_id, source: frame.camera_id, priority, cost: frame.width * frame.height,
+      enqueuedAt: Date.now(), payload: { kind: 'camera', frame, traceId: newTraceId() },
+    });
+    this.#pump.kick();
+    return r;
+  }
+
+  /** Push mode: analyse an encoded image through the same queue; resolves with the engine's answer. */
+  analyzePush(job: Omit<PushJob, 'kind' | 'resolve' | 'reject' | 'traceId'> & { priority: Priority; cost: number }): Promise<EngineAnalysis> {
+    return new Promise((resolve, reject) => {
+      const payload: PushJob = { kind: 'push', image: job.image, cameraId: job.cameraId, frameId: job.frameId, options: job.options, traceId: newTraceId(), resolve, reject };
+      const r = this.scheduler.offer({ frameId: `push:${job.cameraId}:${job.frameId}`, source: `push:${job.cameraId}`, priority: job.priority, cost: job.cost, payload });
+      if (r.status === 'duplicate') reject(Object.assign(new Error(`frame ${job.frameId} was already submitted`), { code: 'DUPLICATE' }));
+      this.#pump.kick();
+    });
+  }
+
+  /** Newest frame seen from a camera (for a capture), whether or not it was analysed. */
+  latestFrame(cameraId: string): CameraFrame | null {
+    return this.#cameras.get(cameraId)?.lastFrame ?? null;
+  }
+
+  /** The camera stopped or went into error: close its tracks now rather than after their timeout. */
+  cameraStopped(cameraId: string): void {
+    const s = this.#cameras.get(cameraId);
+    if (!s) return;
+    const meta = this.#meta(cameraId);
+    for (const ev of s.tracker.endAll(Date.now())) if (meta) this.#d.recorder.handle(meta, ev, null);
+    this.#d.live.delete(cameraId);
+  }
+
+  removeCamera(cameraId: string): void {
+    this.cameraStopped(cameraId);
+    this.#cameras.delete(cameraId);
+    this.#d.stats.forgetCamera(cameraId);
+  }
+
+  get queueDepth(): number {
+    return this.scheduler.depth;
+  }
+
+  /** Stops taking frames, drops what is queued (counted), ends every track. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#flushTimer);
+    this.#pump.close();
+    this.scheduler.clear('engine_unavailable');
+    for (const id of [...this.#cameras.keys()]) this.cameraStopped(id);
+  }
+
+  // ---- internals
+
+  #state(cameraId: string): CameraState {
+    let s = this.#cameras.get(cameraId);
+    if (!s) {
+      s = { tracker: new CameraTracker(cameraId, { minFacePx: 24, minDetectionConfidence: 0.6, recognitionThreshold: 0.5 }, this.#trackerOptions()), thresholdKey: '', lastFrame: null };
+      this.#cameras.set(cameraId, s);
+    }
+    return s;
+  }
+
+  #trackerOptions() {
+    const t = this.#o.tracker ?? {};
+    return { ...t, voting: { minVotes: this.#d.minVotes(), ...t.voting } };
+  }
+
+  #meta(cameraId: string): CameraMeta | null {
+    const c = this.#d.camera(cameraId);
+    return c ? { id: c.id, name: c.name, location: c.location, role: c.role } : null;
+  }
+
+  #run(f: QueuedFrame<Job>): void {
+    const job = f.payload;
+    const dispatchedAt = Date.now();
+    const op = job.kind === 'camera'
+      ? { op: 'analyze_frame' as const, frame: { width: job.frame.width, height: job.frame.height, channels: 3 as const, data: job.frame.data }, options: this.#frameOptions(job.frame.camera_id) }
+      : { op: 'analyze_image' as const, bytes: job.image, options: job.options };
+    this.#d.engine.call(op).then(
+      (value) => {
+        const result = value as EngineAnalysis;
+        if (job.kind === 'push') return job.resolve(result);
+        try {
+          this.#onResult(f, job, result, dispatchedAt);
+        } catch (err) {
+          this.#d.logger.error({ event_type: 'pipeline_error', camera_id: job.frame.camera_id, trace_id: job.traceId, err }, 'frame result could not be processed');
+        }
+      },
+      (err: Error) => {
+        this.scheduler.reportDropped(f, err instanceof EngineUnavailableError ? 'engine_unavailable' : 'engine_failed');
+        if (job.kind === 'push') job.reject(err);
+        else this.#d.logger.warn({ event_type: 'frame_failed', camera_id: job.frame.camera_id, trace_id: job.traceId, err: err.message }, 'engine could not analyse a frame');
+      },
+    );
+  }
+
+  #frameOptions(cameraId: string): Record<string, unknown> {
+    const c = this.#d.camera(cameraId);
+    return { min_face_px: c?.detection.min_face_px ?? 24, embed: true };
+  }
+
+  #onResult(f: QueuedFrame<Job>, job: CameraJob, result: EngineAnalysis, dispatchedAt: number): void {
+    const frame = job.frame;
+    const cam = this.#d.camera(frame.camera_id);
+    if (!cam || this.#closed) return; // camera removed while its frame was in the engine
+    const meta: CameraMeta = { id: cam.id, name: cam.name, location: cam.location, role: cam.role };
+    const s = this.#state(cam.id);
+    const threshold = this.#d.recognitionThreshold(cam);
+    const key = `${cam.detection.min_face_px}|${cam.detection.min_detection_confidence}|${threshold}`;
+    if (key !== s.thresholdKey) {
+      s.tracker.setThresholds({ minFacePx: cam.detection.min_face_px, minDetectionConfidence: cam.detection.min_detection_confidence, recognitionThreshold: threshold });
+      s.thresholdKey = key;
+    }
+    const at = frame.camera_timestamp ?? frame.received_timestamp;
+    const observations: FaceObservation[] = result.faces.map((face) => ({
+      box: face.box, score: face.score,
+      quality: { passed: face.quality.passed, reason: face.quality.reason, score: face.quality.score },
+      candidates: face.matches ? byPerson(face.matches) : undefined,
+    }));
+    const update = s.tracker.update({ frameId: frame.frame_id, at, faces: observations });
+    const liveFaces: LiveFace[] = [];
+    update.faces.forEach((a, i) => {
+      const face = result.faces[i];
+      if (a.dropped) {
+        logFaceDropped(this.#d.logger, { trace_id: job.traceId, camera_id: cam.id, frame_id: frame.frame_id, stage: a.dropped.stage, reason: a.dropped.reason, box: face.box, score: face.score });
+        return;
+      }
+      if (!a.trackId) return;
+      if (a.noVote) logFaceDropped(this.#d.logger, { trace_id: job.traceId, camera_id: cam.id, frame_id: frame.frame_id, stage: 'recognition', reason: a.noVote, box: face.box, score: face.score });
+      if (a.isBest) this.#d.recorder.noteBest(meta, a.trackId, frame, { box: face.box, score: face.score, quality: qualityRecord(face) }, job.traceId);
+    });
+    for (const ev of update.events) this.#d.recorder.handle(meta, ev, job.traceId);
+    update.faces.forEach((a, i) => {
+      if (!a.trackId) return;
+      const label = this.#d.recorder.label(a.trackId);
+      const face = result.faces[i];
+      liveFaces.push({
+        track_id: a.trackId, box: face.box, score: face.score, decision: label.decision, person_id: label.personId,
+        name: label.name, confidence: label.confidence, watchlist: label.watchlist,
+      });
+    });
+    const live: LiveFrame = { camera_id: cam.id, seq: frame.seq, frame_width: frame.width, frame_height: frame.height, captured_at_ms: at, faces: liveFaces };
+    this.#d.live.set(live);
+    this.#d.bus.publish('live.frame', live);
+
+    const now = Date.now();
+    this.#d.stats.frameAnalysed(cam.id, result.ms, result.faces.length);
+    this.latency.add(now - frame.received_timestamp);
+    this.#d.onAnalysed?.(frame);
+    const info = this.#d.modelInfo();
+    const identified = liveFaces.filter((x) => x.decision === 'recognized').length;
+    const scores = result.faces.map((x) => x.score);
+    logFrameProcessed(this.#d.logger, {
+      trace_id: job.traceId,
+      camera: { camera_id: cam.id, camera_name: cam.name, location: cam.location },
+      frame: { frame_id: frame.frame_id, sequence_number: frame.seq, timestamp: new Date(at).toISOString() },
+      processing: {
+        queue_time_ms: dispatchedAt - f.enqueuedAt,
+        detection_time_ms: result.timings?.detect_ms ?? result.ms,
+        recognition_time_ms: (result.timings?.embed_ms ?? 0) + (result.timings?.match_ms ?? 0),
+        total_time_ms: now - frame.received_timestamp,
+        model_used: info.model, device: info.device,
+      },
+      results: {
+        detections_count: result.faces.length, identified_count: identified,
+        unknown_count: liveFaces.filter((x) => x.decision === 'unknown').length,
+        avg_confidence: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null,
+      },
+      metadata: { fallback_used: info.fallback, retry_count: 0 },
+    });
+  }
+
+  #dropped(f: QueuedFrame<Job>, reason: DropReason): void {
+    const job = f.payload;
+    if (job.kind === 'push') {
+      job.reject(Object.assign(new Error(`frame dropped: ${reason}`), { code: 'QUEUE_FULL', reason }));
+      return;
+    }
+    this.#d.stats.add(job.frame.camera_id, 'frames_dropped');
+    if (this.#d.logger.isLevelEnabled('debug')) {
+      this.#d.logger.debug({ event_type: 'frame_dropped', camera_id: job.frame.camera_id, frame_id: job.frame.frame_id, trace_id: job.traceId, reason }, `frame dropped: ${reason}`);
+    }
+  }
+
+  #flush(): void {
+    const now = Date.now();
+    const live = new Set<string>();
+    for (const [id, s] of this.#cameras) {
+      const meta = this.#meta(id);
+      for (const ev of s.tracker.flush(now)) if (meta) this.#d.recorder.handle(meta, ev, null);
+      for (const t of s.tracker.tracks()) live.add(t.trackId);
+    }
+    this.#d.recorder.sweep(live);
+  }
+}
+
+/** Gallery matches (per template) → best similarity per person, best first. */
+export function byPerson(matches: NonNullable<EngineFace['matches']>): Candidate[] {
+  const best = new Map<string, number>();
+  for (const m of matches) {
+    const prev = best.get(m.person_id);
+    if (prev === undefined || m.similarity > prev) best.set(m.person_id, m.similarity);
+  }
+  return [...best].map(([personId, similarity]) => ({ personId, similarity })).sort((a, b) => b.similarity - a.similarity);
+}
+
+function qualityRecord(face: EngineFace): Record<string, unknown> {
+  const { sharpness, brightness, size, yaw, pitch, roll, passed, reason } = face.quality;
+  return { sharpness, brightness, size, yaw, pitch, roll, passed, reason };
+}

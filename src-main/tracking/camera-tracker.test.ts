@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CameraTracker, TrackerInputError } from './camera-tracker.ts';
+import type { Box, Candidate, FaceObservation, TrackEvent, TrackerFrame } from './types.ts';
+
+const FPS = 5;
+const DT = 1000 / FPS;
+const T0 = Date.UTC(2025, 10, 6, 8, 0);
+const THRESHOLDS = { minFacePx: 40, minDetectionConfidence: 0.6, recognitionThreshold: 0.45 };
+
+/** Deterministic noise so sequences are realistic but the tests are repeatable. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+function ids(): () => string {
+  let n = 0;
+  return () => `trk_${++n}`;
+}
+
+/** A face moving linearly (with a little detector jitter) from `from` to `to` over `n` frames. */
+function walk(from: [number, number], to: [number, number], n: number, sizes: number | [number, number], seed: number): Box[] {
+  const r = rng(seed);
+  const [s0, s1] = typeof sizes === 'number' ? [sizes, sizes] : sizes;
+  return Array.from({ length: n }, (_, i) => {
+    const k = n === 1 ? 0 : i / (n - 1);
+    const size = s0 + (s1 - s0) * k;
+    const j = () => (r() - 0.5) * size * 0.06;
+    return [from[0] + (to[0] - from[0]) * k + j(), from[1] + (to[1] - from[1]) * k + j(), size + j(), size * 1.15 + j()] as Box;
+  });
+}
+
+function match(person: string, sim: number, other = 'per_other', otherSim = 0.2): Candidate[] {
+  return [{ personId: person, similarity: sim }, { personId: other, similarity: otherSim }].sort((a, b) => b.similarity - a.similarity);
+}
+
+function face(box: Box, candidates?: Candidate[], extra: Partial<FaceObservation> = {}): FaceObservation {
+  return { box, score: 0.9, quality: { passed: true, score: 0.9 }, candidates, ...extra };
+}
+
+function run(tracker: CameraTracker, frames: Array<FaceObservation[]>, start = T0) {
+  const events: TrackEvent[] = [];
+  const trackIds: Array<Array<string | null>> = [];
+  frames.forEach((faces, i) => {
+    const frame: TrackerFrame = { frameId: `f${i}`, at: start + i * DT, faces };
+    const u = tracker.update(frame);
+    events.push(...u.events);
+    trackIds.push(u.faces.map((f) => f.trackId));
+  });
+  return { events, trackIds, end: start + frames.length * DT };
+}
+
+const ofType = <T extends TrackEvent['type']>(events: TrackEvent[], type: T) => events.filter((e): e is Extract<TrackEvent, { type: T }> => e.type === type);
+
+test('one person walking past: one track, one provisional face_detected, one decision, one end', () => {
+  const tracker = new CameraTracker('cam1', THRESHOLDS, {}, ids());
+  const r = rng(1);
+  const boxes = walk([100, 300], [1100, 320], 20, 100, 1); // 50 px per frame at 5 fps
+  const { events, trackIds, end } = run(tracker, boxes.map((b) => [face(b, match('per_alice', 0.6 + r() * 0.1, 'per_bob', 0.3))]));
+  events.push(...tracker.flush(end + 2000));
+  assert.deepEqual(new Set(trackIds.flat()), new Set(['trk_1']), 'every frame lands on the same track');
+  assert.deepEqual(events.map((e) => e.type), ['face_detected', 'decided', 'ended']);
+  const [detected] = ofType(events, 'face_detected');
+  const [decided] = ofType(events, 'decided');
+  assert.equal(detected.at, T0 + DT, 'provisional event at the second sighting (minHits 2), not at the end');
+  assert.equal(decided.decision, 'recognized');
+  assert.equal(decided.personId, 'per_alice');
+  assert.ok(decided.at <= T0 + 3 * DT, 'decided after ~3 votes, long before the visit ends');
+  assert.ok(decided.confidence! > 0.6 && decided.confidence! < 0.7);
+  assert.ok(decided.margin! > 0.25);
+  assert.equal(ofType(events, 'ended')[0].frames, 20);
+});
+
+test('two people crossing stay two tracks and keep their own names', () => {
+  const tracker = new CameraTracker('cam1', THRESHOLDS, {}, ids());
+  const a = walk([100, 300], [1100, 300], 16, 110, 2); // left → right
+  const b = walk([1100, 330], [100, 330], 16, 100, 3); // right → left, slightly lower: boxes overlap mid-way
+  const frames = a.map((ba, i) => [face(ba, match('per_alice', 0.62, 'per_bob', 0.25)), face(b[i], match('per_bob', 0.6, 'per_alice', 0.22))]);
+  const { events, trackIds, end } = run(tracker, frames);
+  events.push(...tracker.endAll(end));
+  const aTracks = new Set(trackIds.map((t) => t[0]));
+  const bTracks = new Set(trackIds.map((t) => t[1]));
+  assert.equal(aTracks.size, 1, `person A kept one track, got ${[...aTracks]}`);
+  assert.equal(bTracks.size, 1, `person B kept one track, got ${[...bTracks]}`);
+  assert.notDeepEqual([...aTracks], [...bTracks]);
+  const decided = ofType(events, 'decided');
+  assert.deepEqual(decided.map((d) => `${d.trackId}:${d.personId}`).sort(), [`${[...aTracks][0]}:per_alice`, `${[...bTracks][0]}:per_bob`].sort());
+  assert.equal(ofType(events, 'ended').length, 2);
+});
+
+test('a single bad frame does not name, rename or flip a track', () => {
+  const tracker = new CameraTracker('cam1', THRESHOLDS, {}, ids());
+  const boxes = walk([200, 200], [900, 220], 14, 120, 4);
+  const frames = boxes.map((b, i) => {
+    // Frame 0: a confident wrong match before anything is known; frame 7: another one after Alice is decided.
+    if (i === 0 || i === 7) return [face(b, match('per_mallory', 0.95, 'per_alice', 0.4))];
+    return [face(b, match('per_alice', 0.58, 'per_bob', 0.3))];
+  });
+  const { events, end } = run(tracker, frames);
+  events.push(...tracker.endAll(end));
+  const decided = ofType(events, 'decided');
+  assert.equal(decided.length, 1, 'one decision, no relabel');
+  assert.equal(decided[0].personId, 'per_alice');
+  assert.equal(ofType(events, 'ended')[0].decision.personId, 'per_alice');
+  const summary = ofType(events, 'ended')[0].votes;
+  assert.equal(summary.find((v) => v.personId === 'per_mallory')?.count, 2, 'the bad frames were counted, just outvoted');
+});
+
+test('a person who never clearly wins is unknown', () => {
+  const tracker = new CameraTracker('cam1', THRESHOLDS, {}, ids());
+  const r = rng(5);
+  const boxes = walk([300, 300], [700, 300], 15, 100, 5);
+  // Two enrolled people look alike: each frame's top match flips between them with a tiny margin.
+  const frames = boxes.map((b) => {
+    const x = 0.5 + r() * 0.04;
+    return [face(b, r() < 0.5 ? match('per_alice', x, 'per_bob', x - 0.01) : match('per_bob', x, 'per_alice', x - 0.01))];
+  });
+  const { events, end } = run(tracker, frames);
+  events.push(...tracker.endAll(end));
+  const decided = ofType(events, 'decided');
+  assert.equal(decided.length, 1);
+  assert.equal(decided[0].decision, 'unknown');
+  assert.equal(decided[0].reason, 'no_clear_winner');
+  assert.equal(decided[0].personId, null);
+});
+
+test('a stranger settles as unknown before the visit ends', () => {
+  const tracker = new CameraTracker('cam1', THRESHOLDS, {}, ids());
+  const boxes = walk([100, 300], [1100, 300], 25, 100, 6);
+  const { events } = run(tracker, boxes.map((b) => [face(b, match('per_alice', 0.2, 'per_bob', 0.15))]));
+  const [decided] = ofType(events, 'decided');
+  assert.equal(decided.decision, 'unknown');
+  assert.equal(decided.reason, 'unknown_majority');
+  assert.equal(decided.at, T0 + 4 * DT, 'after unknownMinVotes = 5 frames');
+  assert.equal(decided.confidence, 0.2, 'the best similarity seen is reported');
+  assert.equal(ofType(events, 'ended').length, 0, 'the track is still live');
+});
+
+test('an empty gallery votes unknown; faces without embeddings or failing quality are tracked but do not vote', () => {
+  const tracker = new CameraTracker('cam1', THRESHOLDS, {}, ids());
+  const boxes = walk([100, 300], [500, 300], 8, 100, 7);
+  const u0 = tracker.update({ frameId: 'a', at: T0, faces: [face(boxes[0], undefined)] });
+  assert.equal(u0.faces[0].noVote, 'no embedding');
+  const u1 = tracker.update({ frameId: 'b', at: T0 + DT, faces: [face(boxes[1], match('per_alice', 0.9), { quality: { passed: false, reason: 'blur 12 < 40', score: 0.2 } })] });
+  assert.equal(u1.faces[0].noVote, 'quality: blur 12 < 40');
+  assert.equal(u1.faces[0].trackId, u0.faces[0].trackId);
+  assert.equal(u1.faces[0].isBest, false, 'a face that failed quality is not the best view');
+  const events = [];
+  for (let i = 2; i < 8; i++) events.push(...tracker.update({ frameId: `f${i}`, at: T0 + i * DT, faces: [face(boxes[i], [])] }).events);
+  const [decided] = ofType(events, 'decided');
+  assert.equal(decided.decision, 'unknown');
+  assert.equal(decided.votes[0].count, 5, 'only the 5 embedded frames with passing quality voted before it settled');
+});
+
+test('per-camera thresholds: size and confidence drop faces with a reason; the recognition threshold is honoured', () => {
+  const tracker = new CameraTracker('cam1', THRESHOLDS, {}, ids());
+  const u = tracker.update({ frameId: 'x', at: T0, faces: [face([0, 0, 30, 34]), face([100, 100, 80, 90], undefined, { score: 0.5 }), face([400, 100, 80, 90])] });
+  assert.deepEqual(u.faces.map((f) => f.dropped?.stage ?? null), ['size', 'detection', null]);
+  assert.match(u.faces[0].dropped!.reason, /30 px < min_face_px 40/);
+  assert.match(u.faces[1].dropped!.reason, /0\.50 < min_detection_confidence 0\.6/);
+
+  // Same similarities, two thresholds: recognised at 0.45, unknown at 0.55 (no hidden cap or hard-coded cut).
+  const decide = (recognitionThreshold: number) => {
+    const t = new CameraTracker('cam2', { ...THRESHOLDS, recognitionThreshold }, {}, ids());
+    const ev = run(t, walk([100, 100], [600, 100], 10, 100, 8).map((b) => [face(b, match('per_alice', 0.5, 'per_bob', 0.2))]));
+    return ofType([...ev.events, ...t.endAll(ev.end)], 'decided').map((d) => d.decision);
+  };
+  assert.deepEqual(decide(0.45), ['recognized']);
+  assert.deepEqual(decide(0.55), ['unknown']);
+  tracker.setThresholds({ ...THRESHOLDS, minFacePx: 20 });
+  assert.equal(tracker.update({ frameId: 'y', at: T0 + DT, faces: [face([0, 0, 30, 34])] }).faces[0].dropped, undefined);
+  assert.throws(() => tracker.setThresholds({ ...THRESHOLDS, minDetectionConfidence: 2 }), TrackerInputError);
+});
+
+test('an unknown track is upgraded only when a name later wins clearly; noise is never announced', () => {
+  const tracker = new CameraTracker('cam1', THRESHOLDS, {}, ids());
+  // Far away (small, weak matches) then close (big, strong matches).
+  const far = walk([600, 100], [620, 110], 6, [50, 60], 9).map((b) => [face(b, match('per_alice', 0.3, 'per_bob', 0.25))]);
+  const near = walk([625, 112], [700, 300], 14, [66, 150], 10).map((b) => [face(b, match('per_alice', 0.7, 'per_bob', 0.3))]);
+  const { events, end } = run(tracker, [...far, ...near]);
+  events.push(...tracker.endAll(end));
+  const decided = ofType(events, 'decided');
+  assert.deepEqual(decided.map((d) => [d.decision, d.revision]), [['unknown', 1], ['recognized', 2]]);
+  assert.equal(ofType(events, 'ended')[0].decision.personId, 'per_alice');
+
+  // A one-frame false detection (minHits 2) produces no events at all.
+  const t2 = new CameraTracker('cam1', THRESHOLDS, {}, ids());
+  const ev = [...t2.update({ frameId: 'n', at: T0, faces: [face([10, 10, 60, 70], match('per_alice', 0.9))] }).events, ...t2.flush(T0 + 5000)];
+  assert.deepEqual(ev, []);
+});
+
+test('tracks end after maxAge without frames; a return after that is a new visit', () => {
+  const tracker = new CameraTracker('cam1', THRESHOLDS, { maxAgeMs: 1000 }, ids());
+  const boxes = walk([100, 100], [300, 100], 6, 100, 11);
+  const first = run(tracker, boxes.map((b) => [face(b, match('per_alice', 0.7))]));
+  assert.deepEqual(tracker.flush(first.end + 500).map((e) => e.type), [], 'still within maxAge');
+  const ended = tracker.flush(first.end + 1500);
+  assert.deepEqual(ended.map((e) => e.type), ['ended']);
+  assert.equal(tracker.tracks().length, 0);
+  const again = run(tracker, boxes.map((b) => [face(b, match('per_alice', 0.7))]), first.end + 10_000);
+  assert.deepEqual(new Set(again.trackIds.flat()), new Set(['trk_2']));
+  // Brief occlusion (one missed frame) does not split a track.
+  const t3 = new CameraTracker('cam1', THRESHOLDS, {}, ids());
+  const seq = walk([100, 100], [900, 100], 12, 100, 12).map((b, i) => (i === 5 || i === 6 ? [] : [face(b, match('per_alice', 0.7))]));
+  assert.deepEqual(new Set(run(t3, seq).trackIds.flat()), new Set(['trk_1']));
+});

@@ -1,0 +1,80 @@
+// Audit log viewer with filters and the hash-chain verification status.
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorText } from '../../ui/error-text.ts';
+import { fmtDateTime, isoToLocalInput, localInputToIso } from '../../ui/format.ts';
+import { Icon } from '../../ui/icons.tsx';
+import { EmptyState, ErrorState, Loading } from '../../ui/states.tsx';
+import { toast } from '../../ui/toasts.tsx';
+import { useAudit } from './store.ts';
+
+export function AuditScreen() {
+  const { t } = useTranslation();
+  const { filters, items, status, error, nextCursor, loadingMore, verify, setFilters, load, loadMore, runVerify } = useAudit();
+  const [user, setUser] = useState(filters.user_id ?? '');
+  const [action, setAction] = useState(filters.action ?? '');
+  useEffect(() => { void load(); }, [load]);
+  useEffect(() => {
+    const timer = setTimeout(() => setFilters({ user_id: user.trim() || undefined, action: action.trim() || undefined }), 300);
+    return () => clearTimeout(timer);
+  }, [user, action, setFilters]);
+
+  return (
+    <div className="page">
+      <div className="toolbar">
+        <h1 className="toolbar-title">{t('nav.audit')}</h1>
+        <span className="toolbar-spacer" />
+        <VerifyStatus />
+        <button type="button" className="btn" disabled={verify.status === 'running'} onClick={() => void runVerify()} data-testid="verify-chain">
+          <Icon name="audit" size={18} /> {verify.status === 'running' ? t('audit.verifying') : t('audit.verify')}
+        </button>
+      </div>
+      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('audit.filters')}>
+        <div className="field"><label htmlFor="a-from">{t('events.from')}</label><input id="a-from" type="datetime-local" value={isoToLocalInput(filters.from)} onChange={(e) => setFilters({ from: localInputToIso(e.target.value) })} /></div>
+        <div className="field"><label htmlFor="a-to">{t('events.to')}</label><input id="a-to" type="datetime-local" value={isoToLocalInput(filters.to)} onChange={(e) => setFilters({ to: localInputToIso(e.target.value) })} /></div>
+        <div className="field"><label htmlFor="a-user">{t('audit.user')}</label><input id="a-user" value={user} onChange={(e) => setUser(e.target.value)} placeholder={t('audit.userPlaceholder')} /></div>
+        <div className="field"><label htmlFor="a-action">{t('audit.action')}</label><input id="a-action" value={action} onChange={(e) => setAction(e.target.value)} placeholder="persons.erase" /></div>
+      </form>
+      {status === 'loading' || status === 'idle' ? <Loading /> : status === 'error' ? <ErrorState error={error} onRetry={() => void load(true)} /> : items.length === 0 ? (
+        <EmptyState icon={<Icon name="audit" size={40} />} title={t('audit.none')} />
+      ) : (
+        <>
+          <table className="table table-compact" data-testid="audit-table">
+            <thead><tr><th>#</th><th>{t('audit.time')}</th><th>{t('audit.user')}</th><th>{t('audit.action')}</th><th>{t('audit.resource')}</th><th>{t('audit.result')}</th><th>{t('audit.reason')}</th><th>{t('audit.origin')}</th><th>{t('audit.hash')}</th></tr></thead>
+            <tbody>
+              {items.map((r) => (
+                <tr key={r.id}>
+                  <td className="mono">{r.id}</td>
+                  <td>{fmtDateTime(r.at)}</td>
+                  <td>{r.username ?? <span className="muted">{t('audit.system')}</span>}</td>
+                  <td className="mono">{r.action}</td>
+                  <td className="mono">{r.resource}{r.person_id && <> · <a href={`#/people/${r.person_id}`}>{r.person_id}</a></>}</td>
+                  <td><span className={`chip audit-${r.result}`}>{t(`audit.resultValue.${r.result}`)}</span></td>
+                  <td>{r.reason ?? '—'}</td>
+                  <td className="muted">{r.origin ?? '—'}</td>
+                  <td className="mono muted" title={r.hash}>{r.hash.slice(0, 10)}…</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {nextCursor && (
+            <button type="button" className="btn btn-block" disabled={loadingMore} onClick={() => void loadMore().catch((err) => toast.error(errorText(err, t)))}>
+              {loadingMore ? t('common.loading') : t('common.loadMore')}
+            </button>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function VerifyStatus() {
+  const { t } = useTranslation();
+  const verify = useAudit((s) => s.verify);
+  if (verify.status === 'error') return <span className="chip chip-warn" role="status">{errorText(verify.error, t)}</span>;
+  if (verify.status !== 'done' || !verify.result) return <span className="muted" role="status">{t('audit.notVerified')}</span>;
+  const r = verify.result;
+  return r.ok
+    ? <span className="chip chip-ok" role="status" data-testid="chain-status" data-ok="true">{t('audit.chainOk', { count: r.checked })}</span>
+    : <span className="chip chip-bad" role="status" data-testid="chain-status" data-ok="false">{t('audit.chainBroken', { id: r.first_broken_id ?? '?', count: r.checked })}</span>;
+}

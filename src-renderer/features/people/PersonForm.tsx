@@ -1,0 +1,86 @@
+// Create or edit a person's details (validated with the contract's PersonInputSchema).
+import { useEffect, useState } from 'react';
+import type { FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { PersonInputSchema } from '../../../src-contract/schemas.ts';
+import type { Person } from '../../../src-contract/schemas.ts';
+import { Field } from '../../ui/Field.tsx';
+import { Modal } from '../../ui/Modal.tsx';
+import { FormError } from '../../ui/states.tsx';
+import { toast } from '../../ui/toasts.tsx';
+import { issuesByField } from '../cameras/schema-form.ts';
+import { usePeople } from './store.ts';
+
+export function PersonForm({ person, onClose, onSaved }: { person?: Person; onClose: () => void; onSaved?: (p: Person) => void }) {
+  const { t } = useTranslation();
+  const { create, update, shifts, loadShifts } = usePeople();
+  const [v, setV] = useState({
+    employee_id: person?.employee_id ?? '', name: person?.name ?? '', department: person?.department ?? '',
+    status: person?.status ?? 'active', watchlist: person?.watchlist ?? false, shift_id: person?.shift_id ?? '',
+  });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => { void loadShifts(); }, [loadShifts]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const parsed = PersonInputSchema.safeParse({ ...v, shift_id: v.shift_id || null });
+    if (!parsed.success) { setErrors(issuesByField(parsed.error)); return; }
+    setErrors({});
+    setBusy(true);
+    setError(null);
+    try {
+      const saved = person ? await update(person.id, parsed.data) : await create(parsed.data);
+      toast.ok(person ? t('people.saved') : t('people.created', { name: saved.name }));
+      onSaved?.(saved);
+      onClose();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal title={person ? t('people.edit') : t('people.add')} onClose={onClose} testId="person-form">
+      <form className="form" onSubmit={submit} noValidate>
+        <div className="form-row">
+          <Field label={t('people.name')} error={errors.name}>
+            <input name="name" value={v.name} onChange={(e) => setV({ ...v, name: e.target.value })} required autoFocus />
+          </Field>
+          <Field label={t('people.employeeId')} error={errors.employee_id}>
+            <input name="employee_id" value={v.employee_id} onChange={(e) => setV({ ...v, employee_id: e.target.value })} required />
+          </Field>
+        </div>
+        <div className="form-row">
+          <Field label={t('people.department')} error={errors.department}>
+            <input name="department" value={v.department} onChange={(e) => setV({ ...v, department: e.target.value })} />
+          </Field>
+          <Field label={t('people.shift')}>
+            <select value={v.shift_id} onChange={(e) => setV({ ...v, shift_id: e.target.value })}>
+              <option value="">{t('people.noShift')}</option>
+              {shifts?.data?.map((s) => <option key={s.id} value={s.id}>{s.name} ({s.start}–{s.end})</option>)}
+            </select>
+          </Field>
+        </div>
+        <div className="form-row">
+          <Field label={t('people.status')}>
+            <select value={v.status} onChange={(e) => setV({ ...v, status: e.target.value as 'active' | 'inactive' })}>
+              <option value="active">{t('people.statusActive')}</option>
+              <option value="inactive">{t('people.statusInactive')}</option>
+            </select>
+          </Field>
+          <label className="check check-field">
+            <input type="checkbox" checked={v.watchlist} onChange={(e) => setV({ ...v, watchlist: e.target.checked })} /> {t('people.watchlist')}
+          </label>
+        </div>
+        <FormError error={error} />
+        <div className="form-actions">
+          <button type="button" className="btn" onClick={onClose}>{t('common.cancel')}</button>
+          <button type="submit" className="btn btn-primary" disabled={busy}>{person ? t('common.save') : t('people.create')}</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

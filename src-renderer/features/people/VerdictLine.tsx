@@ -1,0 +1,22 @@
+// The engine's verdict on one enrolment photo: accepted, or rejected with the reason.
+import { useTranslation } from 'react-i18next';
+import type { EnrolmentVerdict } from '../../../src-contract/schemas.ts';
+import { Icon } from '../../ui/icons.tsx';
+
+export function verdictReason(v: EnrolmentVerdict, t: ReturnType<typeof useTranslation>['t']): string {
+  const title = t(`enrol.code.${v.code}`);
+  return v.reason && v.reason.toLowerCase() !== title.toLowerCase() ? `${title}: ${v.reason}` : title;
+}
+
+export function VerdictLine({ verdict }: { verdict: EnrolmentVerdict }) {
+  const { t } = useTranslation();
+  return verdict.accepted ? (
+    <span className="verdict verdict-ok" data-testid="verdict" data-accepted="true" data-code={verdict.code}>
+      <Icon name="check" size={16} /> {t('enrol.accepted')}
+    </span>
+  ) : (
+    <span className="verdict verdict-bad" data-testid="verdict" data-accepted="false" data-code={verdict.code}>
+      <Icon name="warning" size={16} /> {t('enrol.rejected')} — {verdictReason(verdict, t)}
+    </span>
+  );
+}
