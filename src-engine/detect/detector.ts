@@ -57,7 +57,6 @@ export interface DetectionStats {
 const CONFIRM_CROP = 2.2; // crop side / candidate box side: puts the face at ~45% of the crop
 const MAX_CANDIDATES = 200;
 const GREY: readonly [number, number, number] = [127, 127, 127];
-const BLACK: readonly [number, number, number] = [0, 0, 0];
 
 export class FaceDetector {
   private readonly primaryInput: InputBuffer;
@@ -111,7 +110,8 @@ export class FaceDetector {
       const cy = (c.y1 + c.y2) / 2;
       const side = CONFIRM_CROP * Math.max(c.x2 - c.x1, c.y2 - c.y1);
       const cropToFrame = scaleOffset(side / confirmEntry.input.width, cx - side / 2, cy - side / 2);
-      const out = await this.runView(this.confirm, this.confirmInput, pyramid, cropToFrame, BLACK);
+      // Mid-grey outside the frame: a face cut by the image edge still reads as a face (black halves its score).
+      const out = await this.runView(this.confirm, this.confirmInput, pyramid, cropToFrame, GREY);
       const dets = nms(decodeDetector(confirmEntry, out, confirmT, cropToFrame, c.view), { iou: 0.3, containment: 1, blend: true });
       // The face the candidate points at: confident and near the crop centre.
       let best: Candidate | null = null;

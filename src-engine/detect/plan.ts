@@ -44,7 +44,7 @@ export function planViews(frameW: number, frameH: number, o: PlanOptions): View[
   const finest = Math.min(o.maxUpscale, o.minFace / o.minFaceSize);
   const scales = [coarsest];
   // A finer level only pays off when it reaches faces the previous one misses by a useful margin.
-  while (finest > scales[scales.length - 1] * 1.2) scales.push(Math.min(finest, scales[scales.length - 1] * o.levelRatio));
+  while (finest > scales[scales.length - 1] * 1.2) scales.push(snapToPowerOfTwo(Math.min(finest, scales[scales.length - 1] * o.levelRatio)));
 
   const views: View[] = [];
   scales.forEach((s, level) => {
@@ -75,10 +75,20 @@ export function planViews(frameW: number, frameH: number, o: PlanOptions): View[
 
 /** Origins (in level pixels) of tiles of `size` covering `extent`; a single centred view when it fits. */
 function tileOrigins(extent: number, size: number, overlap: number): number[] {
-  if (extent <= size) return [(extent - size) / 2];
+  if (extent <= size) return [Math.round((extent - size) / 2)];
   const n = Math.ceil((extent - overlap) / (size - overlap));
   const stride = (extent - size) / (n - 1);
-  return Array.from({ length: n }, (_, i) => i * stride);
+  // Whole-pixel origins: with a power-of-two scale a tile is then a plain copy of a pyramid level.
+  return Array.from({ length: n }, (_, i) => Math.round(i * stride));
+}
+
+/**
+ * Rounds a scale up to a power of two (1, 1/2, 1/4...) when that costs at most 15% more pixels per side:
+ * tiles at such a scale are row copies of a pyramid level instead of resampled images.
+ */
+function snapToPowerOfTwo(s: number): number {
+  const p = 2 ** Math.ceil(Math.log2(s));
+  return p / s <= 1.15 ? p : s;
 }
 
 /**

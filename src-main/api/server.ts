@@ -98,6 +98,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     void reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
   });
 
+  // JSON only: a text/plain body is what a cross-site <form> can send without a CORS preflight.
+  app.removeContentTypeParser('text/plain');
   registerSecurityHooks(app, () => allowed);
   await app.register(fastifyWebsocket, { options: { maxPayload: limits.wsMaxPayload } });
   const ui = await registerStaticUi(app, deps.rendererDir === undefined ? `${process.cwd()}/dist/renderer` : deps.rendererDir);

@@ -444,6 +444,10 @@ export class CameraSession extends EventEmitter<SessionEvents> {
 
   private onFailure(err: CameraError): void {
     if (!this.running) return;
+    if (err.code === 'STREAM_ENDED' && this.cfg.source.type === 'file' && !this.cfg.source.loop) {
+      this.stop('end of file'); // a finished file is not a failure
+      return;
+    }
     const wasLive = this.st === 'live';
     this.teardownConnection();
     const now = Date.now();
@@ -455,11 +459,6 @@ export class CameraSession extends EventEmitter<SessionEvents> {
     this.errorCount++;
     this.consecutiveFailures++;
     this.log('warn', { code: err.code, attempt: this.attempt }, err.message);
-    const fileEnded = err.code === 'STREAM_ENDED' && this.cfg.source.type === 'file' && !this.cfg.source.loop;
-    if (fileEnded) {
-      this.stop('end of file');
-      return;
-    }
     const max = this.cfg.max_retries;
     if (isFatal(err.code) || (max !== null && this.consecutiveFailures > max)) {
       this.setState('error');

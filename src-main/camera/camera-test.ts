@@ -30,6 +30,8 @@ export type CameraTestResult =
   | { ok: false; error: { code: CameraTestErrorCode; message: string; field?: string } };
 
 export interface CameraTestOptions extends Pick<CameraSessionOptions, 'ffmpegPath' | 'logger' | 'decodeThreads'> {
+  /** Time allowed to the first frame; default the source's timeout + 5 s. */
+  connectTimeoutMs?: number;
   /** How long to receive after the first frame (default 4 s). */
   seconds?: number;
   /** Include the first frame as a JPEG data URL (default false). */
@@ -62,7 +64,7 @@ export async function testCamera(input: unknown, options: CameraTestOptions = {}
   const seconds = Math.min(60, Math.max(0.5, options.seconds ?? 4));
   const session = new CameraSession(
     { ...config, enabled: true, max_retries: 0 },
-    { ffmpegPath: options.ffmpegPath, logger: options.logger, decodeThreads: options.decodeThreads, timings: { statsIntervalMs: 60_000 } },
+    { ffmpegPath: options.ffmpegPath, logger: options.logger, decodeThreads: options.decodeThreads, timings: { statsIntervalMs: 60_000, connectTimeoutMs: options.connectTimeoutMs } },
   );
   const started = performance.now();
   let first: CameraFrame | null = null;

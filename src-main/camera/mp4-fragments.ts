@@ -9,7 +9,6 @@ export type Mp4Chunk =
   | { kind: 'init'; data: Buffer; codec: string | null; mime: string }
   | { kind: 'segment'; data: Buffer; keyframe: boolean; samples: number };
 
-const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'mvex', 'moof', 'traf']);
 const MAX_BOX = 256 * 1024 * 1024;
 
 interface Box {

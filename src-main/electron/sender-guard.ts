@@ -36,6 +36,11 @@ export class SenderGuard {
     return sessionId;
   }
 
+  /** The session id of a trusted webContents, or undefined (never creates one). */
+  sessionOf(webContentsId: number): string | undefined {
+    return this.#trusted.get(webContentsId);
+  }
+
   /** Forgets a webContents (window closed); returns its session id so the host can end it. */
   forget(webContentsId: number): string | undefined {
     const sessionId = this.#trusted.get(webContentsId);

@@ -140,3 +140,23 @@ test('crash reasons are matched by service name, in either order, and reach the 
   assert.equal(await failed, 'launch-failed');
   assert.equal(gone.count(), 0);
 });
+
+test('inside the utility process, process.send/on("message") ride on parentPort', async () => {
+  const { adaptParentPort } = await import('./parent-port-shim.ts');
+  const proc = new EventEmitter() as EventEmitter & { send?: (...a: never[]) => boolean; connected?: boolean };
+  const port = new EventEmitter() as EventEmitter & { posted: unknown[]; postMessage(m: unknown): void };
+  port.posted = [];
+  port.postMessage = (m) => { port.posted.push(m); };
+  adaptParentPort(proc as never, port as never);
+  const received: unknown[] = [];
+  proc.on('message', (m) => received.push(m));
+  port.emit('message', { data: { op: 'init' } });
+  assert.deepEqual(received, [{ op: 'init' }]);
+  let acked: Error | null | undefined;
+  const send = proc.send as unknown as (m: unknown, cb: (e: Error | null) => void) => boolean;
+  assert.equal(send({ kind: 'ready' }, (e) => { acked = e; }), true);
+  assert.deepEqual(port.posted, [{ kind: 'ready' }]);
+  await Promise.resolve();
+  assert.equal(acked, null);
+  assert.equal(proc.connected, true);
+});

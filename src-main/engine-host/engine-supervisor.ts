@@ -7,7 +7,7 @@
 // already a retry is failed with EngineUnavailableError. The counters below account for every one.
 import { EventEmitter } from 'node:events';
 import type { EngineLauncher } from './launcher.ts';
-import type { EngineOp, EngineWire, GalleryEntry } from './engine-wire.ts';
+import type { EngineOp, EngineWire, GalleryPerson } from './engine-wire.ts';
 import { EngineInstance } from './engine-instance.ts';
 import type { DeathReason, InstanceDeath, InstanceTimings, PendingRequest } from './engine-instance.ts';
 import { EngineUnavailableError } from './engine-errors.ts';
@@ -75,7 +75,7 @@ export class EngineSupervisor extends EventEmitter<{
   #state: SupervisorState = 'starting';
   #retryQueue: PendingRequest[] = [];
   #waiters: Waiter[] = [];
-  readonly #gallery = new Map<string, GalleryEntry>();
+  readonly #gallery = new Map<string, GalleryPerson>();
   #restartTimer: ReturnType<typeof setTimeout> | null = null;
   #firstReady: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void };
   #switching = false;
@@ -163,26 +163,32 @@ export class EngineSupervisor extends EventEmitter<{
   }
 
   // ---- gallery mirror: the host's templates as the engine must hold them; re-sent whole to every new process.
-  setGallery(entries: GalleryEntry[]): void {
+  setGallery(people: GalleryPerson[]): void {
     this.#gallery.clear();
-    for (const e of entries) this.#gallery.set(e.id, e);
-    this.#sendGalleryOp({ op: 'gallery_set', entries });
+    for (const p of people) this.#gallery.set(p.person_id, p);
+    this.#sendGalleryOp({ op: 'gallery_sync', people });
   }
 
-  upsertGallery(entries: GalleryEntry[]): void {
-    if (entries.length === 0) return;
-    for (const e of entries) this.#gallery.set(e.id, e);
-    this.#sendGalleryOp({ op: 'gallery_upsert', entries });
+  /** Replaces the templates of these persons (a person with no templates is removed). */
+  upsertGallery(people: GalleryPerson[]): void {
+    const keep = people.filter((p) => p.embeddings.length > 0);
+    const gone = people.filter((p) => p.embeddings.length === 0).map((p) => p.person_id);
+    for (const p of keep) this.#gallery.set(p.person_id, p);
+    if (keep.length) this.#sendGalleryOp({ op: 'gallery_upsert', people: keep });
+    this.removeFromGallery(gone);
   }
 
-  removeFromGallery(ids: string[]): void {
-    if (ids.length === 0) return;
-    for (const id of ids) this.#gallery.delete(id);
-    this.#sendGalleryOp({ op: 'gallery_remove', ids });
+  removeFromGallery(personIds: string[]): void {
+    if (personIds.length === 0) return;
+    for (const id of personIds) this.#gallery.delete(id);
+    this.#sendGalleryOp({ op: 'gallery_remove', person_ids: personIds });
   }
 
-  get gallerySize(): number {
-    return this.#gallery.size;
+  /** Persons and templates the engine holds (mirror). */
+  gallerySize(): { persons: number; templates: number } {
+    let templates = 0;
+    for (const p of this.#gallery.values()) templates += p.embeddings.length;
+    return { persons: this.#gallery.size, templates };
   }
 
   /**
@@ -275,7 +281,7 @@ export class EngineSupervisor extends EventEmitter<{
   #becomeReady(info: unknown): void {
     const inst = this.#current!;
     this.#setState('ready');
-    this.#o.log.info({ event_type: 'engine_ready', pid: inst.pid, gallery: this.#gallery.size }, 'engine ready');
+    this.#o.log.info({ event_type: 'engine_ready', pid: inst.pid, gallery: this.gallerySize() }, 'engine ready');
     const retries = this.#retryQueue;
     this.#retryQueue = [];
     for (const r of retries) inst.send(r);
@@ -288,8 +294,8 @@ export class EngineSupervisor extends EventEmitter<{
   }
 
   async #sendGalleryTo(inst: EngineInstance): Promise<void> {
-    const entries = [...this.#gallery.values()];
-    await new Promise<unknown>((resolve, reject) => inst.send({ op: { op: 'gallery_set', entries }, attempts: 0, retryable: false, sentAt: 0, resolve, reject }));
+    const people = [...this.#gallery.values()];
+    await new Promise<unknown>((resolve, reject) => inst.send({ op: { op: 'gallery_sync', people }, attempts: 0, retryable: false, sentAt: 0, resolve, reject }));
   }
 
   #sendGalleryOp(op: EngineOp): void {
@@ -311,7 +317,7 @@ export class EngineSupervisor extends EventEmitter<{
     let retried = 0;
     let failed = 0;
     for (const req of d.pending) {
-      if (req.op.op === 'gallery_set' || req.op.op === 'gallery_upsert' || req.op.op === 'gallery_remove') {
+      if (req.op.op.startsWith('gallery_')) {
         req.reject(new EngineUnavailableError('engine exited', 'crashed'));
         continue;
       }

@@ -2,14 +2,16 @@
 export type EngineOp =
   | { op: 'analyze_frame'; frame: { width: number; height: number; channels: 3; data: Uint8Array }; options?: Record<string, unknown> }
   | { op: 'analyze_image'; bytes: Uint8Array; options?: Record<string, unknown> }
-  | { op: 'gallery_set'; entries: GalleryEntry[] }
-  | { op: 'gallery_upsert'; entries: GalleryEntry[] }
-  | { op: 'gallery_remove'; ids: string[] };
+  | { op: 'gallery_sync'; people: GalleryPerson[] }
+  /** Replaces the templates of these persons. */
+  | { op: 'gallery_upsert'; people: GalleryPerson[] }
+  | { op: 'gallery_remove'; person_ids: string[] };
 
-export interface GalleryEntry {
-  id: string;
+/** One person's usable templates, as the engine's gallery holds them. */
+export interface GalleryPerson {
   person_id: string;
-  embedding: Float32Array;
+  template_ids: string[];
+  embeddings: Float32Array[];
 }
 
 export type WireEvent =
@@ -27,23 +29,5 @@ export interface EngineWire {
   parse(msg: unknown): WireEvent | null;
 }
 
-/** One face as the engine reports it (detect → quality gate → embed → match against its gallery). */
-export interface EngineFace {
-  box: [number, number, number, number];
-  score: number;
-  landmarks5?: Array<[number, number]>;
-  quality: { sharpness: number; brightness: number; size: number; yaw: number; pitch: number; roll: number; passed: boolean; reason: string | null; score?: number };
-  embedding?: Float32Array | null;
-  /** Gallery matches, best first; absent when the face was not embedded. */
-  matches?: Array<{ person_id: string; template_id?: string; similarity: number }>;
-  liveness?: { score: number; live: boolean } | null;
-}
-
-export interface EngineAnalysis {
-  faces: EngineFace[];
-  /** Everything after decode. */
-  ms: number;
-  width?: number;
-  height?: number;
-  timings?: { decode_ms?: number; detect_ms?: number; embed_ms?: number; match_ms?: number };
-}
+/** What analyze_frame / analyze_image answer: the engine's own result types. */
+export type { AnalyzeResult as EngineAnalysis, FaceResult as EngineFace } from '../../src-engine/engine.ts';

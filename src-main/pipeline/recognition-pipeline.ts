@@ -231,8 +231,8 @@ export class RecognitionPipeline {
     const at = frame.camera_timestamp ?? frame.received_timestamp;
     const observations: FaceObservation[] = result.faces.map((face) => ({
       box: face.box, score: face.score,
-      quality: { passed: face.quality.passed, reason: face.quality.reason, score: face.quality.score },
-      candidates: face.matches ? byPerson(face.matches) : undefined,
+      quality: { passed: face.quality.passed, reason: face.quality.reason },
+      candidates: face.match ? byPerson(face.match.matches) : undefined,
     }));
     const update = s.tracker.update({ frameId: frame.frame_id, at, faces: observations });
     const liveFaces: LiveFace[] = [];
@@ -273,8 +273,8 @@ export class RecognitionPipeline {
       frame: { frame_id: frame.frame_id, sequence_number: frame.seq, timestamp: new Date(at).toISOString() },
       processing: {
         queue_time_ms: dispatchedAt - f.enqueuedAt,
-        detection_time_ms: result.timings?.detect_ms ?? result.ms,
-        recognition_time_ms: (result.timings?.embed_ms ?? 0) + (result.timings?.match_ms ?? 0),
+        detection_time_ms: result.stages ? result.stages.detect_ms + result.stages.keypoints_ms + result.stages.landmarks_ms : result.ms,
+        recognition_time_ms: result.stages ? result.stages.align_ms + result.stages.embed_ms + result.stages.match_ms : 0,
         total_time_ms: now - frame.received_timestamp,
         model_used: info.model, device: info.device,
       },
@@ -311,12 +311,12 @@ export class RecognitionPipeline {
   }
 }
 
-/** Gallery matches (per template) → best similarity per person, best first. */
-export function byPerson(matches: NonNullable<EngineFace['matches']>): Candidate[] {
+/** Gallery matches → best similarity per person, best first. */
+export function byPerson(matches: ReadonlyArray<{ person_id: string; score: number }>): Candidate[] {
   const best = new Map<string, number>();
   for (const m of matches) {
     const prev = best.get(m.person_id);
-    if (prev === undefined || m.similarity > prev) best.set(m.person_id, m.similarity);
+    if (prev === undefined || m.score > prev) best.set(m.person_id, m.score);
   }
   return [...best].map(([personId, similarity]) => ({ personId, similarity })).sort((a, b) => b.similarity - a.similarity);
 }

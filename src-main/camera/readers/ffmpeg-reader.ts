@@ -29,7 +29,7 @@ export interface FfmpegReaderOptions {
 }
 
 /** Raw output that may arrive before stderr has told us the frame size (separate pipes, no ordering). */
-const MAX_EARLY_BYTES = 256 * 1024 * 1024;
+const MAX_EARLY_BYTES = 64 * 1024 * 1024;
 
 export class FfmpegReader implements SourceReader {
   private child: ChildProcess | null = null;
@@ -59,7 +59,8 @@ export class FfmpegReader implements SourceReader {
     const extra = Math.max(fds.fmp4 ?? 0, fds.mjpeg ?? 0);
     const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe'];
     for (let fd = 3; fd <= extra; fd++) stdio.push('pipe');
-    const child = spawn(this.o.ffmpegPath, args, { stdio, windowsHide: true });
+    // LC_ALL=C: the failure classes are matched on English system error messages.
+    const child = spawn(this.o.ffmpegPath, args, { stdio, windowsHide: true, env: { ...process.env, LC_ALL: 'C' } });
     this.child = child;
     child.on('error', (err: NodeJS.ErrnoException) => {
       this.end(

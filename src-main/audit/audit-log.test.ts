@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import Database from 'better-sqlite3';
+import { contract } from '../../src-contract/api.ts';
+import { AUDIT_HEAD_FILE } from '../api/access-control.ts';
+import { run as auditCli } from '../cli/commands/audit.ts';
+import { Dispatcher, type Caller } from '../host/dispatcher.ts';
+import { openDatabase } from '../storage/database.ts';
+import { DATABASE_FILE } from '../storage/host-store.ts';
+import { tempDataDir } from '../storage/testing/temp-data-dir.ts';
+import { AuditLog, chainHash } from './audit-log.ts';
+import { createDispatchAuditHook } from './dispatch-audit.ts';
+import { auditMigrations } from './migrations.ts';
+
+function setup(t: TestContext, now = () => Date.now()) {
+  const dir = tempDataDir(t, 'vigil-audit-');
+  const db = openDatabase(join(dir, DATABASE_FILE), { migrations: [auditMigrations], durability: 'normal' });
+  t.after(() => db.close());
+  const log = new AuditLog({ writer: db.writer, reader: db.reader }, { now, headPath: join(dir, AUDIT_HEAD_FILE) });
+  const write = (n: number) => {
+    for (let i = 0; i < n; i++) {
+      log.record({ type: 'data_access', userId: 'usr_1', username: 'alice', origin: '127.0.0.1', action: 'persons.get', resource: `person:per_${i}`, personId: `per_${i}`, result: 'success' });
+    }
+  };
+  /** Someone with the database file and the sqlite3 shell: triggers do not stop them, the chain shows it. */
+  const attacker = () => {
+    const a = new Database(join(dir, DATABASE_FILE));
+    a.exec('DROP TRIGGER IF EXISTS audit_log_immutable; DROP TRIGGER IF EXISTS audit_log_append_only;');
+    return a;
+  };
+  return { dir, db, log, write, attacker };
+}
+
+async function cli(argv: string[]): Promise<{ code: number; out: string }> {
+  const chunks: string[] = [];
+  const orig = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((c: string) => { chunks.push(String(c)); return true; }) as typeof process.stdout.write;
+  try {
+    return { code: await auditCli(argv), out: chunks.join('') };
+  } finally {
+    process.stdout.write = orig;
+  }
+}
+
+describe('audit log hash chain', () => {
+  it('chains every row to the previous one and verifies clean', async (t) => {
+    const { dir, log, write } = setup(t);
+    write(20);
+    const rows = log.list({ limit: 500 }).items.reverse();
+    assert.equal(rows.length, 20);
+    assert.equal(rows[0].prev_hash, '0'.repeat(64));
+    for (let i = 1; i < rows.length; i++) assert.equal(rows[i].prev_hash, rows[i - 1].hash);
+    const { prev_hash, hash, ...rest } = rows[5];
+    assert.equal(chainHash(prev_hash, rest), hash);
+    assert.deepEqual(log.verify(), { ok: true, checked: 20, first_broken_id: null, reason: null });
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, AUDIT_HEAD_FILE), 'utf8')), { id: rows[19].id, hash: rows[19].hash });
+    const r = await cli(['verify', '--data', dir]);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /ok: 20 rows/);
+  });
+
+  it('refuses UPDATE and DELETE from application code', (t) => {
+    const { db, write } = setup(t);
+    write(2);
+    assert.throws(() => db.writer.prepare("UPDATE audit_log SET reason = 'x'").run(), /immutable/);
+    assert.throws(() => db.writer.prepare('DELETE FROM audit_log').run(), /retention prune/);
+  });
+
+  it('reports the first edited row (and the CLI exits 1)', async (t) => {
+    const { dir, log, write, attacker } = setup(t);
+    write(10);
+    const a = attacker();
+    a.prepare("UPDATE audit_log SET username = 'mallory' WHERE id = 4").run();
+    a.close();
+    const v = log.verify();
+    assert.equal(v.ok, false);
+    assert.equal(v.first_broken_id, 4);
+    assert.equal(v.checked, 3);
+    const r = await cli(['verify', '--data', dir]);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /BROKEN at row 4/);
+    const j = await cli(['verify', '--data', dir, '--json']);
+    assert.equal(JSON.parse(j.out).first_broken_id, 4);
+  });
+
+  it('reports a deleted row at the row after it, and a truncated tail through the head file', (t) => {
+    const { log, write, attacker } = setup(t);
+    write(10);
+    const a = attacker();
+    a.prepare('DELETE FROM audit_log WHERE id = 6').run();
+    assert.equal(log.verify().first_broken_id, 7);
+    a.prepare('DELETE FROM audit_log WHERE id >= 6').run();
+    const v = log.verify();
+    assert.equal(v.ok, false);
+    assert.equal(v.first_broken_id, 10);
+    assert.match(v.reason ?? '', /truncated/);
+    a.close();
+  });
+
+  it('catches a fully re-hashed forgery through the head file', (t) => {
+    const { log, write, attacker } = setup(t);
+    write(5);
+    const a = attacker();
+    a.prepare("UPDATE audit_log SET reason = 'nothing to see' WHERE id = 2").run();
+    // re-hash the whole chain so every link is consistent again
+    let prev = '0'.repeat(64);
+    for (const row of a.prepare('SELECT * FROM audit_log ORDER BY id').all() as Array<Record<string, unknown> & { id: number }>) {
+      const { prev_hash: _p, hash: _h, ...rest } = row;
+      const h = chainHash(prev, rest as never);
+      a.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?').run(prev, h, row.id);
+      prev = h;
+    }
+    a.close();
+    const v = log.verify();
+    assert.equal(v.ok, false);
+    assert.equal(v.first_broken_id, 5);
+  });
+
+  it('retention prune removes old rows but records itself, and the chain still verifies', (t) => {
+    let now = Date.parse('2024-01-01T00:00:00Z');
+    const { log, write, attacker } = setup(t, () => now);
+    write(5);
+    now += 400 * 86_400_000;
+    write(3);
+    const r = log.prune(now - 365 * 86_400_000);
+    assert.equal(r.removed, 5);
+    const items = log.list().items;
+    assert.equal(items.length, 4);
+    assert.equal(items[0].action, 'audit.prune');
+    assert.match(items[0].reason ?? '', /removed 5 rows/);
+    assert.deepEqual(log.verify(), { ok: true, checked: 4, first_broken_id: null, reason: null });
+    // a forged anchor (hiding more deleted rows) is not backed by the prune record
+    const a = attacker();
+    a.prepare('DELETE FROM audit_log WHERE id = 6').run();
+    a.prepare("UPDATE audit_anchor SET through_id = 6, through_hash = (SELECT prev_hash FROM audit_log WHERE id = 7)").run();
+    a.close();
+    assert.equal(log.verify().ok, false);
+  });
+});
+
+describe('dispatcher audit hook', () => {
+  it('records personal reads with the person shown, modifications, and denials; never passwords', async (t) => {
+    const { log } = setup(t);
+    const d = new Dispatcher();
+    d.setAuditHook(createDispatchAuditHook(log, (m) => contract[m].personal));
+    d.register({
+      'events.get': ({ id }) => ({ id, person_id: 'per_7' }) as never,
+      'users.create': ({ username, role }) => ({ id: 'usr_9', username, role, disabled: false, created_at: new Date().toISOString(), last_login_at: null }),
+      'cameras.list': () => [],
+    });
+    const admin: Caller = { user: { id: 'usr_1', username: 'alice', role: 'admin' }, origin: '10.1.1.1' };
+    const guard: Caller = { user: { id: 'usr_2', username: 'bob', role: 'guard' }, origin: '10.1.1.2' };
+    await d.dispatch('events.get', { id: 'evt_1' }, admin);
+    await d.dispatch('users.create', { username: 'carol', password: 'secret password 9', role: 'guard' }, admin);
+    await d.dispatch('cameras.list', {}, admin); // plain list: not audited
+    await assert.rejects(d.dispatch('users.create', { username: 'eve', password: 'secret password 9', role: 'admin' }, guard));
+    const rows = log.list().items;
+    assert.deepEqual(rows.map((r) => [r.action, r.result, r.audit_type]), [
+      ['users.create', 'denied', 'data_modification'], ['users.create', 'success', 'data_modification'], ['events.get', 'success', 'data_access'],
+    ]);
+    assert.equal(rows[2].resource, 'detection:evt_1');
+    assert.equal(rows[2].person_id, 'per_7');
+    assert.equal(rows[2].origin, '10.1.1.1');
+    assert.ok(!JSON.stringify(rows).includes('secret password'));
+  });
+});
