@@ -5,13 +5,27 @@
 //   3. rebuilds better-sqlite3 for Electron's ABI with @electron/rebuild (Node >= 22.12).
 // VIGIL_PACK_DRY_RUN=1 does 1 and reports what 2 and 3 would do (used by `npm run package:check`).
 'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS hook: electron-builder require()s it */
 const path = require('node:path');
-const { tsImport } = require('tsx/esm/api');
+const { pathToFileURL } = require('node:url');
 
 const ARCH_NAMES = ['ia32', 'x64', 'armv7l', 'arm64', 'universal']; // builder-util's Arch enum order
 
+/** Under tsx already (package-check) the .ts module imports directly; from electron-builder's CLI via tsx's API. */
+async function loadSteps() {
+  const file = path.join(__dirname, 'packaging', 'pack-steps.ts');
+  try {
+    return await import(pathToFileURL(file).href);
+  } catch (err) {
+    if (err && err.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
+    // tsx's ESM entry (its CommonJS twin fails to register its loader on Node 20).
+    const { tsImport } = await import('tsx/esm/api');
+    return tsImport(pathToFileURL(file).href, pathToFileURL(__filename).href);
+  }
+}
+
 exports.default = async function beforePack(context) {
-  const steps = await tsImport('./packaging/pack-steps.ts', __filename);
+  const steps = await loadSteps();
   const arch = typeof context.arch === 'number' ? ARCH_NAMES[context.arch] : String(context.arch);
   const findings = await steps.runBeforePack({
     root: path.resolve(__dirname, '..'),

@@ -1,5 +1,6 @@
 // Bundles the Electron side into dist/electron/ with esbuild (installed with vite and tsx):
-//   main.js      main process (ESM); our sources bundled, npm packages left as imports (they ship in node_modules)
+//   main         main process (ESM) at package.json "main"; our sources bundled, npm packages left as imports
+//                (they ship in node_modules)
 //   engine.js    the engine's utility-process entry (ESM), same rule
 //   preload.cjs  the window's preload: ONE CommonJS file with nothing to require but 'electron', because a
 //                sandboxed preload cannot load local files. The contract's method names are inlined here so the
@@ -21,9 +22,12 @@ const OUT = path.join(ROOT, 'dist', 'electron');
 const NODE_TARGET = 'node22';
 const CHROME_TARGET = 'chrome130';
 
+/** package.json "main": where `electron .` and the packaged app look for the main process. */
+export const MAIN_BUNDLE = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { main: string }).main;
+
 const nodeBundle = (entry: string, outfile: string): BuildOptions => ({
   entryPoints: [path.join(ROOT, entry)],
-  outfile: path.join(OUT, outfile),
+  outfile: path.isAbsolute(outfile) ? outfile : path.join(OUT, outfile),
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -37,7 +41,7 @@ const nodeBundle = (entry: string, outfile: string): BuildOptions => ({
 });
 
 const builds: BuildOptions[] = [
-  nodeBundle('src-main/electron/main.ts', 'main.js'),
+  nodeBundle('src-main/electron/main.ts', path.join(ROOT, MAIN_BUNDLE)),
   nodeBundle('src-main/electron/engine-utility-entry.ts', 'engine.js'),
   {
     entryPoints: [path.join(ROOT, 'src-main/preload/preload.ts')],
@@ -90,6 +94,7 @@ async function main(): Promise<void> {
     return;
   }
   rmSync(OUT, { recursive: true, force: true });
+  rmSync(path.join(ROOT, MAIN_BUNDLE), { force: true });
   const t0 = Date.now();
   const results = await Promise.all(builds.map((options) => build(options)));
   const metas = results.map((r) => r.metafile!);

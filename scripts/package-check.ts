@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Arch, Packager, Platform } from 'electron-builder';
 import type { Configuration, PlatformPackager, Target } from 'app-builder-lib';
-import { electronVersion, type Finding } from './packaging/pack-steps.ts';
+import { electronVersion, requiredBundles, type Finding } from './packaging/pack-steps.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -48,12 +48,12 @@ const TARGETS: Record<string, { platform: Platform; arch: Arch }> = {
 };
 
 /** Every rule a packaged tree must satisfy; returns the violations. Exported for the test. */
-export function auditPackedFiles(files: PackedFile[], target: { platform: string; arch: string }, devDependencies: string[]): string[] {
+export function auditPackedFiles(files: PackedFile[], target: { platform: string; arch: string }, devDependencies: string[], required: string[]): string[] {
   const problems: string[] = [];
   const asar = files.filter((f) => f.where !== 'resources');
   const has = (p: string, where?: PackedFile['where']) => files.some((f) => f.path === p && (!where || f.where === where));
-  for (const required of ['package.json', 'dist/electron/main.js', 'dist/electron/preload.cjs', 'dist/electron/engine.js', 'dist/renderer/index.html']) {
-    if (!has(required, 'asar')) problems.push(`${required} is not in app.asar`);
+  for (const file of ['package.json', ...required]) {
+    if (!has(file, 'asar')) problems.push(`${file} is not in app.asar`);
   }
   const addon = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
   if (!has(addon, 'unpacked')) problems.push(`${addon} must be unpacked from the asar`);
@@ -65,6 +65,9 @@ export function auditPackedFiles(files: PackedFile[], target: { platform: string
   for (const f of asar.filter((x) => x.path.startsWith('node_modules/@img/sharp-'))) {
     if (!f.path.includes(`-${target.platform}-${target.arch}/`)) problems.push(`another platform's sharp/libvips is packaged: ${f.path}`);
     else if (f.where !== 'unpacked') problems.push(`sharp native file inside the asar: ${f.path}`);
+  }
+  if (target.platform !== 'win32' && !asar.some((f) => f.path.startsWith(`node_modules/@img/sharp-libvips-${target.platform}-${target.arch}/`) && f.where === 'unpacked')) {
+    problems.push(`libvips for ${target.platform}-${target.arch} (@img/sharp-libvips-${target.platform}-${target.arch}) missing or not unpacked`);
   }
   const exe = target.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg';
   if (!has(`ffmpeg/${exe}`, 'resources')) problems.push(`resources/ffmpeg/${exe} missing (beforePack fetches it; see docs/desktop.md)`);
@@ -150,7 +153,7 @@ interface TargetReport { name: string; findings: Finding[]; files: PackedFile[];
 
 function referencedFiles(config: Configuration): string[] {
   const refs = [
-    config.beforePack, config.extraMetadata?.main, config.win?.icon, config.mac?.icon, config.linux?.icon,
+    config.beforePack, config.win?.icon, config.mac?.icon, config.linux?.icon,
     config.mac?.entitlements, config.mac?.entitlementsInherit,
   ];
   return refs.filter((r): r is string => typeof r === 'string');
@@ -207,7 +210,7 @@ async function main(): Promise<number> {
   mkdirSync(path.join(ROOT, 'release', 'package-check'), { recursive: true });
   for (const r of reports) {
     const [platform, arch] = r.name.split('-');
-    const problems = auditPackedFiles(r.files, { platform, arch }, Object.keys(pkg.devDependencies ?? {}));
+    const problems = auditPackedFiles(r.files, { platform, arch }, Object.keys(pkg.devDependencies ?? {}), requiredBundles(ROOT));
     const sum = (w: PackedFile['where']) => r.files.filter((f) => f.where === w).reduce((a, f) => a + f.bytes, 0);
     const count = (w: PackedFile['where']) => r.files.filter((f) => f.where === w).length;
     console.log(`\n== ${r.name}`);

@@ -11,7 +11,7 @@ const unit = z.number().gt(0).lt(1);
 export const DetectionConfigSchema = z.object({
   minFaceSize: z.number().min(8).default(20),
   maxFaceRatio: z.number().min(0.2).max(4).default(1.3),
-  scoreThreshold: unit.default(0.72),
+  scoreThreshold: unit.default(0.7),
   candidateThreshold: unit.default(0.5),
   maxFaces: z.number().int().positive().max(1000).default(100),
   /** detector runs per frame at most (tiles x scales); bounds the cost of huge images */

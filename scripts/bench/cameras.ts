@@ -64,7 +64,7 @@ async function measure(o: { kind: 'file' | 'rtsp'; source: Record<string, unknow
   }
   await new Promise((r) => setTimeout(r, 1500)); // past start-up (RTSP probing burst)
   const pids = m.list().map((s) => s.pid);
-  const ffmpegCpu = () => pids.reduce((sum, pid) => sum + (readProcessCpuMs(pid) ?? 0), 0);
+  const ffmpegCpu = () => pids.reduce<number>((sum, pid) => sum + (readProcessCpuMs(pid) ?? 0), 0);
   const live0 = m.list().reduce((s, c) => s + c.liveView.stats.fmp4_bytes + c.liveView.stats.mjpeg_bytes, 0);
   const cpu0 = ffmpegCpu();
   const node0 = process.cpuUsage();

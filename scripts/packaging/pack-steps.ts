@@ -13,10 +13,14 @@ export interface Finding {
   what: string;
 }
 
-export const REQUIRED_BUNDLES = ['dist/electron/main.js', 'dist/electron/preload.cjs', 'dist/electron/engine.js', 'dist/renderer/index.html'];
+/** The main-process bundle (package.json "main"), the preload, the engine entry and the console. */
+export function requiredBundles(root: string): string[] {
+  const main = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string }).main;
+  return [main, 'dist/electron/preload.cjs', 'dist/electron/engine.js', 'dist/renderer/index.html'];
+}
 
 export function checkBundles(root: string): Finding[] {
-  return REQUIRED_BUNDLES.map((rel) => existsSync(path.join(root, rel))
+  return requiredBundles(root).map((rel) => existsSync(path.join(root, rel))
     ? { level: 'ok' as const, what: `${rel} present` }
     : { level: 'error' as const, what: `${rel} missing: run \`npm run build:desktop\` first` });
 }
@@ -110,17 +114,20 @@ export function fetchFfmpeg(root: string, platform: TargetPlatform, arch: string
   const scratch = path.join(root, '.cache', `ffmpeg-static-${platform}-${arch}`);
   rmSync(scratch, { recursive: true, force: true });
   cpSync(path.join(root, 'node_modules', 'ffmpeg-static'), scratch, { recursive: true, filter: (src) => !/^ffmpeg(\.exe)?(\.README|\.LICENSE)?$/.test(path.basename(src)) });
-  const env = { ...process.env, npm_config_platform: platform, npm_config_arch: arch };
+  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_platform: platform, npm_config_arch: arch };
   delete env.FFMPEG_BIN;
-  const res = spawnSync(process.execPath, ['install.js'], { cwd: scratch, env, stdio: 'inherit' });
-  const got = path.join(scratch, ffmpegExe(platform));
-  if (res.status !== 0 || !existsSync(got)) throw new Error(`ffmpeg download for ${platform}-${arch} failed (exit ${res.status}); set ${ffmpegOverrideVar(platform, arch)} to a local ffmpeg binary instead`);
-  renameSync(got, target);
-  for (const extra of ['LICENSE', 'README']) {
-    const f = path.join(scratch, `${ffmpegExe(platform)}.${extra}`);
-    if (existsSync(f)) renameSync(f, path.join(dir, extra));
+  try {
+    const res = spawnSync(process.execPath, ['install.js'], { cwd: scratch, env, stdio: 'inherit' });
+    const got = path.join(scratch, ffmpegExe(platform));
+    if (res.status !== 0 || !existsSync(got)) throw new Error(`ffmpeg download for ${platform}-${arch} failed (exit ${res.status}); set ${ffmpegOverrideVar(platform, arch)} to a local ffmpeg binary instead`);
+    renameSync(got, target);
+    for (const extra of ['LICENSE', 'README']) {
+      const f = path.join(scratch, `${ffmpegExe(platform)}.${extra}`);
+      if (existsSync(f)) renameSync(f, path.join(dir, extra));
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-  rmSync(scratch, { recursive: true, force: true });
   return target;
 }
 
@@ -136,7 +143,7 @@ export async function rebuildSqliteForElectron(root: string, platform: TargetPla
   // With nodedir set (e.g. `nodedir=/usr` in a user npmrc) node-gyp builds against that Node, not Electron,
   // and @electron/rebuild still reports success.
   delete process.env.npm_config_nodedir;
-  const { rebuild } = (await import('@electron/rebuild')) as { rebuild(o: Record<string, unknown>): Promise<void> };
+  const { rebuild } = await import('@electron/rebuild');
   await rebuild({ buildPath: root, electronVersion: electronVersion(root), arch, onlyModules: ['better-sqlite3'], force: true, mode: 'sequential' });
   const abis = nativeAbisOf(path.join(root, SQLITE_ADDON));
   if (!abis.includes(electronAbi(root))) {

@@ -1,10 +1,11 @@
 // Two-stage face detection.
 // 1. Candidates: the primary detector (UltraFace by default) over the views planned for the frame
 //    (letterbox + padding for large faces, tiles at finer scales for small ones), merged by NMS.
-// 2. Confirmation: a BlazeFace model on a square crop around each candidate, at the scale it works best.
-//    It re-finds the face (a box cut at a tile edge or covering half a face becomes the whole face),
-//    gives eyes / nose / mouth keypoints, and a second opinion: the reported score is the geometric mean
-//    of both, which removes most texture false positives that either model alone accepts.
+// 2. Confirmation: a BlazeFace model on a square crop around each candidate, then again on the canonical
+//    crop around what it found. It re-finds the face (a box cut at a tile edge or covering half a face
+//    becomes the whole face), gives eyes / nose / mouth keypoints, and a second opinion: the reported
+//    score is the geometric mean of the three scores, which removes most texture false positives that
+//    either model alone accepts (measured on faces-dev and the sample photos, see docs/engine.md).
 import type { Affine } from '../image/affine.ts';
 import { scaleOffset } from '../image/affine.ts';
 import type { Pyramid } from '../image/pyramid.ts';
@@ -54,7 +55,9 @@ export interface DetectionStats {
   confirmMs: number;
 }
 
-const CONFIRM_CROP = 2.2; // crop side / candidate box side: puts the face at ~45% of the crop
+// Crop side / box side for the two confirmation passes (the face fills about half of the second crop).
+const FIRST_CROP = 2.2;
+const SECOND_CROP = 2.0;
 const MAX_CANDIDATES = 200;
 const GREY: readonly [number, number, number] = [127, 127, 127];
 
@@ -76,10 +79,10 @@ export class FaceDetector {
     const frame = pyramid.base;
     const entry = this.primary.entry as DetectorEntry;
     const t0 = performance.now();
-    // Nothing that could pass the final threshold may be dropped earlier: with the geometric mean,
-    // final >= T needs candidate >= T^2 and confirmation >= T^2.
+    // Nothing that could pass the final threshold may be dropped earlier: the reported score is the
+    // geometric mean of three scores, so final >= T needs each of them >= T^3.
     const finalT = opts.scoreThreshold;
-    const candT = Math.min(opts.candidateThreshold, finalT * finalT);
+    const candT = Math.min(opts.candidateThreshold, finalT ** 3);
     const { views, minFaceSize } = planWithinBudget(frame.width, frame.height, {
       inputW: entry.input.width,
       inputH: entry.input.height,
@@ -103,34 +106,22 @@ export class FaceDetector {
     const t1 = performance.now();
 
     const confirmEntry = this.confirm.entry as BlazeFaceEntry;
-    const confirmT = Math.min(0.1, finalT * finalT);
+    const confirmT = Math.min(0.1, finalT ** 3);
     const confirmed: DetectedFace[] = [];
     for (const c of candidates) {
-      const cx = (c.x1 + c.x2) / 2;
-      const cy = (c.y1 + c.y2) / 2;
-      const side = CONFIRM_CROP * Math.max(c.x2 - c.x1, c.y2 - c.y1);
-      const cropToFrame = scaleOffset(side / confirmEntry.input.width, cx - side / 2, cy - side / 2);
-      // Mid-grey outside the frame: a face cut by the image edge still reads as a face (black halves its score).
-      const out = await this.runView(this.confirm, this.confirmInput, pyramid, cropToFrame, GREY);
-      const dets = nms(decodeDetector(confirmEntry, out, confirmT, cropToFrame, c.view), { iou: 0.3, containment: 1, blend: true });
-      // The face the candidate points at: confident and near the crop centre.
-      let best: Candidate | null = null;
-      let bestRank = -Infinity;
-      for (const d of dets) {
-        const off = Math.hypot((d.x1 + d.x2) / 2 - cx, (d.y1 + d.y2) / 2 - cy) / side;
-        const rank = d.score - 2 * off;
-        if (rank > bestRank) {
-          bestRank = rank;
-          best = d;
-        }
-      }
-      if (!best || !best.keypoints) continue;
-      const score = Math.sqrt(best.score * c.score);
+      // Pass 1: a crop sized from the candidate box, which may be loose, shifted or half a face.
+      const first = await this.confirmAt(pyramid, (c.x1 + c.x2) / 2, (c.y1 + c.y2) / 2, FIRST_CROP * Math.max(c.x2 - c.x1, c.y2 - c.y1), confirmT, c.view);
+      if (!first) continue;
+      // Pass 2: the canonical crop around what pass 1 found, where BlazeFace scores and keypoints are
+      // most reliable; its box and keypoints are the ones reported.
+      const second = await this.confirmAt(pyramid, (first.x1 + first.x2) / 2, (first.y1 + first.y2) / 2, SECOND_CROP * (first.x2 - first.x1), confirmT, c.view);
+      if (!second || !second.keypoints) continue;
+      const score = Math.cbrt(c.score * first.score * second.score);
       if (score < finalT) continue;
       const p = confirmEntry.params;
-      const k = best.keypoints;
+      const k = second.keypoints;
       const keypoints = Float32Array.of(k[2 * p.leftEye], k[2 * p.leftEye + 1], k[2 * p.rightEye], k[2 * p.rightEye + 1], k[2 * p.nose], k[2 * p.nose + 1], k[2 * p.mouth], k[2 * p.mouth + 1]);
-      confirmed.push({ x1: best.x1, y1: best.y1, x2: best.x2, y2: best.y2, score, keypoints, candidateScore: c.score, confirmScore: best.score });
+      confirmed.push({ x1: second.x1, y1: second.y1, x2: second.x2, y2: second.y2, score, keypoints, candidateScore: c.score, confirmScore: Math.sqrt(first.score * second.score) });
     }
     // Two candidates of one face (two scales, a half-face box) now carry nearly the same box.
     const merged = nms(
@@ -146,6 +137,26 @@ export class FaceDetector {
       stats.confirmMs = performance.now() - t1;
     }
     return merged.slice(0, opts.maxFaces);
+  }
+
+  /** Runs the keypoint model on a square crop and returns the detection nearest its centre (weighted by score). */
+  private async confirmAt(pyramid: Pyramid, cx: number, cy: number, side: number, threshold: number, view: number): Promise<Candidate | null> {
+    const entry = this.confirm.entry as BlazeFaceEntry;
+    const cropToFrame = scaleOffset(side / entry.input.width, cx - side / 2, cy - side / 2);
+    // Mid-grey outside the frame: a face cut by the image edge still reads as a face (black halves its score).
+    const out = await this.runView(this.confirm, this.confirmInput, pyramid, cropToFrame, GREY);
+    const dets = nms(decodeDetector(entry, out, threshold, cropToFrame, view), { iou: 0.3, containment: 1, blend: true });
+    let best: Candidate | null = null;
+    let bestRank = -Infinity;
+    for (const d of dets) {
+      const off = Math.hypot((d.x1 + d.x2) / 2 - cx, (d.y1 + d.y2) / 2 - cy) / side;
+      const rank = d.score - 2 * off;
+      if (rank > bestRank) {
+        bestRank = rank;
+        best = d;
+      }
+    }
+    return best;
   }
 
   private async runView(model: ModelSession, input: InputBuffer, pyramid: Pyramid, inputToFrame: Affine, border: readonly [number, number, number]): Promise<Outputs> {

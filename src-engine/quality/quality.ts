@@ -19,7 +19,7 @@ export interface QualityThresholds {
 }
 
 export const DEFAULT_QUALITY: QualityThresholds = {
-  minScore: 0.72,
+  minScore: 0.7,
   minSize: 24,
   minSharpness: 4,
   minBrightness: 30,

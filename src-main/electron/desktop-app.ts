@@ -108,7 +108,7 @@ export function runDesktopApp(createHost: DesktopHostFactory): void {
     win.webContents.once('destroyed', () => {
       ports?.closeFor(contentsId);
       const sessionId = guard.forget(contentsId);
-      if (sessionId) host?.endSession(sessionId);
+      if (sessionId) host?.endSession?.(sessionId);
     });
     win.on('close', (event) => {
       if (quit.phase() === 'running' && tray) {

@@ -51,7 +51,7 @@ export function installGracefulQuit(opts: GracefulQuitOptions): { phase(): QuitP
         }
       }
       clearTimeout(deadline);
-      if (phase === 'stopped') return; // the deadline already exited
+      if ((phase as QuitPhase) === 'stopped') return; // the deadline already exited
       phase = 'stopped';
       resolveDone();
       opts.app.quit();

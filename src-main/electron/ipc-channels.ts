@@ -19,9 +19,9 @@ export const PORT_CHANNEL = 'vigil:port';
 /** Topics whose messages are flow-controlled by credits (high rate; a stalled window must not grow a queue in main). */
 export const CREDITED_TOPICS: ReadonlySet<string> = new Set(['live.frame']);
 /** Messages main may send on one credited subscription before the renderer acknowledges. */
-export const PORT_CREDIT_WINDOW = 16;
+export const PORT_CREDIT_WINDOW = 6;
 /** The preload acknowledges every this many delivered messages (one ack message per batch). */
-export const PORT_ACK_EVERY = 4;
+export const PORT_ACK_EVERY = 2;
 
 /** Renderer → main messages on the port. */
 export type PortClientMessage =

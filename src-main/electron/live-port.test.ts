@@ -72,17 +72,16 @@ function wire(webContentsId = 4) {
   const guard = new SenderGuard();
   guard.trust(webContentsId);
   const rpc = new Map<string, (e: IpcEventLike, ...a: unknown[]) => Promise<BridgeResult>>();
-  let server!: LivePortServer<MessagePort>;
+  const portListeners = new Map<string, (e: PortRequestEvent<MessagePort>) => void>();
+  const server = new LivePortServer<MessagePort>({
+    ipc: { on: (c, l) => portListeners.set(c, l), removeListener: (c) => portListeners.delete(c) },
+    createChannel: () => { const { port1, port2 } = new MessageChannel(); return { local: mainSide(port1), remote: port2 }; },
+    guard, host, log: quiet,
+  });
   const router = new IpcRouter({
     ipc: { handle: (c, l) => rpc.set(c, l), removeHandler: (c) => rpc.delete(c) },
     guard, host, log: quiet,
     onSessionChanged: (id) => server.sessionFor(id)?.clearSubscriptions(),
-  });
-  const portListeners = new Map<string, (e: PortRequestEvent<MessagePort>) => void>();
-  server = new LivePortServer<MessagePort>({
-    ipc: { on: (c, l) => portListeners.set(c, l), removeListener: (c) => portListeners.delete(c) },
-    createChannel: () => { const { port1, port2 } = new MessageChannel(); return { local: mainSide(port1), remote: port2 }; },
-    guard, host, log: quiet,
   });
   const url = 'app://vigil/index.html';
   let deliverPort: (p: BridgePort) => void = () => {};

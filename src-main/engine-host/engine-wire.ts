@@ -5,7 +5,10 @@ export type EngineOp =
   | { op: 'gallery_sync'; people: GalleryPerson[] }
   /** Replaces the templates of these persons. */
   | { op: 'gallery_upsert'; people: GalleryPerson[] }
-  | { op: 'gallery_remove'; person_ids: string[] };
+  | { op: 'gallery_remove'; person_ids: string[] }
+  | { op: 'health' }
+  /** Run-time settings (detection, quality, match FAR) for the next frames. */
+  | { op: 'configure'; patch: Record<string, unknown> };
 
 /** One person's usable templates, as the engine's gallery holds them. */
 export interface GalleryPerson {

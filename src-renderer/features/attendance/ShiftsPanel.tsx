@@ -10,7 +10,7 @@ import { Icon } from '../../ui/icons.tsx';
 import { Modal } from '../../ui/Modal.tsx';
 import { EmptyState, ErrorState, FormError, Loading } from '../../ui/states.tsx';
 import { toast } from '../../ui/toasts.tsx';
-import { issuesByField } from '../cameras/schema-form.ts';
+import { validateForm } from '../cameras/schema-form.ts';
 import { useAttendance } from './store.ts';
 
 const DAYS = [1, 2, 3, 4, 5, 6, 7] as const;
@@ -64,8 +64,8 @@ function ShiftForm({ shift, onClose }: { shift: Shift | null; onClose: () => voi
   async function submit(e: FormEvent) {
     e.preventDefault();
     const input = { id: shift?.id, name: v.name.trim(), start: v.start, end: v.end, grace_minutes: Number(v.grace), days: [...v.days].sort() };
-    const parsed = ShiftSchema.omit({ id: true }).safeParse(input);
-    if (!parsed.success) { setErrors(issuesByField(parsed.error)); return; }
+    const parsed = validateForm(ShiftSchema.omit({ id: true }), input, t('form.required'));
+    if (!parsed.ok) { setErrors(parsed.errors); return; }
     setBusy(true);
     setError(null);
     try {

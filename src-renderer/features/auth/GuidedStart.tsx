@@ -8,7 +8,7 @@ import { navigate } from '../../app/router.ts';
 import { Field } from '../../ui/Field.tsx';
 import { ErrorState, FormError, Loading } from '../../ui/states.tsx';
 import { CameraEditor } from '../cameras/CameraEditor.tsx';
-import { issuesByField } from '../cameras/schema-form.ts';
+import { validateForm } from '../cameras/schema-form.ts';
 import { StateBadge } from '../cameras/StateBadge.tsx';
 import { useCameras } from '../cameras/store.ts';
 import { EnrolPhotos } from '../people/EnrolPhotos.tsx';
@@ -57,7 +57,7 @@ function CameraStep({ onNext }: { onNext: () => void }) {
     return (
       <>
         <p className="muted">{cameras.length === 0 ? t('welcome.noCamera') : t('welcome.addCameraHint')}</p>
-        <CameraEditor onDone={onNext} />
+        <CameraEditor onDone={onNext} onCancel={cameras.length > 0 ? () => setAdding(false) : onNext} />
         <div className="form-actions"><button type="button" className="btn btn-ghost" onClick={onNext}>{t('welcome.skipStep')}</button></div>
       </>
     );
@@ -87,8 +87,8 @@ function PersonStep({ onNext }: { onNext: () => void }) {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const parsed = PersonInputSchema.safeParse(v);
-    if (!parsed.success) { setErrors(issuesByField(parsed.error)); return; }
+    const parsed = validateForm(PersonInputSchema, v, t('form.required'));
+    if (!parsed.ok) { setErrors(parsed.errors); return; }
     setErrors({});
     setBusy(true);
     setError(null);

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Field } from '../../ui/Field.tsx';
-import { FormError } from '../../ui/states.tsx';
+import { VigilError } from '../../../src-contract/errors.ts';
+import { errorText } from '../../ui/error-text.ts';
 import { AuthLayout } from './AuthLayout.tsx';
 import { useAuth } from './store.ts';
 
@@ -37,7 +38,11 @@ export function LoginScreen() {
         <Field label={t('auth.password')}>
           <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required />
         </Field>
-        <FormError error={error} />
+        {error !== null && (
+          <p className="form-error" role="alert">
+            {error instanceof VigilError && error.code === 'UNAUTHENTICATED' ? t('login.failed') : errorText(error, t)}
+          </p>
+        )}
         <button type="submit" className="btn btn-primary btn-block" disabled={busy || !username || !password}>
           {busy ? t('login.signingIn') : t('login.signIn')}
         </button>

@@ -52,7 +52,7 @@ export function SetupScreen() {
         <Field label={t('setup.confirm')} error={mismatch ? t('setup.mismatch') : null}>
           <input name="confirm" type="password" value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="new-password" required />
         </Field>
-        <FormError error={error} />
+        {field !== 'setup_token' && <FormError error={error} />}
         <button type="submit" className="btn btn-primary btn-block" disabled={busy || mismatch || tooShort || !password}>
           {busy ? t('common.working') : t('setup.create')}
         </button>

@@ -16,7 +16,7 @@ import { Icon } from '../../ui/icons.tsx';
 import { FormError } from '../../ui/states.tsx';
 import { toast } from '../../ui/toasts.tsx';
 import { tDynamic } from '../../i18n/dynamic-key.ts';
-import { SOURCE_TYPES, describeObject, detectionFields, fromFormValues, issuesByField, liveViewFields, sourceFields, toFormValues } from './schema-form.ts';
+import { SOURCE_TYPES, describeObject, detectionFields, fromFormValues, liveViewFields, sourceFields, toFormValues, validateForm } from './schema-form.ts';
 import type { FormValue, FormValues } from './schema-form.ts';
 import { SpecField } from './SpecField.tsx';
 import { useCameras } from './store.ts';
@@ -24,10 +24,13 @@ import { useCameras } from './store.ts';
 const ADVANCED = new Set(['stall_timeout_ms', 'max_retries']);
 type TestResult = MethodOutput<'cameras.test'>;
 
-export function CameraEditor({ camera, onDone }: { camera?: CameraView; onDone?: (cam: CameraView) => void }) {
+export function CameraEditor({ camera, onDone, onCancel }: { camera?: CameraView; onDone?: (cam: CameraView) => void; onCancel?: () => void }) {
   const { t } = useTranslation();
   const { create, update } = useCameras();
-  const topSpecs = useMemo(() => describeObject(CameraConfigSchema as unknown as z.ZodObject).filter((f) => !(camera && f.key === 'id')), [camera]);
+  // The id is fixed once created; on creation it is optional (the host derives one from the name).
+  const topSpecs = useMemo(() => describeObject(CameraConfigSchema as unknown as z.ZodObject)
+    .filter((f) => !(camera && f.key === 'id'))
+    .map((f) => (f.key === 'id' ? { ...f, required: false } : f)), [camera]);
   const detSpecs = useMemo(detectionFields, []);
   const lvSpecs = useMemo(liveViewFields, []);
   const [general, setGeneral] = useState<FormValues>(() => toFormValues(topSpecs, camera ?? {}));
@@ -55,9 +58,9 @@ export function CameraEditor({ camera, onDone }: { camera?: CameraView; onDone?:
   async function runTest() {
     setTest(null);
     setTestError(null);
-    const parsed = CameraSourceSchema.safeParse(source());
-    if (!parsed.success) {
-      setErrors(Object.fromEntries(Object.entries(issuesByField(parsed.error)).map(([k, v]) => [`source.${k}`, v])));
+    const parsed = validateForm(CameraSourceSchema, source(), t('form.required'));
+    if (!parsed.ok) {
+      setErrors(Object.fromEntries(Object.entries(parsed.errors).map(([k, v]) => [`source.${k}`, v])));
       return;
     }
     setErrors({});
@@ -74,8 +77,8 @@ export function CameraEditor({ camera, onDone }: { camera?: CameraView; onDone?:
   async function submit(e: FormEvent) {
     e.preventDefault();
     const config = build() as Record<string, unknown>;
-    const parsed = CameraConfigSchema.safeParse({ ...config, id: config.id ?? camera?.id ?? 'new-camera' });
-    if (!parsed.success) { setErrors(issuesByField(parsed.error)); return; }
+    const parsed = validateForm(CameraConfigSchema, { ...config, id: config.id ?? camera?.id ?? 'new-camera' }, t('form.required'));
+    if (!parsed.ok) { setErrors(parsed.errors); return; }
     setErrors({});
     setBusy(true);
     setError(null);
@@ -142,7 +145,7 @@ export function CameraEditor({ camera, onDone }: { camera?: CameraView; onDone?:
       {Object.keys(errors).length > 0 && <p className="form-error" role="alert">{t('cameraForm.fixErrors', { count: Object.keys(errors).length })}</p>}
       <FormError error={error} />
       <div className="form-actions sticky-actions">
-        <button type="button" className="btn" onClick={() => navigate({ screen: 'cameras' })}>{t('common.cancel')}</button>
+        <button type="button" className="btn" onClick={onCancel ?? (() => navigate({ screen: 'cameras' }))}>{t('common.cancel')}</button>
         <button type="submit" className="btn btn-primary" disabled={busy}>{camera ? t('common.save') : t('cameras.addButton')}</button>
       </div>
     </form>

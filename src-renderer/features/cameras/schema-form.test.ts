@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CameraConfigSchema, CameraSourceSchema } from '../../../src-contract/camera-config.ts';
-import { SOURCE_TYPES, detectionFields, fromFormValues, issuesByField, sourceFields, toFormValues } from './schema-form.ts';
+import { SOURCE_TYPES, detectionFields, fromFormValues, issuesByField, sourceFields, toFormValues, validateForm } from './schema-form.ts';
 
 test('every source type of the contract gets a form', () => {
   assert.deepEqual([...SOURCE_TYPES].sort(), ['file', 'http_mjpeg', 'rtsp', 'socket', 'usb', 'websocket']);
@@ -68,4 +68,18 @@ test('header rows become a record, blank rows dropped', () => {
   const values = toFormValues(specs, { url: 'http://c/v' });
   values.headers = [['X-Key', 'abc'], ['  ', 'ignored']];
   assert.deepEqual(fromFormValues(specs, values).headers, { 'X-Key': 'abc' });
+});
+
+test('an empty required field reads "required"; a filled wrong one keeps the rule it breaks', () => {
+  const res = validateForm(CameraConfigSchema, { id: 'cam1', name: '', source: { type: 'rtsp', url: '' } }, 'Required');
+  assert.equal(res.ok, false);
+  if (res.ok) return;
+  assert.equal(res.errors.name, 'Required');
+  assert.equal(res.errors['source.url'], 'Required');
+  const wrong = validateForm(CameraConfigSchema, { id: 'cam1', name: 'Door', source: { type: 'rtsp', url: 'http://x' } }, 'Required');
+  assert.ok(!wrong.ok && /rtsp/.test(wrong.errors['source.url']));
+  const missing = validateForm(CameraConfigSchema, { id: 'cam1', name: 'Door', source: { type: 'file' } }, 'Required');
+  assert.ok(!missing.ok && missing.errors['source.path'] === 'Required');
+  const good = validateForm(CameraConfigSchema, { id: 'cam1', name: 'Door', source: { type: 'file', path: '/v.mp4' } }, 'Required');
+  assert.ok(good.ok && good.data.detection.fps_limit === 5, 'defaults applied');
 });

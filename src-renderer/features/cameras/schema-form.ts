@@ -108,12 +108,25 @@ export function fromFormValues(specs: FieldSpec[], values: FormValues): Record<s
   return out;
 }
 
-/** zod issues as "path.to.field" → message (first message per field). */
-export function issuesByField(error: z.ZodError): Record<string, string> {
+/**
+ * zod issues as "path.to.field" → message (first per field). Parse with `{ reportInput: true }` so an empty
+ * required field can read `requiredText` instead of the rule it happens to break first (e.g. a URL pattern).
+ */
+export function issuesByField(error: z.ZodError, requiredText?: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = issue.path.map(String).join('.');
-    if (!(key in out)) out[key] = issue.message;
+    if (key in out) continue;
+    const input = (issue as { input?: unknown }).input;
+    const empty = (input === '' && issue.code !== 'custom') || (input === undefined && issue.code === 'invalid_type');
+    out[key] = empty && requiredText ? requiredText : issue.message;
   }
   return out;
+}
+
+/** Validates form output against a contract schema: the parsed value, or messages per field. */
+export function validateForm<S extends z.ZodType>(schema: S, data: unknown, requiredText: string):
+  { ok: true; data: z.output<S> } | { ok: false; errors: Record<string, string> } {
+  const res = schema.safeParse(data, { reportInput: true });
+  return res.success ? { ok: true, data: res.data } : { ok: false, errors: issuesByField(res.error, requiredText) };
 }

@@ -57,7 +57,7 @@ export function FaceOverlay({ cameraId, cameraName, mediaRef, active }: {
         for (const f of faces) {
           const [mw, mh] = intrinsicSize(mediaRef.current) ?? [f.frameW, f.frameH];
           const r = mapBox(f.box, f.frameW, f.frameH, containRect(cw, ch, mw, mh));
-          drawFace(ctx, f, r, f.name ?? (f.decision === 'pending' ? pendingText : unknownText));
+          drawFace(ctx, f, r, f.name ?? (f.decision === 'pending' ? pendingText : unknownText), cw);
         }
       }
       const next: Label[] = faces.map((f) => ({
@@ -97,7 +97,7 @@ export function FaceOverlay({ cameraId, cameraName, mediaRef, active }: {
   );
 }
 
-function drawFace(ctx: CanvasRenderingContext2D, f: DrawnFace, r: { x: number; y: number; w: number; h: number }, text: string) {
+function drawFace(ctx: CanvasRenderingContext2D, f: DrawnFace, r: { x: number; y: number; w: number; h: number }, text: string, canvasW: number) {
   const color = f.watchlist ? COLORS.watchlist : COLORS[f.decision];
   const unknown = f.decision === 'unknown';
   ctx.save();
@@ -116,10 +116,11 @@ function drawFace(ctx: CanvasRenderingContext2D, f: DrawnFace, r: { x: number; y
   const tw = ctx.measureText(label).width + 10;
   const th = size + 8;
   const ly = r.y - th - 2 >= 0 ? r.y - th - 2 : r.y + r.h + 2;
+  const lx = Math.max(0, Math.min(r.x - 1, canvasW - tw)); // keep the name inside the tile
   ctx.fillStyle = color;
-  ctx.fillRect(r.x - 1, ly, tw, th);
+  ctx.fillRect(lx, ly, tw, th);
   ctx.fillStyle = '#0b1220';
   ctx.textBaseline = 'middle';
-  ctx.fillText(label, r.x + 4, ly + th / 2 + 1);
+  ctx.fillText(label, lx + 5, ly + th / 2 + 1);
   ctx.restore();
 }

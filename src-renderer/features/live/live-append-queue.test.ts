@@ -10,6 +10,7 @@ class FakeSourceBuffer implements SourceBufferLike {
   end = 100;
   log: string[] = [];
   quotaAt = Infinity;
+  constructor(private readonly segS = 1) {}
   get buffered() {
     const has = this.end > this.start;
     return { length: has ? 1 : 0, start: () => this.start, end: () => this.end };
@@ -23,7 +24,7 @@ class FakeSourceBuffer implements SourceBufferLike {
     }
     this.updating = true;
     this.log.push(`append ${data[0]}`);
-    this.end += 1;
+    this.end += this.segS;
   }
   remove(start: number, end: number): void {
     assert.equal(this.updating, false, 'remove while updating');
@@ -58,27 +59,38 @@ test('jumps the playhead into the buffer and to the live edge when far behind', 
   drive(sb, q);
   assert.ok(Math.abs(media.currentTime - 100.7) < 1e-9, 'moved into the buffered range, at its edge');
   for (let i = 2; i <= 6; i++) { q.push(seg(i)); drive(sb, q); }
-  // The playhead is stuck (background tab): every time the lag passes 3 s it lands 0.3 s from the edge.
-  assert.ok(sb.end - media.currentTime <= 3, `lag ${sb.end - media.currentTime}`);
-  assert.ok(Math.abs(media.currentTime - 103.7) < 1e-9, `jumped to the edge of 104: ${media.currentTime}`);
+  // The playhead is stuck (background tab). With 1 s fragments the lag limit is 3.5 s; a jump lands one
+  // fragment plus a margin (1.1 s) behind the newest frame so playback does not stall at the edge.
+  assert.ok(sb.end - media.currentTime <= 3.5, `lag ${sb.end - media.currentTime}`);
+  assert.ok(Math.abs(media.currentTime - 103.9) < 1e-9, `jumped behind the edge of 105: ${media.currentTime}`);
 });
 
 test('plays slightly faster to absorb a small lag, normal speed once caught up', () => {
-  const sb = new FakeSourceBuffer();
+  const sb = new FakeSourceBuffer(0.25); // short low-latency fragments: the configured thresholds apply
   const media = { currentTime: 100, playbackRate: 1 };
   const q = new LiveAppendQueue(sb, media, { catchUpLagS: 1, maxLagS: 3 });
-  q.push(seg(1)); q.push(seg(2)); drive(sb, q); // buffered 100-102, lag 2 s
+  for (let i = 0; i < 8; i++) { q.push(seg(i)); drive(sb, q); } // buffered 100-102, lag 2 s
   assert.equal(media.playbackRate, 1.1);
   assert.equal(media.currentTime, 100, 'no jump for a small lag');
-  media.currentTime = 101.5; q.push(seg(3)); drive(sb, q); // lag 1.5 s
-  assert.equal(media.playbackRate, 1.1);
-  media.currentTime = 102.6; q.push(seg(4)); drive(sb, q); // lag 1.4 s
-  media.currentTime = 103.5; q.push(seg(5)); drive(sb, q); // lag 1.5 s
-  assert.equal(media.playbackRate, 1.1);
-  media.currentTime = 104.6; q.push(seg(6)); drive(sb, q); // lag 1.4 -> 0.4 s after the next catch-up
-  media.currentTime = 105.6; q.push(seg(7)); drive(sb, q); // lag 1.4
-  media.currentTime = 106.5; q.onUpdateEnd(); // lag 0.5
+  media.currentTime = 101.6;
+  q.push(seg(9)); drive(sb, q); // lag 0.65 s
   assert.equal(media.playbackRate, 1);
+});
+
+test('with whole-second fragments playback keeps a fragment of margin and never runs dry', () => {
+  const sb = new FakeSourceBuffer(1);
+  const media = { currentTime: 0, playbackRate: 1 };
+  const q = new LiveAppendQueue(sb, media);
+  let minLag = Infinity;
+  for (let i = 0; i < 60; i++) {
+    // One fragment arrives per second of wall time; meanwhile the video plays at its current rate.
+    if (i > 0) media.currentTime = Math.min(sb.end, media.currentTime + media.playbackRate);
+    if (i > 5) minLag = Math.min(minLag, sb.end - media.currentTime);
+    q.push(seg(i));
+    drive(sb, q);
+  }
+  assert.ok(minLag > 0.05, `the playhead reached the newest frame (min lag ${minLag.toFixed(2)} s)`);
+  assert.ok(sb.end - media.currentTime < 3.5, 'and stays near live');
 });
 
 test('keeps the buffer trimmed behind the playhead', () => {

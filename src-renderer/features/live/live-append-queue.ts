@@ -1,6 +1,7 @@
 // Feeds fMP4 segments into an MSE SourceBuffer one at a time (a SourceBuffer rejects appends while `updating`),
 // keeps the buffer short (removes what is well behind the playhead) and keeps playback near the live edge:
-// a small lag is caught up by playing slightly faster, a large one (tab in background, stall) by a jump.
+// a small lag is caught up by playing slightly faster, a large one (tab in background, stall) by a jump, and a
+// playhead too close to the newest frame plays slightly slower so it does not run dry before the next fragment.
 
 export interface TimeRangesLike { readonly length: number; start(i: number): number; end(i: number): number }
 export interface SourceBufferLike {
@@ -29,6 +30,9 @@ export type PushResult = 'queued' | 'overflow';
 export class LiveAppendQueue {
   private readonly pending: Uint8Array<ArrayBuffer>[] = [];
   private readonly o: Required<LiveQueueOptions>;
+  /** Media duration one appended segment adds (moving average); lag targets scale with it. */
+  private segmentS = 0;
+  private endBefore: number | null = null;
 
   constructor(private readonly sb: SourceBufferLike, private readonly media: PlayheadLike, opts: LiveQueueOptions = {}) {
     this.o = { keepBehindS: 8, maxLagS: 3, catchUpLagS: 1, edgeOffsetS: 0.3, maxPending: 90, ...opts };
@@ -45,8 +49,25 @@ export class LiveAppendQueue {
 
   /** Call on the SourceBuffer's `updateend`. */
   onUpdateEnd(): void {
+    if (this.endBefore !== null) {
+      const b = this.sb.buffered;
+      const grown = b.length ? b.end(b.length - 1) - this.endBefore : 0;
+      if (grown > 0 && grown < 10) this.segmentS = this.segmentS === 0 ? grown : this.segmentS * 0.8 + grown * 0.2;
+      this.endBefore = null;
+    }
     this.followLiveEdge();
     this.pump();
+  }
+
+  /** Fragments arrive whole, so the playhead must stay about a fragment behind the newest frame or it stalls. */
+  private targets(): { slowDown: number; catchUp: number; maxLag: number; edge: number } {
+    const seg = this.segmentS;
+    return {
+      slowDown: seg * 1.25 + 0.1,
+      catchUp: Math.max(this.o.catchUpLagS, seg * 1.5 + 0.2),
+      maxLag: Math.max(this.o.maxLagS, seg * 3 + 0.5),
+      edge: Math.max(this.o.edgeOffsetS, seg + 0.1),
+    };
   }
 
   /** Lag between the playhead and the newest buffered frame, seconds (0 when nothing is buffered). */
@@ -62,11 +83,13 @@ export class LiveAppendQueue {
     const end = b.end(b.length - 1);
     const lastStart = b.start(b.length - 1);
     const t = this.media.currentTime;
-    if (t < lastStart || end - t > this.o.maxLagS) {
-      this.media.currentTime = Math.max(lastStart, end - this.o.edgeOffsetS);
+    const target = this.targets();
+    if (t < lastStart || end - t > target.maxLag) {
+      this.media.currentTime = Math.max(lastStart, end - target.edge);
       this.media.playbackRate = 1;
     } else {
-      const rate = end - t > this.o.catchUpLagS ? 1.1 : 1;
+      const lag = end - t;
+      const rate = lag > target.catchUp ? 1.1 : lag < target.slowDown ? 0.9 : 1;
       if (this.media.playbackRate !== rate) this.media.playbackRate = rate;
     }
   }
@@ -77,6 +100,8 @@ export class LiveAppendQueue {
     const next = this.pending.shift();
     if (!next) return;
     try {
+      const b = this.sb.buffered;
+      this.endBefore = b.length ? b.end(b.length - 1) : null;
       this.sb.appendBuffer(next);
     } catch (err) {
       if ((err as { name?: string }).name !== 'QuotaExceededError') throw err;

@@ -114,9 +114,11 @@ export function EnrolPhotos({ personId }: { personId: string }) {
             {(accepted > 0 || rejected > 0) && <span className="muted" role="status">{t('enrol.summary', { accepted, rejected })}</span>}
             <span className="toolbar-spacer" />
             <button type="button" className="btn" disabled={busy} onClick={() => { for (const i of items) URL.revokeObjectURL(i.url); setItems([]); }}>{t('enrol.clear')}</button>
-            <button type="button" className="btn btn-primary" disabled={busy || waiting === 0} onClick={() => void enrolAll()}>
-              {busy ? t('enrol.checking') : t('enrol.enrolN', { count: waiting })}
-            </button>
+            {(busy || waiting > 0) && (
+              <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void enrolAll()}>
+                {busy ? t('enrol.checking') : t('enrol.enrolN', { count: waiting })}
+              </button>
+            )}
           </div>
         </>
       )}

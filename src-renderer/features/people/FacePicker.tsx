@@ -11,7 +11,7 @@ export function FacePicker({ src, width, height, faces, onPick, disabled }: {
   const { t } = useTranslation();
   const [natural, setNatural] = useState<[number, number] | null>(width && height ? [width, height] : null);
   return (
-    <div className="face-picker" style={natural ? { aspectRatio: `${natural[0]} / ${natural[1]}` } : undefined}>
+    <div className="face-picker" style={natural ? { aspectRatio: `${natural[0]} / ${natural[1]}`, width: `min(100%, calc(68vh * ${natural[0] / natural[1]}))` } : undefined}>
       <img src={src} alt={t('enrol.frozenFrame')} onLoad={(e) => { if (!natural) setNatural([e.currentTarget.naturalWidth, e.currentTarget.naturalHeight]); }} />
       {natural && faces.map((f, i) => (
         <button

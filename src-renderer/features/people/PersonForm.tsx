@@ -8,7 +8,7 @@ import { Field } from '../../ui/Field.tsx';
 import { Modal } from '../../ui/Modal.tsx';
 import { FormError } from '../../ui/states.tsx';
 import { toast } from '../../ui/toasts.tsx';
-import { issuesByField } from '../cameras/schema-form.ts';
+import { validateForm } from '../cameras/schema-form.ts';
 import { usePeople } from './store.ts';
 
 export function PersonForm({ person, onClose, onSaved }: { person?: Person; onClose: () => void; onSaved?: (p: Person) => void }) {
@@ -25,8 +25,8 @@ export function PersonForm({ person, onClose, onSaved }: { person?: Person; onCl
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const parsed = PersonInputSchema.safeParse({ ...v, shift_id: v.shift_id || null });
-    if (!parsed.success) { setErrors(issuesByField(parsed.error)); return; }
+    const parsed = validateForm(PersonInputSchema, { ...v, shift_id: v.shift_id || null }, t('form.required'));
+    if (!parsed.ok) { setErrors(parsed.errors); return; }
     setErrors({});
     setBusy(true);
     setError(null);

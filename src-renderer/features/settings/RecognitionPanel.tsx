@@ -7,7 +7,7 @@ import type { Settings } from '../../../src-contract/schemas.ts';
 import { Field } from '../../ui/Field.tsx';
 import { ErrorState, FormError, Loading } from '../../ui/states.tsx';
 import { toast } from '../../ui/toasts.tsx';
-import { issuesByField } from '../cameras/schema-form.ts';
+import { validateForm } from '../cameras/schema-form.ts';
 import { useSettings } from './store.ts';
 
 const FAR_PRESETS = [1e-2, 1e-3, 1e-4, 1e-5];
@@ -33,8 +33,8 @@ function SettingsForm({ initial }: { initial: Settings }) {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const parsed = SettingsSchema.safeParse(v);
-    if (!parsed.success) { setErrors(issuesByField(parsed.error)); return; }
+    const parsed = validateForm(SettingsSchema, v, t('form.required'));
+    if (!parsed.ok) { setErrors(parsed.errors); return; }
     setErrors({});
     setBusy(true);
     setError(null);

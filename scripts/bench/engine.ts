@@ -1,0 +1,267 @@
+// Engine benchmark: per-stage latency on composed 1280x720 frames (0, 1 and 5 faces) at several
+// smallest-face settings, gallery search at 1k / 10k templates, and accuracy on ../shared/datasets/faces-dev
+// (detection recall / precision at IoU 0.5, verification AUC and TAR at FAR 1e-2 over its pairs).
+// Writes bench-results/engine.json and prints a markdown table. One intra-op thread per model.
+//
+//   npm run bench:engine [-- --runs N] [--dataset DIR] [--no-dataset] [--no-latency]
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { Engine, type AnalyzeResult } from '../../src-engine/engine.ts';
+import { decodeImage } from '../../src-engine/image/decode.ts';
+import { Gallery } from '../../src-engine/match/gallery.ts';
+import { composeFrame, type Placement } from '../../src-engine/testing/compose.ts';
+import { auc, matchBoxes, percentile, tarAtFar, type Box } from './metrics.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const args = process.argv.slice(2);
+const arg = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const RUNS = Number(arg('--runs') ?? 30);
+const DATASET = path.resolve(ROOT, arg('--dataset') ?? '../shared/datasets/faces-dev');
+const MIN_FACE_SETTINGS = [20, 40, 80];
+
+type Stat = { p50: number; p95: number };
+const stat2 = (v: number[]): Stat => ({ p50: round(percentile(v, 50)), p95: round(percentile(v, 95)) });
+const round = (v: number, k = 100): number => Math.round(v * k) / k;
+
+async function main(): Promise<void> {
+  const engine = await Engine.create({ threads: 1 });
+  const report: Record<string, unknown> = {
+    engine: engine.name,
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg_at_start: os.loadavg().map((v) => round(v)) },
+    threads: 1,
+    providers: [...new Set(Object.values(engine.health().models).map((m) => m.provider))],
+  };
+
+  // --- latency on composed frames ---------------------------------------------------------------
+  const layouts: Record<string, Placement[]> = {
+    '0 faces': [],
+    '1 face': [{ face: 9, size: 110, x: 585, y: 220 }],
+    '5 faces': [0, 5, 8, 13, 19].map((face, i) => ({ face, size: 90 + (i % 3) * 15, x: 70 + i * 245, y: 180 + (i % 2) * 230 })),
+  };
+  // A real gallery for the match stage: 1,000 templates (random unit vectors stand in for other people).
+  const gallery = randomGallery(engine.embeddingDim, 1000, 3);
+  const latency: Record<string, Record<string, unknown>> = {};
+  for (const [name, placements] of Object.entries(args.includes('--no-latency') ? {} : layouts)) {
+    const composed = await composeFrame(1280, 720, placements);
+    const jpeg = await sharp(composed.frame.data, { raw: { width: 1280, height: 720, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+    for (const minFaceSize of MIN_FACE_SETTINGS) {
+      const samples: AnalyzeResult[] = [];
+      const decode: number[] = [];
+      const match: number[] = [];
+      for (let i = 0; i < RUNS + 3; i++) {
+        const t0 = performance.now();
+        const decoded = await decodeImage(jpeg);
+        const decodeMs = performance.now() - t0;
+        const r = await engine.analyzeFrame(decoded.frame, { detection: { minFaceSize } });
+        const t1 = performance.now();
+        for (const f of r.faces) if (f.embedding) gallery.search(f.embedding, 5, 0.5);
+        const matchMs = performance.now() - t1;
+        if (i < 3) continue; // warm-up
+        samples.push(r);
+        decode.push(decodeMs);
+        match.push(matchMs);
+      }
+      const s = (k: keyof AnalyzeResult['stages']): Stat => stat2(samples.map((r) => r.stages[k]));
+      latency[`${name} @ minFace ${minFaceSize}`] = {
+        faces_found: samples[0].faces.length,
+        faces_placed: placements.length,
+        views: samples[0].stages.views,
+        decode: stat2(decode),
+        detect: s('detect_ms'),
+        keypoints: s('keypoints_ms'),
+        landmarks: s('landmarks_ms'),
+        align: s('align_ms'),
+        embed: s('embed_ms'),
+        match: stat2(match),
+        total_after_decode: stat2(samples.map((r) => r.ms + 0)),
+      };
+      process.stderr.write(`latency ${name} minFace ${minFaceSize}: ${JSON.stringify(latency[`${name} @ minFace ${minFaceSize}`])}\n`);
+    }
+  }
+  report.latency_1280x720 = latency;
+
+  // --- gallery search ---------------------------------------------------------------------------
+  const search: Record<string, Stat & { persons: number }> = {};
+  for (const templates of [1000, 10000]) {
+    const g = randomGallery(engine.embeddingDim, templates, 3);
+    const q = randomUnit(engine.embeddingDim, 123);
+    for (let i = 0; i < 20; i++) g.search(q, 5, 0.5);
+    const times: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const query = randomUnit(engine.embeddingDim, i);
+      const t0 = performance.now();
+      g.search(query, 5, 0.5);
+      times.push(performance.now() - t0);
+    }
+    search[`${templates} templates`] = { ...stat2(times), persons: g.persons };
+  }
+  report.gallery_search_ms = search;
+
+  // --- accuracy on faces-dev ---------------------------------------------------------------------
+  const present = await stat(path.join(DATASET, 'labels.json')).then(() => true, () => false);
+  if (args.includes('--no-dataset') || !present) {
+    const why = present ? 'skipped (--no-dataset)' : `skipped: ${DATASET} not found (the shared dataset is not part of the repository)`;
+    report.accuracy = { skipped: why };
+    process.stderr.write(`accuracy: ${why}\n`);
+  } else {
+    report.accuracy = await accuracy(engine, DATASET);
+  }
+
+  await engine.dispose();
+  report.loadavg_at_end = os.loadavg().map((v) => round(v));
+  const out = path.join(ROOT, 'bench-results', 'engine.json');
+  await mkdir(path.dirname(out), { recursive: true });
+  await writeFile(out, JSON.stringify(report, null, 2));
+  process.stdout.write(markdown(report) + `\n(written to ${path.relative(process.cwd(), out)})\n`);
+}
+
+interface Labels {
+  images: Record<string, { identity?: string | null; faces: { box: Box }[]; boxes_complete?: boolean }>;
+}
+
+async function accuracy(engine: Engine, dir: string): Promise<Record<string, unknown>> {
+  const labels = JSON.parse(await readFile(path.join(dir, 'labels.json'), 'utf8')) as Labels;
+  const subject = new Map<string, Float32Array | null>();
+  let truthFaces = 0;
+  let matched = 0;
+  let matchedComplete = 0;
+  let falsePositives = 0;
+  const missed: string[] = [];
+  const fps: string[] = [];
+  const times: number[] = [];
+  for (const [name, label] of Object.entries(labels.images)) {
+    let r: AnalyzeResult;
+    try {
+      r = await engine.analyzeImage(await readFile(path.join(dir, name)));
+    } catch (err) {
+      process.stderr.write(`${name}: ${(err as Error).message}\n`);
+      subject.set(name, null);
+      truthFaces += label.faces.length;
+      continue;
+    }
+    times.push(r.ms);
+    const truth = label.faces.map((f) => f.box);
+    const found = r.faces.map((f) => f.box as Box);
+    const m = matchBoxes(truth, found, 0.5);
+    truthFaces += truth.length;
+    matched += m.matched;
+    for (const i of m.missed) missed.push(`${name}#${i}`);
+    if (label.boxes_complete) {
+      matchedComplete += found.length - m.falsePositives;
+      falsePositives += m.falsePositives;
+      if (m.falsePositives) fps.push(`${name} (${m.falsePositives})`);
+    }
+    // The pair subject: the largest face that was embedded (passed the quality gate).
+    const embedded = r.faces.filter((f) => f.embedding).sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
+    subject.set(name, embedded[0]?.embedding ?? null);
+  }
+  const pairs = (await readFile(path.join(dir, 'pairs.csv'), 'utf8'))
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((l) => l.trim().split(','));
+  const genuine: number[] = [];
+  const impostor: number[] = [];
+  let lost = 0;
+  const threshold = engine.verifyThreshold();
+  let acceptedGenuine = 0;
+  let acceptedImpostor = 0;
+  for (const [a, b, same] of pairs) {
+    const ea = subject.get(a);
+    const eb = subject.get(b);
+    // A pair with a missing face is a failure: the lowest possible score.
+    const s = ea && eb ? engine.compare(ea, eb).similarity : -2;
+    if (!(ea && eb)) lost++;
+    if (same === '1') {
+      genuine.push(s);
+      if (s >= threshold) acceptedGenuine++;
+    } else {
+      impostor.push(s);
+      if (s >= threshold) acceptedImpostor++;
+    }
+  }
+  const at = tarAtFar(genuine, impostor, 1e-2);
+  return {
+    images: Object.keys(labels.images).length,
+    detection: {
+      faces: truthFaces,
+      recall: round(matched / truthFaces, 1000),
+      precision: round(matchedComplete / Math.max(1, matchedComplete + falsePositives), 1000),
+      false_positives: falsePositives,
+      missed,
+      false_positive_images: fps,
+      analyze_ms: stat2(times),
+    },
+    verification: {
+      pairs: pairs.length,
+      genuine: genuine.length,
+      impostor: impostor.length,
+      lost_pairs: lost,
+      auc: round(auc(genuine, impostor), 10000),
+      tar_at_far_1e2: round(at.tar, 10000),
+      threshold_at_far_1e2: round(at.threshold, 1000),
+      configured: { threshold: round(threshold, 1000), far_target: engine.config.match.far, tar: round(acceptedGenuine / genuine.length, 10000), far: round(acceptedImpostor / impostor.length, 10000) },
+    },
+  };
+}
+
+function randomUnit(dim: number, seed: number): Float32Array {
+  // Deterministic Gaussian vectors (Box-Muller on a small LCG) so runs are comparable.
+  let x = (seed * 2654435761 + 1) >>> 0;
+  const next = (): number => ((x = (x * 1664525 + 1013904223) >>> 0) + 0.5) / 4294967296;
+  const v = new Float32Array(dim);
+  for (let i = 0; i < dim; i++) v[i] = Math.sqrt(-2 * Math.log(next())) * Math.cos(2 * Math.PI * next());
+  return v;
+}
+
+function randomGallery(dim: number, templates: number, perPerson: number): Gallery {
+  const g = new Gallery(dim, templates);
+  for (let i = 0; i < templates; i++) g.add(`p${Math.floor(i / perPerson)}`, randomUnit(dim, 1000 + i));
+  return g;
+}
+
+function markdown(r: Record<string, unknown>): string {
+  const lines: string[] = [];
+  lines.push(`### Engine benchmark (${r.engine}; ${(r.machine as { cpus: number }).cpus} cores, 1 intra-op thread, provider ${(r.providers as string[]).join('/')})`);
+  lines.push('');
+  lines.push('| 1280x720 frame | views | found | decode | detect | keypoints | landmarks | align+quality | embed | match (1k) | total after decode |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
+  const fmt = (s: Stat): string => `${s.p50} / ${s.p95}`;
+  for (const [name, v] of Object.entries(r.latency_1280x720 as Record<string, Record<string, Stat & number>>)) {
+    lines.push(`| ${name} | ${v.views} | ${v.faces_found}/${v.faces_placed} | ${fmt(v.decode)} | ${fmt(v.detect)} | ${fmt(v.keypoints)} | ${fmt(v.landmarks)} | ${fmt(v.align)} | ${fmt(v.embed)} | ${fmt(v.match)} | ${fmt(v.total_after_decode)} |`);
+  }
+  lines.push('');
+  lines.push('Times in ms, p50 / p95.');
+  lines.push('');
+  lines.push('| gallery search (top-5, 512-d) | p50 ms | p95 ms |');
+  lines.push('|---|---|---|');
+  for (const [name, v] of Object.entries(r.gallery_search_ms as Record<string, Stat>)) lines.push(`| ${name} | ${v.p50} | ${v.p95} |`);
+  lines.push('');
+  const acc = r.accuracy as Record<string, Record<string, unknown>> & { skipped?: string };
+  if (acc.skipped) {
+    lines.push(`Accuracy: ${acc.skipped}`);
+  } else {
+    const d = acc.detection;
+    const v = acc.verification as Record<string, unknown> & { configured: Record<string, number> };
+    lines.push('| faces-dev | value | target |');
+    lines.push('|---|---|---|');
+    lines.push(`| detection recall @ IoU 0.5 | ${d.recall} (${d.faces} faces; missed ${(d.missed as string[]).length}) | >= 0.98 |`);
+    lines.push(`| detection precision (boxes_complete images) | ${d.precision} (${d.false_positives} FP) | >= 0.97 |`);
+    lines.push(`| verification AUC (${v.pairs} pairs) | ${v.auc} | >= 0.995 |`);
+    lines.push(`| TAR @ FAR 1e-2 | ${v.tar_at_far_1e2} (threshold ${v.threshold_at_far_1e2}) | >= 0.98 |`);
+    lines.push(`| pairs lost to a missing face | ${v.lost_pairs} | 0 |`);
+    lines.push(`| at the configured threshold ${v.configured.threshold} (FAR target ${v.configured.far_target}) | TAR ${v.configured.tar}, FAR ${v.configured.far} | |`);
+  }
+  return lines.join('\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:engine failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,85 @@
+// attendance.*, shifts.*: daily records (check-in/out, late, absent, worked time), manual corrections that keep
+// the original, shifts, and exports.
+import { DateTime } from 'luxon';
+import type { AttendanceDay } from '../../../src-contract/schemas.ts';
+import { VigilError } from '../../../src-contract/errors.ts';
+import type { Shift } from '../../storage/repositories/shifts.ts';
+import type { DayRowWithPerson } from '../../storage/repositories/attendance.ts';
+import type { Handlers } from '../dispatcher.ts';
+import type { HostContext } from '../host-context.ts';
+import { isoOrNull } from '../views.ts';
+import { exportTable } from '../exports/table-export.ts';
+
+/** Longest range a report recomputes absences for (older days keep what was stored). */
+const MAX_REFRESH_DAYS = 62;
+
+function dayView(r: DayRowWithPerson): AttendanceDay {
+  return {
+    person_id: r.personId, person_name: r.personName, employee_id: r.employeeId, department: r.department, date: r.day,
+    check_in: isoOrNull(r.checkIn), check_out: isoOrNull(r.checkOut), status: r.status,
+    late_minutes: r.lateMinutes, early_leave_minutes: r.earlyLeaveMinutes, worked_minutes: r.workedMinutes, corrected: r.corrected,
+  };
+}
+
+function shiftView(s: Shift) {
+  return { id: s.id, name: s.name, start: s.start, end: s.end, grace_minutes: s.graceMinutes, days: s.days };
+}
+
+function daysBetween(from: string, to: string): string[] {
+  const a = DateTime.fromISO(from, { zone: 'utc' });
+  const b = DateTime.fromISO(to, { zone: 'utc' });
+  if (!a.isValid || !b.isValid) throw new VigilError('INVALID_REQUEST', 'invalid date', { field: 'from' });
+  if (b < a) throw new VigilError('INVALID_REQUEST', '"to" is before "from"', { field: 'to' });
+  const out: string[] = [];
+  for (let d = a; d <= b && out.length <= 3660; d = d.plus({ days: 1 })) out.push(d.toISODate()!);
+  return out;
+}
+
+export function attendanceHandlers(ctx: HostContext): Handlers {
+  /** Marks absences on the days asked for (only days that have started, the last MAX_REFRESH_DAYS). */
+  const refresh = async (days: string[]) => {
+    const today = DateTime.now().setZone(ctx.store.settings.get().timezone).toISODate()!;
+    const todo = days.filter((d) => d <= today).slice(-MAX_REFRESH_DAYS);
+    if (todo.length) await ctx.store.write(() => { for (const d of todo) ctx.attendance.refreshDay(d); });
+  };
+  const range = async (from: string, to: string, personId?: string, department?: string) => {
+    await refresh(daysBetween(from, to));
+    return ctx.store.attendance.listDays({ from, to, personId, department }).map(dayView);
+  };
+
+  return {
+    'attendance.day': ({ date, department }) => range(date, date, undefined, department),
+    'attendance.range': ({ from, to, person_id, department }) => range(from, to, person_id, department),
+    'attendance.correct': async ({ person_id, date, check_in, check_out, reason }, caller) => {
+      const by = caller.user?.username ?? caller.origin;
+      await ctx.store.write(() => ctx.attendance.correct({
+        personId: person_id, day: date, checkIn: check_in === null ? null : Date.parse(check_in), checkOut: check_out === null ? null : Date.parse(check_out), reason, by,
+      }));
+      const row = ctx.store.attendance.listDays({ from: date, to: date, personId: person_id })[0];
+      if (!row) throw new VigilError('NOT_FOUND', `no attendance record for ${person_id} on ${date}`);
+      return dayView(row);
+    },
+    'attendance.export': async ({ from, to, department, format }) => {
+      const rows = await range(from, to, undefined, department);
+      return exportTable({
+        name: `attendance-${from}_${to}`,
+        title: `Attendance ${from} – ${to}${department ? ` (${department})` : ''}`,
+        columns: [
+          { key: 'date', header: 'Date', width: 11 }, { key: 'employee_id', header: 'Employee id', width: 12 }, { key: 'person_name', header: 'Name', width: 20 },
+          { key: 'department', header: 'Department', width: 14 }, { key: 'status', header: 'Status', width: 11 },
+          { key: 'check_in', header: 'Check-in', width: 22 }, { key: 'check_out', header: 'Check-out', width: 22 },
+          { key: 'late_minutes', header: 'Late (min)', width: 9 }, { key: 'early_leave_minutes', header: 'Early leave (min)', width: 12 },
+          { key: 'worked_minutes', header: 'Worked (min)', width: 10 }, { key: 'corrected', header: 'Corrected', width: 9 },
+        ],
+        rows,
+      }, format);
+    },
+
+    'shifts.list': () => ctx.store.shifts.list().map(shiftView),
+    'shifts.upsert': async (input) => shiftView(await ctx.store.write(() => ctx.store.shifts.upsert(input))),
+    'shifts.remove': async ({ id }) => {
+      await ctx.store.write(() => ctx.store.shifts.remove(id));
+      return { ok: true as const };
+    },
+  };
+}

@@ -1,0 +1,42 @@
+// cameras.* and live.*: the camera registry, connection tests, captures for enrolment, and live detections.
+import { VigilError } from '../../../src-contract/errors.ts';
+import { testCamera } from '../../camera/camera-test.ts';
+import type { Handlers } from '../dispatcher.ts';
+import type { HostContext } from '../host-context.ts';
+
+export function cameraHandlers(ctx: HostContext): Handlers {
+  return {
+    'cameras.list': () => ctx.cameras.list(),
+    'cameras.get': ({ id }) => ctx.cameras.get(id),
+    'cameras.create': (input) => ctx.cameras.create(input),
+    'cameras.update': ({ id, patch }) => ctx.cameras.update(id, patch),
+    'cameras.remove': async ({ id }) => {
+      await ctx.cameras.remove(id);
+      return { ok: true as const };
+    },
+    'cameras.setDetection': ({ id, running }) => ctx.cameras.setDetection(id, running),
+
+    'cameras.test': async ({ config, seconds, camera_id }) => {
+      let source = config;
+      // Editing a camera: the form does not resend the stored password, so test with it.
+      if (camera_id && 'username' in source && !source.password) {
+        const stored = ctx.cameras.storedSource(camera_id);
+        if (stored && stored.type === source.type && 'password' in stored && stored.password) source = { ...source, password: stored.password };
+      }
+      const r = await testCamera(source, { seconds, preview: true, ffmpegPath: ctx.ffmpegPath });
+      return r.ok ? r : { ok: false as const, error: { code: r.error.code, message: r.error.message } };
+    },
+
+    'cameras.capture': async ({ id }) => {
+      if (!ctx.cameras.config(id)) throw new VigilError('NOT_FOUND', `no camera ${id}`);
+      return ctx.enrolment.capture(id, ctx.pipeline.latestFrame(id));
+    },
+
+    'live.latest': ({ camera_id }) => ctx.live.latest(camera_id),
+    'live.acknowledge': async ({ event_id }, caller) => {
+      const by = caller.user?.username ?? caller.origin;
+      await ctx.store.write(() => ctx.store.events.acknowledge(event_id, by));
+      return { ok: true as const };
+    },
+  };
+}

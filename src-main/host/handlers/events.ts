@@ -1,0 +1,78 @@
+// events.*: the track events (one per person walking past), corrections and exports.
+import { VigilError } from '../../../src-contract/errors.ts';
+import type { EventRecord, EventQuery } from '../../storage/repositories/detection-events.ts';
+import type { Handlers } from '../dispatcher.ts';
+import type { HostContext } from '../host-context.ts';
+import { eventView, isoOrNull } from '../views.ts';
+import { exportTable } from '../exports/table-export.ts';
+
+const EXPORT_MAX_ROWS = 50_000;
+
+const ms = (s: string | undefined) => (s === undefined ? undefined : Date.parse(s));
+
+/** Every event matching `q` (newest first), page by page, up to `max`. */
+export function allEvents(ctx: Pick<HostContext, 'store'>, q: EventQuery, max = EXPORT_MAX_ROWS): EventRecord[] {
+  const out: EventRecord[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = ctx.store.events.list({ ...q, limit: 500, cursor });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor && out.length < max);
+  return out.slice(0, max);
+}
+
+export function eventHandlers(ctx: HostContext): Handlers {
+  return {
+    'events.list': ({ from, to, camera_id, person_id, decision, min_confidence, limit, cursor }) => {
+      const page = ctx.store.events.list({ from: ms(from), to: ms(to), cameraId: camera_id, personId: person_id, decision, minConfidence: min_confidence, limit, cursor });
+      return { items: page.items.map(eventView), next_cursor: page.nextCursor };
+    },
+    'events.get': ({ id }) => {
+      const e = ctx.store.events.get(id);
+      if (!e) throw new VigilError('NOT_FOUND', `event ${id} not found`);
+      return eventView(e);
+    },
+    'events.correct': async ({ id, person_id, reason, add_template }, caller) => {
+      const by = caller.user?.username ?? caller.origin;
+      const before = ctx.store.events.get(id);
+      if (!before) throw new VigilError('NOT_FOUND', `event ${id} not found`);
+      if (person_id && !ctx.store.persons.get(person_id)) throw new VigilError('NOT_FOUND', `person ${person_id} not found`, { field: 'person_id' });
+      const rec = await ctx.store.write(() => {
+        const r = ctx.store.events.correct(id, { personId: person_id, by, reason: reason ?? null });
+        // "This unknown is Bob": Bob was there, so his attendance counts the sighting.
+        if (person_id && person_id !== before.personId && before.cameraId) {
+          const cam = ctx.cameras.config(before.cameraId);
+          ctx.attendance.recordRecognition({ personId: person_id, at: before.startedAt, role: cam?.role ?? 'any', cameraId: before.cameraId, eventId: id });
+        }
+        return r;
+      });
+      const view = eventView(rec);
+      ctx.bus.publish('events.track', { kind: 'corrected', event: view });
+      if (add_template && person_id) {
+        const verdict = await ctx.enrolment.enrolFromEvent(person_id, id, by);
+        ctx.logger.info({ event_type: 'correction_template', event_id: id, person_id, accepted: verdict.accepted, code: verdict.code }, 'correction face offered as a template');
+      }
+      return view;
+    },
+    'events.export': async ({ from, to, camera_id, person_id, decision, format }) => {
+      const rows = allEvents(ctx, { from: ms(from), to: ms(to), cameraId: camera_id, personId: person_id, decision });
+      const stamp = new Date().toISOString().slice(0, 10);
+      return exportTable({
+        name: `events-${stamp}`,
+        title: 'Detection events',
+        columns: [
+          { key: 'started_at', header: 'Started', width: 22 }, { key: 'ended_at', header: 'Ended', width: 22 },
+          { key: 'camera', header: 'Camera', width: 16 }, { key: 'decision', header: 'Decision', width: 11 },
+          { key: 'person', header: 'Person', width: 18 }, { key: 'confidence', header: 'Confidence', width: 10 },
+          { key: 'flags', header: 'Flags', width: 14 }, { key: 'corrected_by', header: 'Corrected by', width: 14 }, { key: 'id', header: 'Event id', width: 30 },
+        ],
+        rows: rows.map((e) => ({
+          started_at: isoOrNull(e.startedAt), ended_at: isoOrNull(e.endedAt), camera: e.cameraName, decision: e.decision,
+          person: e.personName, confidence: e.confidence === null ? null : Math.round(e.confidence * 1000) / 1000,
+          flags: e.flags.join(' '), corrected_by: e.correctedBy, id: e.id,
+        })),
+      }, format);
+    },
+  };
+}
