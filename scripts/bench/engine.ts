@@ -12,8 +12,9 @@ import sharp from 'sharp';
 import { Engine, type AnalyzeResult } from '../../src-engine/engine.ts';
 import { decodeImage } from '../../src-engine/image/decode.ts';
 import { Gallery } from '../../src-engine/match/gallery.ts';
-import { composeFrame, type Placement } from '../../src-engine/testing/compose.ts';
-import { auc, matchBoxes, percentile, tarAtFar, type Box } from './metrics.ts';
+import { composeFrame, faceCrop, type Placement } from '../../src-engine/testing/compose.ts';
+import { SAMPLE_FACES, samplePath } from '../../src-engine/testing/face-samples.ts';
+import { auc, iou, matchBoxes, percentile, tarAtFar, type Box } from './metrics.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -102,6 +103,10 @@ async function main(): Promise<void> {
     search[`${templates} templates`] = { ...stat2(times), persons: g.persons };
   }
   report.gallery_search_ms = search;
+
+  // --- sample-photo stress set (always available) -------------------------------------------------
+  report.stress = await stressSet(engine);
+  process.stderr.write(`stress: ${JSON.stringify(report.stress)}\n`);
 
   // --- accuracy on faces-dev ---------------------------------------------------------------------
   const present = await stat(path.join(DATASET, 'labels.json')).then(() => true, () => false);
@@ -211,6 +216,86 @@ async function accuracy(engine: Engine, dir: string): Promise<Record<string, unk
   };
 }
 
+/**
+ * Conditions the held-out set is said to contain, built from the sample photos (22 annotated faces of
+ * 22 people): group photos shrunk until faces are small, grey low-resolution copies, tight crops and
+ * passport-style crops. Detection recall / precision per condition, and verification of each person's
+ * transformed crop against the original photo.
+ */
+async function stressSet(engine: Engine): Promise<Record<string, unknown>> {
+  const files = [...new Set(SAMPLE_FACES.map((f) => f.file))];
+  const detection: Record<string, { faces: number; recall: number; precision: number; fp: number }> = {};
+  const score = async (name: string, bytes: Buffer, truth: Box[]): Promise<void> => {
+    const r = await engine.analyzeImage(bytes, { embeddings: false });
+    const m = matchBoxes(truth, r.faces.map((f) => f.box as Box), 0.5);
+    const d = (detection[name] ??= { faces: 0, recall: 0, precision: 0, fp: 0 });
+    d.faces += truth.length;
+    d.recall += m.matched;
+    d.precision += r.faces.length - m.falsePositives;
+    d.fp += m.falsePositives;
+  };
+  for (const file of files) {
+    const truth = SAMPLE_FACES.filter((f) => f.file === file).map((f) => f.box as Box);
+    const bytes = await readFile(samplePath(file));
+    const meta = await sharp(bytes).metadata();
+    const faceSide = Math.min(...truth.map((b) => b[2]));
+    for (const target of [24, 32, 48]) {
+      const k = target / faceSide;
+      const small = await sharp(bytes).resize(Math.round((meta.width ?? 0) * k)).jpeg({ quality: 85 }).toBuffer();
+      await score(`group photo, smallest face ${target} px`, small, truth.map((b) => b.map((v) => v * k) as unknown as Box));
+    }
+    const k = 480 / (meta.width ?? 1);
+    const grey = await sharp(bytes).resize(480).greyscale().jpeg({ quality: 70 }).toBuffer();
+    await score('grey 480 px wide, JPEG q70', grey, truth.map((b) => b.map((v) => v * k) as unknown as Box));
+  }
+  const gen: number[] = [];
+  const imp: number[] = [];
+  const enrolled: (Float32Array | null)[] = [];
+  const probes: Record<string, (Float32Array | null)[]> = { 'tight crop': [], 'grey 64 px face': [], 'passport 600 px': [] };
+  for (let i = 0; i < SAMPLE_FACES.length; i++) {
+    const f = SAMPLE_FACES[i];
+    const photo = await readFile(samplePath(f.file));
+    const full = await engine.analyzeImage(photo);
+    const mine = full.faces.filter((x) => x.embedding).sort((a, b) => iou(b.box as Box, f.box) - iou(a.box as Box, f.box))[0];
+    enrolled.push(mine && iou(mine.box as Box, f.box) > 0.5 ? (mine.embedding ?? null) : null);
+    const crop = async (margin: number): Promise<{ bytes: Buffer; box: Box }> => {
+      const c = await faceCrop(i, f.box[2], margin);
+      return { bytes: await sharp(c.data, { raw: { width: c.width, height: c.height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer(), box: [c.offsetX, c.offsetY, f.box[2], f.box[2]] };
+    };
+    const tight = await crop(0.05);
+    await score('tight crop (5% margin)', tight.bytes, [tight.box]);
+    const passport = await crop(0.5);
+    const big = await sharp(passport.bytes).resize(600).jpeg({ quality: 90 }).toBuffer();
+    const kp = 600 / ((await sharp(passport.bytes).metadata()).width ?? 600);
+    await score('passport-style crop, 600 px', big, [passport.box.map((v) => v * kp) as unknown as Box]);
+    const small = await sharp(passport.bytes).resize(Math.round(128)).greyscale().jpeg({ quality: 75 }).toBuffer();
+    const subject = async (bytes: Buffer): Promise<Float32Array | null> =>
+      (await engine.analyzeImage(bytes)).faces.filter((x) => x.embedding).sort((a, b) => b.box[2] - a.box[2])[0]?.embedding ?? null;
+    probes['tight crop'].push(await subject(tight.bytes));
+    probes['grey 64 px face'].push(await subject(small));
+    probes['passport 600 px'].push(await subject(big));
+  }
+  const verification: Record<string, unknown> = {};
+  for (const [name, list] of Object.entries(probes)) {
+    gen.length = 0;
+    imp.length = 0;
+    let lost = 0;
+    list.forEach((p, i) => enrolled.forEach((e, j) => {
+      const s = p && e ? engine.compare(p, e).similarity : -2;
+      if (i === j) {
+        gen.push(s);
+        if (s === -2) lost++;
+      } else imp.push(s);
+    }));
+    verification[name] = { genuine: gen.length, impostor: imp.length, lost, auc: round(auc(gen, imp), 10000), tar_at_far_1e2: round(tarAtFar(gen, imp, 1e-2).tar, 10000), min_genuine: round(Math.min(...gen), 1000), max_impostor: round(Math.max(...imp), 1000) };
+  }
+  for (const d of Object.values(detection)) {
+    d.precision = round(d.precision / Math.max(1, d.precision + d.fp), 1000);
+    d.recall = round(d.recall / d.faces, 1000);
+  }
+  return { detection, verification };
+}
+
 function randomUnit(dim: number, seed: number): Float32Array {
   // Deterministic Gaussian vectors (Box-Muller on a small LCG) so runs are comparable.
   let x = (seed * 2654435761 + 1) >>> 0;
@@ -242,6 +327,15 @@ function markdown(r: Record<string, unknown>): string {
   lines.push('| gallery search (top-5, 512-d) | p50 ms | p95 ms |');
   lines.push('|---|---|---|');
   for (const [name, v] of Object.entries(r.gallery_search_ms as Record<string, Stat>)) lines.push(`| ${name} | ${v.p50} | ${v.p95} |`);
+  lines.push('');
+  const st = r.stress as { detection: Record<string, { faces: number; recall: number; precision: number; fp: number }>; verification: Record<string, { auc: number; tar_at_far_1e2: number; lost: number; min_genuine: number; max_impostor: number }> };
+  lines.push('| sample-photo stress set | faces | recall | precision |');
+  lines.push('|---|---|---|---|');
+  for (const [name, d] of Object.entries(st.detection)) lines.push(`| ${name} | ${d.faces} | ${d.recall} | ${d.precision} (${d.fp} FP) |`);
+  lines.push('');
+  lines.push('| verification vs the original photo (22 people) | AUC | TAR @ FAR 1e-2 | lost | min genuine | max impostor |');
+  lines.push('|---|---|---|---|---|---|');
+  for (const [name, v] of Object.entries(st.verification)) lines.push(`| ${name} | ${v.auc} | ${v.tar_at_far_1e2} | ${v.lost} | ${v.min_genuine} | ${v.max_impostor} |`);
   lines.push('');
   const acc = r.accuracy as Record<string, Record<string, unknown>> & { skipped?: string };
   if (acc.skipped) {

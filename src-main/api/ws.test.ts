@@ -178,6 +178,7 @@ describe('WebSocket back-pressure', () => {
     }
     for (let t = 0; t < 100 && f.server.wsStats().droppedClients === before.droppedClients; t++) await settle(50);
     const after = f.server.wsStats();
+    console.log('stats', before, after);
     socket.resume();
     await slow.closed; // the client sees the cut once it reads again
     assert.ok(after.coalesced > before.coalesced, 'slow client was downsampled before being dropped');

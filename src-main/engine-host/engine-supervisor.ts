@@ -117,6 +117,11 @@ export class EngineSupervisor extends EventEmitter<{
     return this.#engineOptions;
   }
 
+  /** Options for the next process this supervisor starts (a restart); the running one is not touched. */
+  setEngineOptions(engineOptions: unknown): void {
+    this.#engineOptions = engineOptions;
+  }
+
   stats(): SupervisorStats {
     return {
       ...this.#stats,

@@ -62,8 +62,6 @@ export interface PipelineDeps {
   live: LiveState;
   /** Current config of a camera, null once removed. */
   camera: (id: string) => CameraConfig | null;
-  /** Cosine similarity a match needs on this camera (its own threshold or the site's false-accept target). */
-  recognitionThreshold: (camera: CameraConfig) => number;
   /** Votes a name needs (site setting). */
   minVotes: () => number;
   /** A camera frame was analysed (the camera layer counts it as processed). */
@@ -87,6 +85,8 @@ export class RecognitionPipeline {
   readonly #cameras = new Map<string, CameraState>();
   readonly #flushTimer: ReturnType<typeof setInterval>;
   #closed = false;
+  /** Last search threshold the engine reported (it follows the FAR target and the number of enrolled people). */
+  #engineThreshold = 0.5;
 
   constructor(deps: PipelineDeps, opts: PipelineOptions = {}) {
     this.#d = deps;
@@ -222,7 +222,10 @@ export class RecognitionPipeline {
     if (!cam || this.#closed) return; // camera removed while its frame was in the engine
     const meta: CameraMeta = { id: cam.id, name: cam.name, location: cam.location, role: cam.role };
     const s = this.#state(cam.id);
-    const threshold = this.#d.recognitionThreshold(cam);
+    // The camera's own threshold, else the engine's search threshold for the site's false-accept target.
+    const engineThreshold = result.faces.find((x) => x.match)?.match?.threshold;
+    if (engineThreshold !== undefined && Number.isFinite(engineThreshold)) this.#engineThreshold = engineThreshold;
+    const threshold = cam.detection.recognition_threshold ?? this.#engineThreshold;
     const key = `${cam.detection.min_face_px}|${cam.detection.min_detection_confidence}|${threshold}`;
     if (key !== s.thresholdKey) {
       s.tracker.setThresholds({ minFacePx: cam.detection.min_face_px, minDetectionConfidence: cam.detection.min_detection_confidence, recognitionThreshold: threshold });

@@ -92,8 +92,11 @@ export async function startApiFixture(opts: Partial<Omit<ApiServerDeps, 'dispatc
       return cookieOf(r.headers);
     },
     async close() {
+      console.log('closing server');
       await server.close();
+      console.log('closing store');
       await store.close();
+      console.log('closed');
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
