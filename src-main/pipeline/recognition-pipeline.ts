@@ -235,7 +235,8 @@ export class RecognitionPipeline {
     const observations: FaceObservation[] = result.faces.map((face) => ({
       box: face.box, score: face.score,
       quality: { passed: face.quality.passed, reason: face.quality.reason },
-      candidates: face.match ? byPerson(face.match.matches) : undefined,
+      // Embedded but not matched (empty gallery) is a vote for "unknown"; not embedded is no vote.
+      candidates: face.match ? byPerson(face.match.matches) : face.embedding ? [] : undefined,
     }));
     const update = s.tracker.update({ frameId: frame.frame_id, at, faces: observations });
     const liveFaces: LiveFace[] = [];
