@@ -7,10 +7,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { MethodInput, MethodName, MethodOutput } from '../src-contract/api.ts';
+import { ensureRendererBuilt } from './renderer-build.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = resolve(ROOT, 'e2e', 'screenshots');
+/** Password every e2e account uses (the contract asks for 10+ characters). */
+export const PASSWORD = 'correct-horse-42';
 
 export interface HostProcess {
   url: string;
@@ -22,8 +26,9 @@ export interface HostProcess {
   child: ChildProcess;
 }
 
-/** Starts `vigil serve` on port 0 and resolves once it prints its listening line. */
+/** Starts `vigil serve` on port 0 and resolves once it prints its listening line (the console is built first). */
 export async function startHost(opts: { args?: string[]; dataDir?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<HostProcess> {
+  ensureRendererBuilt();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli/vigil.ts', 'serve', '--data', dataDir, '--port', '0', ...(opts.args ?? [])], {
     cwd: ROOT,
@@ -33,35 +38,42 @@ export async function startHost(opts: { args?: string[]; dataDir?: string; env?:
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; });
   child.stderr!.setEncoding('utf8').on('data', (d: string) => { out += d; });
-  const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`vigil serve did not start in time:\n${out.slice(-4000)}`)), opts.timeoutMs ?? 90_000);
-    const check = () => {
-      const m = /Vigil listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) { clearTimeout(timer); res(m[1]); }
-    };
-    child.stdout!.on('data', check);
-    child.stderr!.on('data', check);
-    child.once('exit', (code) => { clearTimeout(timer); rej(new Error(`vigil serve exited with ${code}:\n${out.slice(-4000)}`)); });
-  });
-  const token = /setup token[^A-Za-z0-9]*([A-Za-z0-9_-]{16,})/i.exec(out)?.[1] ?? null;
-  return {
-    url, dataDir, setupToken: token, child,
-    output: () => out,
-    kill9: () => { child.kill('SIGKILL'); },
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(t);
-      }
-      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
-    },
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(t);
+    }
+    if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
+  let url: string;
+  try {
+    url = await new Promise<string>((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`vigil serve did not start in time:\n${out.slice(-4000)}`)), opts.timeoutMs ?? 120_000);
+      const check = () => {
+        const m = /Vigil listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) { clearTimeout(timer); res(m[1]); }
+      };
+      child.stdout!.on('data', check);
+      child.stderr!.on('data', check);
+      child.once('exit', (code) => { clearTimeout(timer); rej(new Error(`vigil serve exited with ${code}:\n${out.slice(-4000)}`)); });
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const token = /setup token[^A-Za-z0-9]*([A-Za-z0-9_-]{16,})/i.exec(out)?.[1] ?? null;
+  return { url, dataDir, setupToken: token, child, output: () => out, kill9: () => { child.kill('SIGKILL'); }, stop };
 }
 
+/** Debian Chromium with the flags this machine needs. Throws (never skips) when it is not installed. */
 export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: the e2e suite needs it. Install it with \`npm run setup\` `
+      + '(or `sudo apt-get install -y chromium`), or point CHROMIUM_PATH at a Chromium binary.');
+  }
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -70,10 +82,25 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+export interface WatchedPage {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught exceptions and console errors the page produced (a scenario asserts there were none). */
+  errors: string[];
+}
+
+export async function newPage(browser: Browser): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
-  return { context, page };
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    // Failed requests the UI handles itself (a 403 a test provokes, a live stream cut by a camera restart) are
+    // reported by Chromium as console errors too; they are not script errors.
+    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) errors.push(`console: ${msg.text()}`);
+  });
+  page.setDefaultTimeout(20_000);
+  return { context, page, errors };
 }
 
 /** Saves a screenshot under e2e/screenshots/<name>.png (the suite prints the folder at the end). */
@@ -84,6 +111,36 @@ export async function shot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-export function haveChromium(): boolean {
-  return existsSync(CHROMIUM);
+/**
+ * A contract call from inside the page (same origin, the page's session cookie), for setting up state a scenario
+ * does not test through the UI and for checking what the host refuses. Resolves to the HTTP status and JSON body.
+ */
+export async function rpc<M extends MethodName>(page: Page, method: M, input: MethodInput<M>): Promise<{ status: number; body: MethodOutput<M> & { error?: { code: string; message: string } } }> {
+  return page.evaluate(async ([m, i]) => {
+    const res = await fetch(`/api/rpc/${m}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(i) });
+    return { status: res.status, body: await res.json() };
+  }, [method, input] as const);
+}
+
+/** First-run setup through the form (token, admin name, password twice), then waits for the signed-in shell. */
+export async function setupAdmin(page: Page, host: HostProcess, username = 'admin'): Promise<void> {
+  await page.goto(host.url);
+  await page.getByLabel('Setup token').fill(host.setupToken ?? '');
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(PASSWORD);
+  await page.locator('input[name=confirm]').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create administrator' }).click();
+  await page.getByTestId('nav-live').waitFor();
+}
+
+export async function login(page: Page, url: string, username: string, password = PASSWORD): Promise<void> {
+  await page.goto(url);
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('nav-live').waitFor();
+}
+
+export function printScreenshotFolder(): void {
+  console.log(`e2e screenshots: ${SCREENSHOT_DIR}`);
 }

@@ -2,7 +2,8 @@
 // scripts/packaging/pack-steps.ts, loaded through tsx. Per target platform/arch it
 //   1. checks the bundles (npm run build:desktop) and every model against models/manifest.json (sha256),
 //   2. puts ffmpeg for the target into .cache/ffmpeg/<platform>-<arch>/ (picked up by extraResources),
-//   3. rebuilds better-sqlite3 for Electron's ABI with @electron/rebuild (Node >= 22.12).
+//   3. rebuilds better-sqlite3 for Electron's ABI with @electron/rebuild (Node >= 22.12),
+// and sets VIGIL_TARGET_PLATFORM, which electron-builder.yml's file patterns use to keep the target's binaries only.
 // VIGIL_PACK_DRY_RUN=1 does 1 and reports what 2 and 3 would do (used by `npm run package:check`).
 'use strict';
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS hook: electron-builder require()s it */
@@ -27,6 +28,9 @@ async function loadSteps() {
 exports.default = async function beforePack(context) {
   const steps = await loadSteps();
   const arch = typeof context.arch === 'number' ? ARCH_NAMES[context.arch] : String(context.arch);
+  // electron-builder.yml selects the target's native payloads with ${env.VIGIL_TARGET_PLATFORM}; its file patterns
+  // are expanded after this hook, once per target.
+  process.env.VIGIL_TARGET_PLATFORM = context.electronPlatformName;
   const findings = await steps.runBeforePack({
     root: path.resolve(__dirname, '..'),
     platform: context.electronPlatformName,

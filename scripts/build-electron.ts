@@ -13,7 +13,8 @@ import { builtinModules } from 'node:module';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, context, type BuildOptions, type Metafile } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { build, context, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { contract } from '../src-contract/api.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,6 +26,28 @@ const CHROME_TARGET = 'chrome130';
 /** package.json "main": where `electron .` and the packaged app look for the main process. */
 export const MAIN_BUNDLE = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { main: string }).main;
 
+/**
+ * Host and engine modules find files relative to themselves (`new URL('../../package.json', import.meta.url)`,
+ * the models folder, ffmpeg-static via createRequire). Bundled, every module would share the bundle's URL, so
+ * each `import.meta.url` is rewritten to the URL the module has in the app tree (`<app root>/src-main/…`), with
+ * the app root derived from the bundle's own location at run time: in development the project, packaged app.asar.
+ */
+export function keepModuleUrls(outfile: string): Plugin {
+  const rootFromBundle = path.relative(path.dirname(outfile), ROOT).split(path.sep).join('/') || '.';
+  return {
+    name: 'keep-module-urls',
+    setup(b) {
+      b.onLoad({ filter: /\.[cm]?ts$/ }, async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        if (args.path.includes(`${path.sep}node_modules${path.sep}`) || !source.includes('import.meta.url')) return undefined;
+        const rel = path.relative(ROOT, args.path).split(path.sep).join('/');
+        const url = `new URL(${JSON.stringify(rel)}, new URL(${JSON.stringify(`${rootFromBundle}/`)}, import.meta.url)).href`;
+        return { contents: source.replaceAll('import.meta.url', url), loader: 'ts' };
+      });
+    },
+  };
+}
+
 const nodeBundle = (entry: string, outfile: string): BuildOptions => ({
   entryPoints: [path.join(ROOT, entry)],
   outfile: path.isAbsolute(outfile) ? outfile : path.join(OUT, outfile),
@@ -34,13 +57,14 @@ const nodeBundle = (entry: string, outfile: string): BuildOptions => ({
   target: NODE_TARGET,
   packages: 'external',
   external: ['electron'],
+  plugins: [keepModuleUrls(path.isAbsolute(outfile) ? outfile : path.join(OUT, outfile))],
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
   legalComments: 'none',
 });
 
-const builds: BuildOptions[] = [
+export const builds: BuildOptions[] = [
   nodeBundle('src-main/electron/main.ts', path.join(ROOT, MAIN_BUNDLE)),
   nodeBundle('src-main/electron/engine-utility-entry.ts', 'engine.js'),
   {
@@ -71,7 +95,7 @@ export function externalPackages(meta: Metafile): Set<string> {
   return names;
 }
 
-function checkDependencies(metas: Metafile[]): void {
+export function checkDependencies(metas: Metafile[]): void {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   const allowed = new Set([...Object.keys(pkg.dependencies ?? {}), 'electron', ...builtinModules]);
   const missing = [...new Set(metas.flatMap((m) => [...externalPackages(m)]))].filter((n) => !allowed.has(n));
@@ -80,7 +104,7 @@ function checkDependencies(metas: Metafile[]): void {
   }
 }
 
-function checkPreloadIsSelfContained(meta: Metafile): void {
+export function checkPreloadIsSelfContained(meta: Metafile): void {
   const preload = Object.entries(meta.outputs).find(([file]) => file.endsWith('preload.cjs'))?.[1];
   const requires = (preload?.imports ?? []).filter((i) => i.external).map((i) => i.path);
   const bad = requires.filter((p) => p !== 'electron');
@@ -97,6 +121,7 @@ async function main(): Promise<void> {
   rmSync(path.join(ROOT, MAIN_BUNDLE), { force: true });
   const t0 = Date.now();
   const results = await Promise.all(builds.map((options) => build(options)));
+  // (metafiles: [main, engine, preload])
   const metas = results.map((r) => r.metafile!);
   checkDependencies(metas.slice(0, 2));
   checkPreloadIsSelfContained(metas[2]);

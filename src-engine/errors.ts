@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'IMAGE_TOO_LARGE', // more pixels than the configured decode limit
   'INVALID_FRAME', // a raw frame whose size/channels do not add up
   'INVALID_ARGUMENT', // a bad option, embedding size, unknown id...
+  'NO_FACE', // an operation needing a face (compare, enrolment) found none that passed the quality gate
   'MODEL_UNAVAILABLE', // file missing, unknown model id, or no provider could load it
   'MODEL_INTEGRITY', // sha256 of the file differs from the manifest
   'MODEL_TIMEOUT', // an inference exceeded its time limit

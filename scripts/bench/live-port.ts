@@ -90,7 +90,7 @@ async function producer(job: Job): Promise<void> {
 /** Node 20 workers do not run TypeScript through the parent's tsx loader: the producer thread runs this file
  * bundled to plain ESM by esbuild (same code, npm packages left as imports). */
 let bundled: string | null = null;
-async function spawnProducer(job: Omit<Job, 'port'>, port: MessagePort): Promise<Worker> {
+async function spawnProducer(job: Job extends infer J ? (J extends Job ? Omit<J, 'port'> : never) : never, port: MessagePort): Promise<Worker> {
   if (!bundled) {
     // Inside the project so the bundle's package imports resolve from node_modules (.cache/ is git-ignored).
     const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache');

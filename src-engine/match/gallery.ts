@@ -22,6 +22,8 @@ export interface SearchResult {
 export interface PersonTemplates {
   person_id: string;
   embeddings: ArrayLike<number>[];
+  /** the host's ids for the templates (same order as embeddings); generated when absent */
+  template_ids?: string[];
 }
 
 export class Gallery {
@@ -75,10 +77,11 @@ export class Gallery {
   }
 
   /** Replaces all templates of a person. */
-  upsertPerson(personId: string, embeddings: ArrayLike<number>[]): string[] {
+  upsertPerson(personId: string, embeddings: ArrayLike<number>[], templateIds?: string[]): string[] {
+    if (templateIds && templateIds.length !== embeddings.length) throw new EngineError('INVALID_ARGUMENT', 'template_ids and embeddings differ in length');
     const checked = embeddings.map((e) => this.check(e)); // validate everything before changing anything
     this.removePerson(personId);
-    return checked.map((e) => this.add(personId, e));
+    return checked.map((e, i) => this.add(personId, e, templateIds?.[i]));
   }
 
   removePerson(personId: string): number {
@@ -103,9 +106,12 @@ export class Gallery {
 
   /** Replaces the whole gallery (e.g. after the host reloads it from its database). */
   sync(people: PersonTemplates[]): void {
-    const checked = people.map((p) => ({ id: p.person_id, vs: p.embeddings.map((e) => this.check(e)) }));
+    const checked = people.map((p) => {
+      if (p.template_ids && p.template_ids.length !== p.embeddings.length) throw new EngineError('INVALID_ARGUMENT', `person ${p.person_id}: template_ids and embeddings differ in length`);
+      return { id: p.person_id, vs: p.embeddings.map((e) => this.check(e)), ids: p.template_ids };
+    });
     this.clear();
-    for (const p of checked) for (const v of p.vs) this.add(p.id, v);
+    for (const p of checked) p.vs.forEach((v, i) => this.add(p.id, v, p.ids?.[i]));
   }
 
   clear(): void {

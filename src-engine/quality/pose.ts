@@ -6,13 +6,14 @@
 // the origin; units of 0.1 template pixel): the mean of 92 faces (faces-dev and the sample photos)
 // aligned to the ArcFace template, made symmetric. BlazeFace's nose tip sits lower and the 68-point mouth
 // corners higher than the template's points, so the template itself would read every face as pitched.
-// Depths: eyes ~0.35 and mouth corners ~0.3 of the inter-ocular distance behind the nose tip.
+// Depths: eyes ~0.5 and mouth corners ~0.36 of the inter-ocular distance behind the nose tip (adult
+// head proportions: pupils 63 mm apart, nose tip ~32 mm in front of them).
 const MODEL: readonly (readonly [number, number, number])[] = [
-  [-188, -223, -130],
-  [188, -223, -130],
+  [-188, -223, -190],
+  [188, -223, -190],
   [0, 0, 0],
-  [-161, 136, -110],
-  [161, 136, -110],
+  [-161, 136, -135],
+  [161, 136, -135],
 ];
 
 export interface Pose {

@@ -4,6 +4,7 @@
 // with the same client_id from the same user replaces the first. Slow clients are downsampled (newest frame per
 // camera) and then dropped by the shared WsChannel.
 import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
 import { VigilError, fromZodError } from '../../src-contract/errors.ts';
 import { REST_PREFIX, V1WsClientMessageSchema, WsClientIdSchema, type V1WsServerMessage } from '../../src-contract/rest.ts';
 import type { LiveFrame, Role } from '../../src-contract/schemas.ts';
@@ -17,7 +18,7 @@ export const V1_WS_PATH = `${REST_PREFIX}/detections/ws/:client_id`;
 
 export function registerDetectionsWs(app: FastifyInstance, deps: { bus: TopicBus; authenticate: Authenticate; hub: WsHub }): void {
   const { bus, authenticate, hub } = deps;
-  const byClient = new Map<string, import('ws').WebSocket>();
+  const byClient = new Map<string, WebSocket>();
   // One detection list per published frame object, shared by every subscriber that receives it unfiltered.
   const mapped = new WeakMap<object, string>();
   const detectionsJson = (frame: LiveFrame): string => {

@@ -54,6 +54,8 @@ export function registerSecurityHooks(app: FastifyInstance, allowedHosts: () => 
     reply.header('cross-origin-opener-policy', 'same-origin');
     reply.header('cross-origin-resource-policy', 'same-origin');
     reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()');
+    // An HTTP answer to an upgrade request (refused, or not a WebSocket route) ends the connection.
+    if (req.headers.upgrade) reply.header('connection', 'close');
     const url = req.url;
     if ((url.startsWith('/api/') || url.startsWith('/healthz')) && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;

@@ -7,7 +7,8 @@
 //   GET  /media/<ref>, /live/<camera>.mp4|.mjpeg, and the built console with SPA fallback
 // Binds 127.0.0.1 unless another interface is passed to listen() explicitly.
 import type { Logger } from 'pino';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { z } from 'zod';
 import fastifyWebsocket from '@fastify/websocket';
 import { VigilError } from '../../src-contract/errors.ts';
 import { RPC_PREFIX } from '../../src-contract/http-transport.ts';
@@ -78,12 +79,20 @@ export interface ApiServer {
   readonly wsStats: () => { clients: number; sent: number; coalesced: number; droppedClients: number; queuedPeak: number };
 }
 
+const NO_QUERY = z.object({});
 const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
 export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const frameBodyLimit = Math.ceil(limits.maxFrameBytes / 3) * 4 + 256 * 1024;
-  const app = Fastify({ logger: false, bodyLimit: limits.restBodyBytes, trustProxy: false, return503OnClosing: true, forceCloseConnections: true });
+  const app = Fastify({
+    logger: false, bodyLimit: limits.restBodyBytes, trustProxy: false, return503OnClosing: true, forceCloseConnections: true,
+    // Router-level rejections (undecodable URL, over-long path parameter) get the same typed body as the rest.
+    frameworkErrors: (err, _req, reply) => {
+      const { status, body } = toHttpError(err);
+      void (reply as FastifyReply).code(status).header('content-type', 'application/json; charset=utf-8').send(body);
+    },
+  });
   const hub = new WsHub(deps.ws);
   const jobs = new FrameJobs(deps.jobs);
   const dedup = new DedupCache({ ttlMs: deps.dedupTtlMs ?? 5000 });
@@ -98,10 +107,12 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     void reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
   });
 
+  // First: the plugin's own onRequest hook marks upgrade requests, and its onResponse hook destroys the socket of
+  // an upgrade we answered with an HTTP error; a guard hook registered before it would skip both.
+  await app.register(fastifyWebsocket, { options: { maxPayload: limits.wsMaxPayload } });
   // JSON only: a text/plain body is what a cross-site <form> can send without a CORS preflight.
   app.removeContentTypeParser('text/plain');
   registerSecurityHooks(app, () => allowed);
-  await app.register(fastifyWebsocket, { options: { maxPayload: limits.wsMaxPayload } });
   const ui = await registerStaticUi(app, deps.rendererDir === undefined ? `${process.cwd()}/dist/renderer` : deps.rendererDir);
   app.setNotFoundHandler((req, reply) => {
     if (ui.spaFallback(req, reply)) return;
@@ -141,7 +152,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
           throw err;
         }
         const params = r.params ? parseOr400(r.params, req.params, 'path') : {};
-        const query = r.query ? parseOr400(r.query, req.query, 'query') : {};
+        // Unknown query parameters are refused, not ignored: a misspelt filter must not silently return everything.
+        const query = parseOr400((r.query ?? NO_QUERY).strict(), req.query, 'query');
         const body = req.body ?? {};
         if (typeof body !== 'object' || Array.isArray(body)) throw new VigilError('INVALID_REQUEST', 'body must be a JSON object');
         const input = r.toInput ? r.toInput({ params, query, body: body as Record<string, unknown> }) : { ...query, ...(body as object), ...params };
@@ -204,11 +216,12 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   };
 }
 
-function parseOr400(schema: import('zod').ZodType, value: unknown, where: string): Record<string, unknown> {
+function parseOr400(schema: z.ZodType, value: unknown, where: string): Record<string, unknown> {
   const r = schema.safeParse(value ?? {});
   if (!r.success) {
     const issue = r.error.issues[0];
-    const field = issue?.path.map(String).join('.') || where;
+    const unknown = issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : '';
+    const field = issue?.path.map(String).join('.') || unknown || where;
     throw new VigilError('INVALID_REQUEST', `${where} ${field}: ${issue?.message ?? 'invalid'}`, { field });
   }
   return r.data as Record<string, unknown>;

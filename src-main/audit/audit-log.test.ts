@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { contract } from '../../src-contract/api.ts';
-import { AUDIT_HEAD_FILE } from '../api/access-control.ts';
+import { ACCESS_MIGRATIONS, AUDIT_HEAD_FILE, createAccessControl } from '../api/access-control.ts';
 import { run as auditCli } from '../cli/commands/audit.ts';
 import { Dispatcher, type Caller } from '../host/dispatcher.ts';
 import { openDatabase } from '../storage/database.ts';
-import { DATABASE_FILE } from '../storage/host-store.ts';
+import { DATABASE_FILE, openStore } from '../storage/host-store.ts';
 import { tempDataDir } from '../storage/testing/temp-data-dir.ts';
 import { AuditLog, chainHash } from './audit-log.ts';
 import { createDispatchAuditHook } from './dispatch-audit.ts';
@@ -137,6 +137,26 @@ describe('audit log hash chain', () => {
     a.prepare("UPDATE audit_anchor SET through_id = 6, through_hash = (SELECT prev_hash FROM audit_log WHERE id = 7)").run();
     a.close();
     assert.equal(log.verify().ok, false);
+  });
+});
+
+describe('audit retention through the storage retention job', () => {
+  it('prunes by settings.retention_days.audit, never silently, and the chain stays valid', async (t) => {
+    const dir = tempDataDir(t, 'vigil-audit-');
+    const store = await openStore(dir, { migrations: ACCESS_MIGRATIONS, durability: 'normal' });
+    t.after(() => store.close());
+    let now = Date.parse('2024-01-01T00:00:00Z');
+    const access = await createAccessControl(store, new Dispatcher(), { personView: () => { throw new Error('unused'); }, now: () => now });
+    const rec = () => access.audit.record({ type: 'system', userId: null, username: 'x', action: 'test', resource: 'r', result: 'success' });
+    for (let i = 0; i < 4; i++) rec();
+    now += 40 * 86_400_000;
+    rec();
+    store.settings.update({ retention_days: { events: 90, unknown_snapshots: 7, audit: 30 } });
+    const report = await store.retention.run(now);
+    assert.equal(report.rows.audit, 4);
+    const left = access.audit.list().items;
+    assert.deepEqual(left.map((r) => r.action), ['audit.prune', 'test']);
+    assert.equal(access.audit.verify().ok, true);
   });
 });
 

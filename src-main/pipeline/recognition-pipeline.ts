@@ -14,6 +14,7 @@ import type { Candidate, FaceObservation, TrackerOptions } from '../tracking/typ
 import type { EngineSupervisor } from '../engine-host/engine-supervisor.ts';
 import { EngineUnavailableError } from '../engine-host/engine-errors.ts';
 import type { EngineAnalysis, EngineFace } from '../engine-host/engine-wire.ts';
+import type { AnalyzeOptions } from '../../src-engine/engine.ts';
 import { logFaceDropped, logFrameProcessed } from '../logging/frame-log.ts';
 import { newTraceId } from '../logging/trace.ts';
 import { FrameScheduler } from './frame-scheduler.ts';
@@ -37,7 +38,7 @@ export interface PushJob {
   cameraId: string;
   frameId: string;
   traceId: string;
-  options: Record<string, unknown>;
+  options: AnalyzeOptions;
   resolve: (r: EngineAnalysis) => void;
   reject: (e: Error) => void;
 }
@@ -90,7 +91,7 @@ export class RecognitionPipeline {
 
   constructor(deps: PipelineDeps, opts: PipelineOptions = {}) {
     this.#d = deps;
-    this.#o = { maxBatch: 4, maxWaitMs: 10, queueCapacity: 64, maxPerCamera: 2, maxAgeMs: 3000, ...opts };
+    this.#o = { maxBatch: 2, maxWaitMs: 0, queueCapacity: 64, maxPerCamera: 1, maxAgeMs: 3000, ...opts };
     this.scheduler = new FrameScheduler<Job>({
       capacity: this.#o.queueCapacity, maxPerSource: this.#o.maxPerCamera, maxAgeMs: this.#o.maxAgeMs,
       onDrop: (f, reason) => this.#dropped(f, reason),
@@ -178,7 +179,9 @@ export class RecognitionPipeline {
   }
 
   #trackerOptions() {
-    const t = this.#o.tracker ?? {};
+    // Under load the scheduler sheds frames, so two analysed frames of a camera can be 2-3 camera frames apart:
+    // allow a walker to have moved further between them than at the full frame rate.
+    const t = { maxCenterDistance: 1.6, maxAgeMs: 2000, ...this.#o.tracker };
     return { ...t, voting: { minVotes: this.#d.minVotes(), ...t.voting } };
   }
 
@@ -211,9 +214,12 @@ export class RecognitionPipeline {
     );
   }
 
-  #frameOptions(cameraId: string): Record<string, unknown> {
-    const c = this.#d.camera(cameraId);
-    return { min_face_px: c?.detection.min_face_px ?? 24, embed: true };
+  /** Engine options for a camera's frames: its own face size and confidence thresholds reach the detector. */
+  #frameOptions(cameraId: string): AnalyzeOptions {
+    const d = this.#d.camera(cameraId)?.detection;
+    if (!d) return { embeddings: true, match: true };
+    const score = Math.min(0.99, Math.max(0.01, d.min_detection_confidence));
+    return { embeddings: true, match: true, detection: { minFaceSize: d.min_face_px, scoreThreshold: score, candidateThreshold: Math.min(0.5, score) } };
   }
 
   #onResult(f: QueuedFrame<Job>, job: CameraJob, result: EngineAnalysis, dispatchedAt: number): void {

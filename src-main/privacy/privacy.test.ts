@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import sharp from 'sharp';
 import { ACCESS_MIGRATIONS, createAccessControl } from '../api/access-control.ts';
 import { readZip } from '../api/testing/read-zip.ts';
+import { run as exportCli } from '../cli/commands/export-person.ts';
 import { Dispatcher, type Caller } from '../host/dispatcher.ts';
 import { openStore, type HostStore } from '../storage/host-store.ts';
 import { tempDataDir } from '../storage/testing/temp-data-dir.ts';
@@ -163,7 +164,28 @@ describe('per-person export', () => {
     assert.ok(doc.audit.some((a: { action: string }) => a.action === 'persons.setConsent'));
     const images = [...zip.keys()].filter((k) => k.startsWith('images/'));
     assert.equal(images.length, 4); // 2 enrolment photos + 2 face crops; full frames are left out
-    assert.deepEqual(zip.get(`images/templates/${doc.templates[0].id}.jpg`), await import('node:fs').then((fs) => fs.readFileSync(join(dir, files[0]))));
+    assert.deepEqual(zip.get(`images/templates/${doc.templates[0].id}.jpg`), readFileSync(join(dir, files[0])));
     await assert.rejects(dispatcher.dispatch('persons.exportData', { id: 'per_missing' }, admin), { code: 'NOT_FOUND' });
+  });
+
+  it('`vigil export-person` writes the same zip to a file and audits it', async (t) => {
+    const dir = tempDataDir(t, 'vigil-privacy-');
+    const { store, access } = await open(t, dir);
+    const { person } = await seedPerson(store, dir, 'E6');
+    const out = join(dir, 'export.zip');
+    const write = process.stdout.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    let code: number;
+    try {
+      code = await exportCli([person.id, '--data', dir, '--out', out]);
+    } finally {
+      process.stdout.write = write;
+    }
+    assert.equal(code, 0);
+    const zip = readZip(readFileSync(out));
+    assert.equal(JSON.parse(zip.get('person.json')!.toString()).person.employee_id, 'E6');
+    const row = access.audit.list({ personId: person.id, action: 'persons.exportData' }).items[0];
+    assert.equal(row.origin, 'cli');
+    assert.equal(await exportCli(['per_nobody', '--data', dir, '--out', out]).catch(() => -1), 1);
   });
 });

@@ -9,6 +9,10 @@ import { openStore, type HostStore } from '../../storage/host-store.ts';
 import { ACCESS_MIGRATIONS, createAccessControl, type AccessControl } from '../access-control.ts';
 import { createApiServer, type ApiServer, type ApiServerDeps } from '../server.ts';
 
+/** Response bodies as tests read them (checked field by field, or against a zod schema). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- ad hoc reads in tests
+export type Body = any;
+
 export interface ApiFixture {
   dataDir: string;
   store: HostStore;
@@ -22,8 +26,8 @@ export interface ApiFixture {
   setupAdmin(username?: string, password?: string): Promise<string>;
   /** Creates a user with the admin cookie and signs in as them; returns their cookie. */
   userCookie(adminCookie: string, role: 'admin' | 'guard' | 'auditor', username: string): Promise<string>;
-  rpc(method: string, input: unknown, cookie?: string): Promise<{ status: number; body: any; headers: Headers }>;
-  http(method: string, path: string, opts?: { cookie?: string; token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers; bytes: Buffer }>;
+  rpc(method: string, input: unknown, cookie?: string): Promise<{ status: number; body: Body; headers: Headers }>;
+  http(method: string, path: string, opts?: { cookie?: string; token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: Body; headers: Headers; bytes: Buffer }>;
   close(): Promise<void>;
 }
 
@@ -92,11 +96,8 @@ export async function startApiFixture(opts: Partial<Omit<ApiServerDeps, 'dispatc
       return cookieOf(r.headers);
     },
     async close() {
-      console.log('closing server');
       await server.close();
-      console.log('closing store');
       await store.close();
-      console.log('closed');
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,6 @@
 // `vigil audit verify [--data DIR] [--json]`: walks the audit hash chain of a data directory (read-only, safe
 // while `vigil serve` runs) and reports ok or the first broken row. Exit 0 ok, 1 broken, 2 usage/no database.
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { AUDIT_HEAD_FILE } from '../../api/access-control.ts';
@@ -11,7 +10,7 @@ import { DATABASE_FILE } from '../../storage/host-store.ts';
 export function dataDirArg(argv: string[]): string {
   const i = argv.indexOf('--data');
   if (i >= 0 && argv[i + 1]) return resolve(argv[i + 1]);
-  return resolve(process.env.VIGIL_DATA_DIR ?? join(homedir(), '.vigil'));
+  return resolve(process.env.VIGIL_DATA_DIR ?? '.vigil-data'); // same default as `vigil serve`
 }
 
 export async function run(argv: string[]): Promise<number> {

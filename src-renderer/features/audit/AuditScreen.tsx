@@ -45,10 +45,14 @@ export function AuditScreen() {
               {items.map((r) => (
                 <tr key={r.id}>
                   <td className="mono">{r.id}</td>
-                  <td>{fmtDateTime(r.at)}</td>
+                  <td className="nowrap">{fmtDateTime(r.at)}</td>
                   <td>{r.username ?? <span className="muted">{t('audit.system')}</span>}</td>
                   <td className="mono">{r.action}</td>
-                  <td className="mono">{r.resource}{r.person_id && <> · <a href={`#/people/${r.person_id}`}>{r.person_id}</a></>}</td>
+                  <td className="mono cell-clip" title={r.resource}>
+                    {/* Ids are long: the resource is clipped (full text on hover) and a person is one link, not the id twice. */}
+                    {r.person_id && r.resource === `person:${r.person_id}` ? <a href={`#/people/${r.person_id}`}>{r.resource}</a> : r.resource}
+                    {r.person_id && r.resource !== `person:${r.person_id}` && <> · <a href={`#/people/${r.person_id}`}>{t('audit.person')}</a></>}
+                  </td>
                   <td><span className={`chip audit-${r.result}`}>{t(`audit.resultValue.${r.result}`)}</span></td>
                   <td>{r.reason ?? '—'}</td>
                   <td className="muted">{r.origin ?? '—'}</td>

@@ -27,10 +27,16 @@ type TestResult = MethodOutput<'cameras.test'>;
 export function CameraEditor({ camera, onDone, onCancel }: { camera?: CameraView; onDone?: (cam: CameraView) => void; onCancel?: () => void }) {
   const { t } = useTranslation();
   const { create, update } = useCameras();
-  // The id is fixed once created; on creation it is optional (the host derives one from the name).
-  const topSpecs = useMemo(() => describeObject(CameraConfigSchema as unknown as z.ZodObject)
-    .filter((f) => !(camera && f.key === 'id'))
-    .map((f) => (f.key === 'id' ? { ...f, required: false } : f)), [camera]);
+  // The id is fixed once created; on creation it is optional (the host derives one from the name), so it comes
+  // after the name and location rather than first.
+  const topSpecs = useMemo(() => {
+    const specs = describeObject(CameraConfigSchema as unknown as z.ZodObject).filter((f) => !(camera && f.key === 'id'));
+    const id = specs.findIndex((f) => f.key === 'id');
+    if (id < 0) return specs;
+    const [spec] = specs.splice(id, 1);
+    specs.splice(specs.findIndex((f) => f.key === 'location') + 1, 0, { ...spec, required: false });
+    return specs;
+  }, [camera]);
   const detSpecs = useMemo(detectionFields, []);
   const lvSpecs = useMemo(liveViewFields, []);
   const [general, setGeneral] = useState<FormValues>(() => toFormValues(topSpecs, camera ?? {}));

@@ -4,6 +4,9 @@ import { Field } from '../../ui/Field.tsx';
 import { humanise, tDynamic } from '../../i18n/dynamic-key.ts';
 import type { FieldSpec, FormValue } from './schema-form.ts';
 
+/** Fields whose values are long (a URL, a file path) get a whole row. */
+const WIDE = new Set(['url', 'path', 'device']);
+
 export function SpecField({ spec, value, onChange, error, placeholder }: {
   spec: FieldSpec; value: FormValue | undefined; onChange: (v: FormValue) => void; error?: string; placeholder?: string;
 }) {
@@ -11,6 +14,7 @@ export function SpecField({ spec, value, onChange, error, placeholder }: {
   const label = tDynamic(t, `cameraForm.field.${spec.key}`, humanise(spec.key)) + (spec.required ? ' *' : '');
   const hint = tDynamic(t, `cameraForm.hint.${spec.key}`, '') || undefined;
   const name = spec.key;
+  const wide = WIDE.has(spec.key);
   switch (spec.kind) {
     case 'boolean':
       return (
@@ -55,7 +59,7 @@ export function SpecField({ spec, value, onChange, error, placeholder }: {
     }
     case 'text':
       return (
-        <Field label={label} hint={hint} error={error}>
+        <Field label={label} hint={hint} error={error} wide={wide}>
           <input name={name} type={spec.secret ? 'password' : 'text'} value={typeof value === 'string' ? value : ''}
             maxLength={spec.maxLength ?? undefined} autoComplete={spec.secret ? 'new-password' : 'off'} spellCheck={false}
             placeholder={placeholder ?? (spec.defaultValue !== undefined ? spec.defaultValue : undefined)}

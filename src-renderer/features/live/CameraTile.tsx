@@ -1,15 +1,18 @@
 // One camera on the live wall: picture, overlay, name and state badge.
-import { useRef } from 'react';
+import { useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CameraView } from '../../../src-contract/schemas.ts';
 import { StateBadge } from '../cameras/StateBadge.tsx';
 import { FaceOverlay } from './FaceOverlay.tsx';
 import { LiveVideo } from './LiveVideo.tsx';
 import type { MediaElement } from './LiveVideo.tsx';
+import { VideoSync } from './video-sync.ts';
 
 export function CameraTile({ camera, focused, onOpen, large }: { camera: CameraView; focused?: boolean; onOpen?: () => void; large?: boolean }) {
   const { t } = useTranslation();
   const mediaRef = useRef<MediaElement | null>(null);
+  // Shared by the player and the overlay so the boxes land on the picture shown (see video-sync.ts).
+  const sync = useMemo(() => new VideoSync(), [camera.id]);
   const interactive = Boolean(onOpen);
   return (
     <div
@@ -23,8 +26,8 @@ export function CameraTile({ camera, focused, onOpen, large }: { camera: CameraV
       onKeyDown={(e) => { if (onOpen && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); onOpen(); } }}
     >
       <div className="tile-media">
-        <LiveVideo camera={camera} mediaRef={mediaRef} />
-        <FaceOverlay cameraId={camera.id} cameraName={camera.name} mediaRef={mediaRef} active={camera.enabled} />
+        <LiveVideo camera={camera} mediaRef={mediaRef} sync={sync} />
+        <FaceOverlay cameraId={camera.id} cameraName={camera.name} mediaRef={mediaRef} active={camera.enabled} sync={sync} />
         {camera.state !== 'live' && (
           <div className="tile-offline">
             <StateBadge camera={camera} />

@@ -9,6 +9,7 @@ import { FaceTracks } from './face-tracks.ts';
 import type { DrawnFace } from './face-tracks.ts';
 import { containRect, mapBox } from './overlay-geometry.ts';
 import type { MediaElement } from './LiveVideo.tsx';
+import type { VideoSync } from './video-sync.ts';
 
 interface Label { key: string; label: string; decision: DrawnFace['decision']; watchlist: boolean }
 
@@ -20,8 +21,8 @@ function intrinsicSize(el: MediaElement | null): [number, number] | null {
   return el.naturalWidth > 0 ? [el.naturalWidth, el.naturalHeight] : null;
 }
 
-export function FaceOverlay({ cameraId, cameraName, mediaRef, active }: {
-  cameraId: string; cameraName: string; mediaRef: RefObject<MediaElement | null>; active: boolean;
+export function FaceOverlay({ cameraId, cameraName, mediaRef, active, sync }: {
+  cameraId: string; cameraName: string; mediaRef: RefObject<MediaElement | null>; active: boolean; sync?: VideoSync;
 }) {
   const { t } = useTranslation();
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -43,7 +44,11 @@ export function FaceOverlay({ cameraId, cameraName, mediaRef, active }: {
     const draw = () => {
       raf = 0;
       const now = performance.now();
-      const faces = tracks.sample(now);
+      // A playing video says which moment it shows: draw the detections of that moment. Otherwise (JPEG
+      // pictures, video not started) draw one detection interval in the past.
+      const media = mediaRef.current;
+      const shownAt = sync && media instanceof HTMLVideoElement && media.readyState >= 2 ? sync.cameraTimeAt(media.currentTime) : null;
+      const faces = shownAt === null ? tracks.sample(now) : tracks.sampleAt(shownAt, now);
       const cw = canvas.clientWidth;
       const ch = canvas.clientHeight;
       const dpr = window.devicePixelRatio || 1;
@@ -72,6 +77,7 @@ export function FaceOverlay({ cameraId, cameraName, mediaRef, active }: {
     const unsubscribe = api().subscribe('live.frame', { camera_id: cameraId }, (frame) => {
       if (frame.camera_id !== cameraId) return;
       tracks.ingest(frame, performance.now());
+      sync?.noteDetection(Date.now(), frame.captured_at_ms);
       if (!raf) raf = requestAnimationFrame(draw);
     });
     // Tracks expire without new frames; make sure the last boxes are cleared even if no frame comes.
@@ -83,7 +89,7 @@ export function FaceOverlay({ cameraId, cameraName, mediaRef, active }: {
       tracks.clear();
       setLabels([]);
     };
-  }, [cameraId, active, mediaRef, unknownText, pendingText]);
+  }, [cameraId, active, mediaRef, sync, unknownText, pendingText]);
 
   return (
     <>

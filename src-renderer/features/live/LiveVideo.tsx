@@ -6,10 +6,11 @@ import type { CameraView } from '../../../src-contract/schemas.ts';
 import { api } from '../../app/client.ts';
 import { MsePlayer } from './mse-player.ts';
 import type { PlayerState } from './mse-player.ts';
+import type { VideoSync } from './video-sync.ts';
 
 export type MediaElement = HTMLVideoElement | HTMLImageElement;
 
-export function LiveVideo({ camera, mediaRef }: { camera: CameraView; mediaRef: RefObject<MediaElement | null> }) {
+export function LiveVideo({ camera, mediaRef, sync }: { camera: CameraView; mediaRef: RefObject<MediaElement | null>; sync?: VideoSync }) {
   const { t } = useTranslation();
   const running = camera.state === 'live';
   const transport = camera.live_transport;
@@ -17,10 +18,10 @@ export function LiveVideo({ camera, mediaRef }: { camera: CameraView; mediaRef: 
   if (!running) return <div className="live-placeholder" aria-hidden="true" />;
   return transport === 'mjpeg'
     ? <MjpegView cameraId={camera.id} mediaRef={mediaRef as RefObject<HTMLImageElement | null>} name={camera.name} />
-    : <Fmp4View cameraId={camera.id} mediaRef={mediaRef as RefObject<HTMLVideoElement | null>} name={camera.name} />;
+    : <Fmp4View cameraId={camera.id} mediaRef={mediaRef as RefObject<HTMLVideoElement | null>} name={camera.name} sync={sync} />;
 }
 
-function Fmp4View({ cameraId, mediaRef, name }: { cameraId: string; mediaRef: RefObject<HTMLVideoElement | null>; name: string }) {
+function Fmp4View({ cameraId, mediaRef, name, sync }: { cameraId: string; mediaRef: RefObject<HTMLVideoElement | null>; name: string; sync?: VideoSync }) {
   const { t } = useTranslation();
   const [state, setState] = useState<PlayerState>('starting');
   const [detail, setDetail] = useState<string | undefined>();
@@ -28,10 +29,10 @@ function Fmp4View({ cameraId, mediaRef, name }: { cameraId: string; mediaRef: Re
     const video = mediaRef.current;
     if (!video) return;
     if (!MsePlayer.supported()) { setState('unsupported'); return; }
-    const player = new MsePlayer(video, api().liveUrl(cameraId, 'fmp4'), (s, d) => { setState(s); setDetail(d); });
+    const player = new MsePlayer(video, api().liveUrl(cameraId, 'fmp4'), (s, d) => { setState(s); setDetail(d); }, sync);
     player.start();
     return () => player.stop();
-  }, [cameraId, mediaRef]);
+  }, [cameraId, mediaRef, sync]);
   return (
     <>
       <video ref={mediaRef} className="live-media" muted playsInline autoPlay aria-label={t('live.videoOf', { name })} data-testid="live-video" />

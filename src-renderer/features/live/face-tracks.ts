@@ -52,7 +52,7 @@ export class FaceTracks {
     const delay = nowMs - frame.captured_at_ms;
     // Lowest delay seen = best estimate of the clock offset; a jump of over 2 s means a clock change: reset.
     if (this.offset === null || delay < this.offset || delay - this.offset > 2000) this.offset = delay;
-    const t = frame.captured_at_ms + this.offset;
+    const t = frame.captured_at_ms; // samples stay in camera time; sample() maps the local clock onto it
     if (this.lastCaptured !== null) {
       const dt = frame.captured_at_ms - this.lastCaptured;
       if (dt > 0 && dt < 2000) this.interval = this.interval * 0.8 + dt * 0.2;
@@ -81,9 +81,17 @@ export class FaceTracks {
   /** Render delay currently applied, ms. */
   get delayMs(): number { return Math.min(this.maxDelayMs, this.interval); }
 
-  /** Faces to draw at local time `nowMs`; also forgets tracks that have ended or expired. */
+  /** Faces to draw at local time `nowMs` (one detection interval in the past); also forgets ended or expired tracks. */
   sample(nowMs: number): DrawnFace[] {
-    const at = nowMs - this.delayMs;
+    return this.offset === null ? [] : this.sampleAt(nowMs - this.offset - this.delayMs, nowMs);
+  }
+
+  /**
+   * Faces as they were at camera time `atMs` (the capture time of the picture on screen, when the video tells it:
+   * see video-sync.ts); `nowMs` is the local time, for expiry.
+   */
+  sampleAt(atMs: number, nowMs: number): DrawnFace[] {
+    const at = atMs;
     const out: DrawnFace[] = [];
     for (const [id, track] of this.tracks) {
       if ((track.endedAt !== null && at >= track.endedAt) || nowMs - track.lastArrival > Math.max(this.expireMs, this.interval * 1.5)) {

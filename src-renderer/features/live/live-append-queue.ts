@@ -23,13 +23,23 @@ export interface LiveQueueOptions {
   edgeOffsetS?: number;
   /** Queued segments beyond which the stream should be restarted instead of appended. */
   maxPending?: number;
+  /** Extra seconds to stay behind the live edge, asked before each adjustment (see video-sync.ts). */
+  holdS?: () => number;
+  /** Called after each media segment is appended: when its bytes arrived, and where the buffered media now ends. */
+  onAppended?: (arrivalMs: number, bufferedEndS: number) => void;
 }
 
 export type PushResult = 'queued' | 'overflow';
 
+/** How far ahead of its target the playhead may be before it steps back rather than slowing down. */
+const REWIND_S = 0.5;
+
 export class LiveAppendQueue {
-  private readonly pending: Uint8Array<ArrayBuffer>[] = [];
-  private readonly o: Required<LiveQueueOptions>;
+  private readonly pending: Array<{ data: Uint8Array<ArrayBuffer>; at: number }> = [];
+  private readonly o: Required<Omit<LiveQueueOptions, 'holdS' | 'onAppended'>> & Pick<LiveQueueOptions, 'holdS' | 'onAppended'>;
+  private appendingAt = 0;
+  /** Hold applied at the previous adjustment. */
+  private heldS = 0;
   /** Media duration one appended segment adds (moving average); lag targets scale with it. */
   private segmentS = 0;
   private endBefore: number | null = null;
@@ -40,9 +50,10 @@ export class LiveAppendQueue {
 
   get pendingCount(): number { return this.pending.length; }
 
-  push(segment: Uint8Array<ArrayBuffer>): PushResult {
+  /** Queues a segment; `arrivalMs` is when its last byte arrived (local clock). */
+  push(segment: Uint8Array<ArrayBuffer>, arrivalMs = Date.now()): PushResult {
     if (this.pending.length >= this.o.maxPending) return 'overflow';
-    this.pending.push(segment);
+    this.pending.push({ data: segment, at: arrivalMs });
     this.pump();
     return 'queued';
   }
@@ -53,20 +64,24 @@ export class LiveAppendQueue {
       const b = this.sb.buffered;
       const grown = b.length ? b.end(b.length - 1) - this.endBefore : 0;
       if (grown > 0 && grown < 10) this.segmentS = this.segmentS === 0 ? grown : this.segmentS * 0.8 + grown * 0.2;
+      if (grown > 0) this.o.onAppended?.(this.appendingAt, b.end(b.length - 1));
       this.endBefore = null;
     }
     this.followLiveEdge();
     this.pump();
   }
 
-  /** Fragments arrive whole, so the playhead must stay about a fragment behind the newest frame or it stalls. */
-  private targets(): { slowDown: number; catchUp: number; maxLag: number; edge: number } {
+  /**
+   * Fragments arrive whole, so the playhead must stay about a fragment behind the newest frame or it stalls; the
+   * hold (the overlay's detection latency) moves every target further back.
+   */
+  private targets(hold: number): { slowDown: number; catchUp: number; maxLag: number; edge: number } {
     const seg = this.segmentS;
     return {
-      slowDown: seg * 1.25 + 0.1,
-      catchUp: Math.max(this.o.catchUpLagS, seg * 1.5 + 0.2),
-      maxLag: Math.max(this.o.maxLagS, seg * 3 + 0.5),
-      edge: Math.max(this.o.edgeOffsetS, seg + 0.1),
+      slowDown: seg * 1.25 + 0.1 + hold,
+      catchUp: Math.max(this.o.catchUpLagS, seg * 1.5 + 0.2) + hold,
+      maxLag: Math.max(this.o.maxLagS, seg * 3 + 0.5) + hold,
+      edge: Math.max(this.o.edgeOffsetS, seg + 0.1) + hold,
     };
   }
 
@@ -83,9 +98,16 @@ export class LiveAppendQueue {
     const end = b.end(b.length - 1);
     const lastStart = b.start(b.length - 1);
     const t = this.media.currentTime;
-    const target = this.targets();
+    const hold = Math.max(0, this.o.holdS?.() ?? 0);
+    const grewBy = hold - this.heldS;
+    this.heldS = hold;
+    const target = this.targets(hold);
     if (t < lastStart || end - t > target.maxLag) {
       this.media.currentTime = Math.max(lastStart, end - target.edge);
+      this.media.playbackRate = 1;
+    } else if (grewBy > REWIND_S && end - t < target.edge - REWIND_S && end - target.edge >= lastStart) {
+      // The hold grew at once (the first detections arrived): step back to it instead of crawling there at 0.9×.
+      this.media.currentTime = end - target.edge;
       this.media.playbackRate = 1;
     } else {
       const lag = end - t;
@@ -102,7 +124,8 @@ export class LiveAppendQueue {
     try {
       const b = this.sb.buffered;
       this.endBefore = b.length ? b.end(b.length - 1) : null;
-      this.sb.appendBuffer(next);
+      this.appendingAt = next.at;
+      this.sb.appendBuffer(next.data);
     } catch (err) {
       if ((err as { name?: string }).name !== 'QuotaExceededError') throw err;
       // Buffer full: give the segment back, free everything behind the playhead, retry on updateend.

@@ -2,6 +2,7 @@
 // through Media Source Extensions. Restarts itself with backoff when the stream ends, stalls or the decoder fails.
 import { LiveAppendQueue } from './live-append-queue.ts';
 import { Mp4BoxSplitter, codecsFromInit } from './mp4-boxes.ts';
+import type { VideoSync } from './video-sync.ts';
 
 export type PlayerState = 'starting' | 'playing' | 'retrying' | 'unsupported';
 
@@ -28,6 +29,8 @@ export class MsePlayer {
     private readonly video: HTMLVideoElement,
     private readonly url: string,
     private readonly onState: (state: PlayerState, detail?: string) => void,
+    /** Timing shared with the overlay: the player reports fragment arrivals and holds the video back by its hold. */
+    private readonly sync?: VideoSync,
   ) {
     video.muted = true;
     video.playsInline = true;
@@ -63,6 +66,7 @@ export class MsePlayer {
   private open(): void {
     this.teardown();
     const gen = ++this.generation;
+    this.sync?.resetVideo();
     this.onState('starting');
     const ms = new MediaSource();
     this.objectUrl = URL.createObjectURL(ms);
@@ -107,7 +111,11 @@ export class MsePlayer {
             }
             const sb = ms.addSourceBuffer(mime);
             sb.mode = 'segments';
-            const q = new LiveAppendQueue(sb, this.video);
+            const sync = this.sync;
+            const q = new LiveAppendQueue(sb, this.video, sync && {
+              holdS: () => sync.holdS(Date.now()),
+              onAppended: (at, end) => sync.noteFragment(at, end),
+            });
             sb.addEventListener('updateend', () => {
               try { q.onUpdateEnd(); } catch (err) { this.retry(String(err)); }
             });

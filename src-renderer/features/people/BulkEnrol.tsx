@@ -65,7 +65,7 @@ export function BulkEnrol({ onClose }: { onClose: () => void }) {
     const reasons = new Map<string, number>();
     for (const r of results) for (const v of r.verdicts) {
       if (v.accepted) accepted++;
-      else { rejected++; const k = verdictReason(v, t); reasons.set(k, (reasons.get(k) ?? 0) + 1); }
+      else { rejected++; const k = verdictReason(v, t, { brief: true }); reasons.set(k, (reasons.get(k) ?? 0) + 1); }
     }
     return { people: results.filter((r) => r.person_id && !r.error).length, failed: results.filter((r) => r.error).length, accepted, rejected, reasons: [...reasons] };
   }, [results, t]);

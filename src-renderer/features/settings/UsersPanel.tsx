@@ -85,7 +85,7 @@ function UserDialog({ user, onClose }: { user?: User; onClose: () => void }) {
     try {
       if (user) await updateUser({ id: user.id, password });
       else await createUser({ username: username.trim(), password, role });
-      toast.ok(user ? t('users.passwordReset', { name: user.username }) : t('users.created', { name: username.trim() }));
+      toast.ok(user ? t('users.passwordReset', { name: user.username }) : t('users.addedToast', { name: username.trim() }));
       onClose();
     } catch (err) {
       setError(err);

@@ -1,0 +1,67 @@
+// A camera that dies and comes back, as the guard sees it on the live wall: a loopback HTTP-MJPEG camera (real
+// JPEG frames of people) is killed, the tile's badge turns to "Reconnecting", and after the camera server is
+// restarted on the same port the badge is live again. Its own host and browser.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { startMjpegServer } from '../src-main/camera/testing/mjpeg-http-server.ts';
+import type { MjpegServer } from '../src-main/camera/testing/mjpeg-http-server.ts';
+import { launchBrowser, newPage, printScreenshotFolder, rpc, setupAdmin, shot, startHost } from './harness.ts';
+import type { HostProcess, WatchedPage } from './harness.ts';
+import { cameraFrames } from './media-fixtures.ts';
+
+describe('camera reconnection on the live wall', { timeout: 150_000 }, () => {
+  let host: HostProcess;
+  let browser: Browser;
+  let camera: MjpegServer;
+  let watched: WatchedPage;
+  let page: Page;
+
+  before(async () => {
+    [host, browser, camera] = await Promise.all([
+      startHost({ args: ['--no-demo'] }), launchBrowser(), cameraFrames().then((frames) => startMjpegServer({ frames, fps: 5 })),
+    ]);
+    watched = await newPage(browser);
+    page = watched.page;
+    await setupAdmin(page, host);
+    const created = await rpc(page, 'cameras.create', {
+      id: 'lobby', name: 'Lobby', location: 'Ground floor', role: 'any',
+      source: { type: 'http_mjpeg', url: camera.url, headers: {}, timeout_ms: 3000 },
+      detection: { fps_limit: 2, detect_width: 640 },
+    } as never);
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await camera?.stop();
+    await host?.stop();
+    printScreenshotFolder();
+  });
+
+  it('shows live, then reconnecting while the camera server is down, then live again', async () => {
+    await page.getByTestId('nav-live').click();
+    const tile = page.locator('[data-testid=camera-tile][data-camera-id=lobby]');
+    const badge = tile.locator('.tile-bar [data-testid=camera-state]');
+    await tile.locator('.tile-bar [data-testid=camera-state][data-state=live]').waitFor({ timeout: 30_000 });
+    await tile.locator('img.live-media').evaluate((img: HTMLImageElement) => new Promise<void>((res) => {
+      if (img.naturalWidth > 0) res(); else img.addEventListener('load', () => res(), { once: true });
+    }));
+    await shot(page, '30-reconnect-live');
+
+    await camera.kill();
+    await tile.locator('.tile-bar [data-testid=camera-state][data-state=connecting]').waitFor({ timeout: 30_000 });
+    assert.match(await badge.innerText(), /Reconnecting/);
+    // The tile says so over the picture too, not only in its bar.
+    await tile.locator('.tile-offline [data-testid=camera-state]').waitFor();
+    await shot(page, '31-reconnect-down');
+
+    await camera.restart();
+    await tile.locator('.tile-bar [data-testid=camera-state][data-state=live]').waitFor({ timeout: 60_000 });
+    await tile.locator('.tile-offline').waitFor({ state: 'detached' });
+    await shot(page, '32-reconnect-back');
+    const cam = await rpc(page, 'cameras.get', { id: 'lobby' });
+    assert.ok(cam.body.stats.reconnections >= 1, `reconnections: ${cam.body.stats.reconnections}`);
+    assert.deepEqual(watched.errors, [], 'the console logged errors');
+  });
+});

@@ -1,0 +1,74 @@
+// `vigil serve [--data DIR] [--port N] [--no-demo]`: the host headless behind the HTTP + WebSocket server on
+// 127.0.0.1 (the console, the contract, REST /api/v1, live streams). Stdout carries exactly one line,
+// `Vigil listening on http://127.0.0.1:PORT`, once the server listens and the engine is ready (or gave up
+// waiting); logs and the first-run setup token go to stderr.
+import { resolve } from 'node:path';
+import pino from 'pino';
+import { createLogger } from '../../logging/logger.ts';
+import { createHost } from '../../host/host.ts';
+import { createApiServer } from '../../api/server.ts';
+
+interface ServeArgs {
+  dataDir: string;
+  port: number;
+  demo: boolean;
+}
+
+export function parseServeArgs(argv: string[]): ServeArgs {
+  const out: ServeArgs = { dataDir: resolve('.vigil-data'), port: 7070, demo: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--data') out.dataDir = resolve(value());
+    else if (a === '--port') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be 0-65535, got ${argv[i]}`);
+      out.port = n;
+    } else if (a === '--no-demo') out.demo = false;
+    else throw new Error(`unknown option ${a} (usage: vigil serve [--data DIR] [--port N] [--no-demo])`);
+  }
+  return out;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let args: ServeArgs;
+  try {
+    args = parseServeArgs(argv);
+  } catch (err) {
+    process.stderr.write(`vigil serve: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const logger = createLogger({ destination: pino.destination({ fd: 2, sync: false }) });
+  const host = await createHost({ dataDir: args.dataDir, demo: args.demo, logger, waitForEngineMs: 60_000 });
+  const token = host.access.auth.setupToken();
+  if (token) process.stderr.write(`vigil: first run: create the admin account in the console with this setup token: ${token}\n`);
+  const server = await createApiServer({
+    dispatcher: host.dispatcher, bus: host.bus, authenticate: host.access.auth.authenticate, healthz: host.healthz,
+    mediaRoot: host.mediaRoot, openLiveStream: host.openLiveStream, analyzeFrame: host.analyzeFrame, version: host.context.version, logger,
+  });
+  const url = await server.listen(args.port, '127.0.0.1');
+  if (!host.engine.ready) logger.warn({ event_type: 'engine_not_ready' }, 'engine still starting; recognition begins when it is ready');
+  process.stdout.write(`Vigil listening on ${url}\n`);
+
+  await new Promise<void>((done) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ event_type: 'shutdown', signal }, 'shutting down');
+      const force = setTimeout(() => process.exit(1), 15_000);
+      force.unref();
+      void server.close().catch(() => {}).then(() => host.close()).then(done, (err: unknown) => {
+        logger.error({ event_type: 'shutdown_failed', err }, 'shutdown failed');
+        done();
+      });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+}

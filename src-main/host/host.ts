@@ -1,0 +1,238 @@
+// The host core, plain Node (no Electron): storage, engine supervision, cameras, the recognition pipeline,
+// enrolment, attendance, accounts/audit/privacy, and the contract handlers on one Dispatcher. `vigil serve`
+// puts an HTTP/WebSocket server in front of it; the desktop app puts Electron IPC in front of it.
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import type { Settings } from '../../src-contract/schemas.ts';
+import type { Healthz } from '../../src-contract/rest.ts';
+import { createLogger } from '../logging/logger.ts';
+import { openStore } from '../storage/host-store.ts';
+import type { HostStore } from '../storage/host-store.ts';
+import type { KeyProvider } from '../security/key-provider.ts';
+import { ACCESS_MIGRATIONS, createAccessControl } from '../api/access-control.ts';
+import type { AccessControl } from '../api/access-control.ts';
+import type { AnalyzeFrame } from '../api/frame-analysis.ts';
+import { CameraManager } from '../camera/camera-manager.ts';
+import { defaultFfmpegPath } from '../ffmpeg/resolve-ffmpeg.ts';
+import { AttendanceService } from '../attendance/attendance-service.ts';
+import { EngineSupervisor } from '../engine-host/engine-supervisor.ts';
+import type { SupervisorOptions } from '../engine-host/engine-supervisor.ts';
+import { ForkEngineLauncher } from '../engine-host/launcher.ts';
+import type { EngineLauncher } from '../engine-host/launcher.ts';
+import { engineWire } from '../engine-host/engine-wire.ts';
+import { RecognitionPipeline } from '../pipeline/recognition-pipeline.ts';
+import type { PipelineOptions } from '../pipeline/recognition-pipeline.ts';
+import { PipelineStats } from '../pipeline/pipeline-stats.ts';
+import { LiveState } from '../pipeline/live-state.ts';
+import { TrackRecorder } from '../pipeline/track-recorder.ts';
+import type { PersonInfo } from '../pipeline/track-recorder.ts';
+import { EnrolmentService } from '../enrolment/enrolment-service.ts';
+import { fullGallery } from '../enrolment/gallery-sync.ts';
+import { Dispatcher, TopicBus } from './dispatcher.ts';
+import { CameraService } from './camera-service.ts';
+import { EngineStatus } from './engine-status.ts';
+import { personViewOf } from './host-context.ts';
+import type { HostContext } from './host-context.ts';
+import { mapErrors } from './error-mapping.ts';
+import { openLiveStream } from './live-stream.ts';
+import type { LiveKind } from './live-stream.ts';
+import { createPushAnalyzer } from './push-analysis.ts';
+import { cameraHandlers } from './handlers/cameras.ts';
+import { personHandlers } from './handlers/persons.ts';
+import { eventHandlers } from './handlers/events.ts';
+import { attendanceHandlers } from './handlers/attendance.ts';
+import { systemHandlers } from './handlers/system.ts';
+import { seedDemo } from '../demo/demo-seed.ts';
+import { loadManifest } from '../../src-engine/registry/manifest.ts';
+import type { Manifest } from '../../src-engine/registry/manifest.ts';
+import { thresholdForFar } from '../../src-engine/match/threshold.ts';
+
+export interface CreateHostOptions {
+  dataDir: string;
+  keyProvider?: KeyProvider;
+  engineLauncher?: EngineLauncher;
+  ffmpegPath?: string;
+  /** Add the built-in demo camera and people on a first start with no cameras (default false). */
+  demo?: boolean;
+  logger?: Logger;
+  /** Extra engine options (merged over the site settings), e.g. { threads: 1 } in tests. */
+  engineOptions?: Record<string, unknown>;
+  pipeline?: PipelineOptions;
+  supervisor?: Partial<Omit<SupervisorOptions, 'launcher' | 'wire' | 'engineOptions'>>;
+  /** Resolve createHost only once the engine is ready (bounded by this many ms); default 0 = do not wait. */
+  waitForEngineMs?: number;
+}
+
+export interface Host {
+  dispatcher: Dispatcher;
+  bus: TopicBus;
+  store: HostStore;
+  access: AccessControl;
+  engine: EngineSupervisor;
+  pipeline: RecognitionPipeline;
+  cameras: CameraService;
+  context: HostContext;
+  healthz(): Healthz;
+  openLiveStream(cameraId: string, kind: LiveKind, signal: AbortSignal): Promise<{ contentType: string; stream: AsyncIterable<Uint8Array> }>;
+  analyzeFrame: AnalyzeFrame;
+  /** Directory media references resolve against (the data directory). */
+  mediaRoot: string;
+  /** Graceful stop: cameras, then the pipeline and pending writes, the database, then the engine. */
+  close(): Promise<void>;
+}
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Engine options derived from the site settings (load-time: threads, providers; run-time: FAR target). */
+export function engineOptionsFrom(settings: Settings, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { threads: settings.engine.threads, providers: settings.engine.providers, match: { far: settings.recognition.target_far }, ...extra };
+}
+
+export async function createHost(o: CreateHostOptions): Promise<Host> {
+  const logger = o.logger ?? createLogger();
+  const manifest = await loadManifest();
+  const store = await openStore(o.dataDir, { keyProvider: o.keyProvider, migrations: ACCESS_MIGRATIONS, logger });
+  const bus = new TopicBus();
+  const dispatcher = new Dispatcher();
+  let ffmpeg = o.ffmpegPath ?? null;
+  const ffmpegPath = () => (ffmpeg ??= defaultFfmpegPath());
+
+  const engine = new EngineSupervisor({
+    launcher: o.engineLauncher ?? new ForkEngineLauncher(),
+    wire: engineWire,
+    engineOptions: engineOptionsFrom(store.settings.get(), o.engineOptions),
+    log: logger.child({ component: 'engine-supervisor' }),
+    ...o.supervisor,
+  });
+  const engineStatus = new EngineStatus(engine);
+  const stats = new PipelineStats();
+  const live = new LiveState();
+  const attendance = new AttendanceService(store);
+
+  // Names on the live view are looked up per face per frame: cache them briefly.
+  const people = new Map<string, { info: PersonInfo | null; at: number }>();
+  const person = (id: string): PersonInfo | null => {
+    const hit = people.get(id);
+    if (hit && Date.now() - hit.at < 5000) return hit.info;
+    const p = store.persons.get(id);
+    const info = p ? { name: p.name, watchlist: p.watchlist } : null;
+    people.set(id, { info, at: Date.now() });
+    return info;
+  };
+  let access: AccessControl | null = null;
+
+  const recorder = new TrackRecorder({
+    store, bus, logger, stats, person, attendance,
+    consent: (id, now) => access?.privacy.consents.decision(id, now) ?? 'allowed',
+    settings: () => store.settings.get(),
+    model: () => engineStatus.modelInfo().model,
+  });
+  const manager = new CameraManager({ ffmpegPath, logger: logger.child({ component: 'camera' }) });
+  let cameras: CameraService | null = null;
+  const pipeline = new RecognitionPipeline({
+    engine, recorder, bus, logger, stats, live,
+    camera: (id) => cameras?.config(id) ?? null,
+    minVotes: () => store.settings.get().recognition.min_votes,
+    onAnalysed: (frame) => manager.markProcessed(frame),
+    modelInfo: () => engineStatus.modelInfo(),
+  }, o.pipeline);
+  cameras = new CameraService({ store, manager, pipeline, bus, logger });
+  const enrolment = new EnrolmentService({
+    store, engine, logger,
+    sameFloor: () => sameFloorOf(manifest, engineStatus.embedder()),
+    model: () => engineStatus.embedder(),
+  });
+
+  const ctx: HostContext = {
+    store, bus, logger, engine, engineStatus, cameras, pipeline, enrolment, attendance, stats, live,
+    consents: null, ffmpegPath, version: VERSION,
+  };
+  access = await createAccessControl(store, dispatcher, {
+    personView: (id) => personViewOf(ctx, id),
+    onErased: (id) => {
+      people.delete(id);
+      engine.removeFromGallery([id]);
+    },
+  });
+  ctx.consents = access.privacy.consents;
+
+  const applySettings = (before: Settings, after: Settings) => {
+    const next = engineOptionsFrom(after, o.engineOptions);
+    if (JSON.stringify(before.engine) !== JSON.stringify(after.engine)) {
+      // Load-time options: a new engine process warms up beside the running one, then takes over.
+      engine.switchEngine(next).then(
+        () => logger.info({ event_type: 'engine_switched', engine: after.engine }, 'engine restarted with new settings'),
+        (err: Error) => logger.error({ event_type: 'engine_switch_failed', err: err.message }, 'engine settings not applied; the previous engine keeps running'),
+      );
+    } else if (before.recognition.target_far !== after.recognition.target_far) {
+      engine.setEngineOptions(next);
+      engine.call({ op: 'configure', patch: { match: { far: after.recognition.target_far } } }, { retryable: false, wait: true })
+        .catch((err: Error) => logger.warn({ event_type: 'engine_configure_failed', err: err.message }, 'match threshold not applied'));
+    }
+  };
+
+  dispatcher.register(mapErrors({
+    ...cameraHandlers(ctx),
+    ...personHandlers(ctx, (id) => people.delete(id)),
+    ...eventHandlers(ctx),
+    ...attendanceHandlers(ctx),
+    ...systemHandlers(ctx, { applySettings }),
+  }));
+  const missing = dispatcher.missing();
+  if (missing.length) logger.warn({ event_type: 'contract_incomplete', missing }, `contract methods without a handler: ${missing.join(', ')}`);
+
+  engine.setGallery(fullGallery(store));
+  const engineReady = engine.start();
+  engineReady.catch(() => {});
+  if (o.waitForEngineMs) {
+    await Promise.race([engineReady, new Promise((r) => setTimeout(r, o.waitForEngineMs).unref())]);
+  }
+  if (o.demo && store.cameras.list().length === 0 && store.persons.list({ limit: 1 }).items.length === 0) {
+    try {
+      await seedDemo(ctx, dispatcher, { ffmpegPath: ffmpegPath(), engineReady });
+    } catch (err) {
+      logger.error({ event_type: 'demo_failed', err: (err as Error).message }, 'built-in demo could not be set up');
+    }
+  }
+  cameras.startAll();
+  store.retention.start();
+
+  let closing: Promise<void> | null = null;
+  const host: Host = {
+    dispatcher, bus, store, access, engine, pipeline, cameras, context: ctx,
+    mediaRoot: o.dataDir,
+    analyzeFrame: createPushAnalyzer(ctx),
+    healthz: () => ({
+      engine: { ready: engine.ready, providers: engineStatus.providers() },
+      cameras: cameras!.list().map((c) => ({ id: c.id, name: c.name, state: c.state, fps: stats.fps(c.id) })),
+      counters: {
+        frames_analysed: stats.total.frames_analysed, faces_detected: stats.total.faces_detected, recognized: stats.total.recognized,
+        unknown: stats.total.unknown, attendance_records: stats.total.attendance_records,
+      },
+    }),
+    openLiveStream: async (cameraId, kind, signal) => openLiveStream(manager, cameraId, kind, signal),
+    close: () => (closing ??= (async () => {
+      cameras!.stopAll();
+      pipeline.close();
+      await Promise.race([recorder.idle(), new Promise((r) => setTimeout(r, 5000).unref())]);
+      recorder.close();
+      manager.close();
+      engineStatus.close();
+      await store.close();
+      await engine.stop();
+      logger.flush?.();
+    })()),
+  };
+  return host;
+}
+
+/**
+ * Lowest similarity expected between two photos of one person, for enrolment outlier checks: the embedder's
+ * calibrated threshold at a lenient 1e-2 false-accept rate (a same-person pair below it is very unusual).
+ */
+function sameFloorOf(manifest: Manifest, embedderId: string | null): number {
+  const id = embedderId ?? manifest.defaults.embedder;
+  const entry = manifest.models.find((m) => m.id === id);
+  if (!entry || entry.format !== 'aligned-embedding') return 0.25;
+  return thresholdForFar(1e-2, entry.params.calibration);
+}
