@@ -8,34 +8,46 @@ import { DEFAULT_DECODE_LIMITS } from './image/decode.ts';
 
 const unit = z.number().gt(0).lt(1);
 
-export const DetectionConfigSchema = z.object({
-  minFaceSize: z.number().min(8).default(20),
-  maxFaceRatio: z.number().min(0.2).max(4).default(1.3),
-  scoreThreshold: unit.default(0.7),
-  candidateThreshold: unit.default(0.5),
-  maxFaces: z.number().int().positive().max(1000).default(100),
+// Each group is declared once without defaults: the patch schemas must not fill in defaults (a patch
+// that sets one field would otherwise reset the others), the config schemas add them.
+const detectionFields = {
+  minFaceSize: z.number().min(8),
+  maxFaceRatio: z.number().min(0.2).max(4),
+  scoreThreshold: unit,
+  candidateThreshold: unit,
+  maxFaces: z.number().int().positive().max(1000),
   /** detector runs per frame at most (tiles x scales); bounds the cost of huge images */
-  maxViews: z.number().int().min(1).max(2000).default(96),
-});
-
-export const QualityConfigSchema = z.object({
-  minScore: z.number().min(0).max(1).default(DEFAULT_QUALITY.minScore),
-  minSize: z.number().min(0).default(DEFAULT_QUALITY.minSize),
-  minSharpness: z.number().min(0).default(DEFAULT_QUALITY.minSharpness),
-  minBrightness: z.number().min(0).max(255).default(DEFAULT_QUALITY.minBrightness),
-  maxBrightness: z.number().min(0).max(255).default(DEFAULT_QUALITY.maxBrightness),
-  maxYaw: z.number().min(0).max(180).default(DEFAULT_QUALITY.maxYaw),
-  maxPitch: z.number().min(0).max(180).default(DEFAULT_QUALITY.maxPitch),
-  maxRoll: z.number().min(0).max(180).default(DEFAULT_QUALITY.maxRoll),
-});
-
-export const MatchConfigSchema = z.object({
+  maxViews: z.number().int().min(1).max(2000),
+};
+const qualityFields = {
+  minScore: z.number().min(0).max(1),
+  minSize: z.number().min(0),
+  minSharpness: z.number().min(0),
+  minBrightness: z.number().min(0).max(255),
+  maxBrightness: z.number().min(0).max(255),
+  maxYaw: z.number().min(0).max(180),
+  maxPitch: z.number().min(0).max(180),
+  maxRoll: z.number().min(0).max(180),
+};
+const matchFields = {
   /** target false-accept rate: per comparison for compare(), per unknown probe for gallery search */
-  far: unit.default(1e-3),
+  far: unit,
   /** explicit cosine threshold; overrides `far` when set */
-  threshold: z.number().gt(-1).lt(1).nullable().default(null),
-  topK: z.number().int().positive().max(100).default(5),
-});
+  threshold: z.number().gt(-1).lt(1).nullable(),
+  topK: z.number().int().positive().max(100),
+};
+
+export const DEFAULT_DETECTION = { minFaceSize: 20, maxFaceRatio: 1.3, scoreThreshold: 0.7, candidateThreshold: 0.5, maxFaces: 100, maxViews: 96 };
+export const DEFAULT_MATCH = { far: 1e-3, threshold: null, topK: 5 };
+
+function withDefaults<T extends Record<string, z.ZodType>>(fields: T, defaults: { [K in keyof T]: z.infer<T[K]> }): z.ZodObject<{ [K in keyof T]: z.ZodDefault<T[K]> }> {
+  const shape = Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.default(defaults[k as keyof T] as never)]));
+  return z.object(shape) as unknown as z.ZodObject<{ [K in keyof T]: z.ZodDefault<T[K]> }>;
+}
+
+export const DetectionConfigSchema = withDefaults(detectionFields, DEFAULT_DETECTION);
+export const QualityConfigSchema = withDefaults(qualityFields, DEFAULT_QUALITY);
+export const MatchConfigSchema = withDefaults(matchFields, DEFAULT_MATCH);
 
 export const EngineConfigSchema = z.object({
   detection: DetectionConfigSchema.prefault({}),
@@ -46,11 +58,11 @@ export type EngineConfig = z.infer<typeof EngineConfigSchema>;
 export type DetectionConfig = z.infer<typeof DetectionConfigSchema>;
 export type MatchConfig = z.infer<typeof MatchConfigSchema>;
 
-/** A partial update of the run-time config (any subset of fields of each group). */
+/** A partial update of the run-time config (any subset of fields of each group; nothing defaulted). */
 export const EngineConfigPatchSchema = z.object({
-  detection: DetectionConfigSchema.partial().optional(),
-  quality: QualityConfigSchema.partial().optional(),
-  match: MatchConfigSchema.partial().optional(),
+  detection: z.object(detectionFields).partial().optional(),
+  quality: z.object(qualityFields).partial().optional(),
+  match: z.object(matchFields).partial().optional(),
 });
 export type EngineConfigPatch = z.infer<typeof EngineConfigPatchSchema>;
 

@@ -19,12 +19,10 @@ export function defaultProviders(platform: NodeJS.Platform = process.platform): 
   }
 }
 
-/** Normalises a requested list: known names only, no duplicates, CPU appended when missing. */
+/** Normalises a requested list: known names only, no duplicates, the CPU last (always there). */
 export function providerChain(requested: readonly string[] | undefined, platform: NodeJS.Platform = process.platform): ProviderName[] {
-  const list = (requested && requested.length ? requested : defaultProviders(platform)).filter((p): p is ProviderName =>
-    (KNOWN_PROVIDERS as readonly string[]).includes(p),
+  const list = (requested && requested.length ? requested : defaultProviders(platform)).filter(
+    (p): p is ProviderName => (KNOWN_PROVIDERS as readonly string[]).includes(p) && p !== 'cpu',
   );
-  const chain = [...new Set(list)];
-  if (!chain.includes('cpu')) chain.push('cpu');
-  return chain;
+  return [...new Set(list), 'cpu'];
 }

@@ -11,7 +11,8 @@ import type { FrameJobs } from './frame-jobs.ts';
 import { toProcessFrameResult } from './frame-response.ts';
 
 export interface ProcessFrameDeps {
-  analyzeFrame: AnalyzeFrame;
+  /** Absent when the host has no engine: valid requests then get ENGINE_UNAVAILABLE, malformed ones still 4xx. */
+  analyzeFrame: AnalyzeFrame | undefined;
   jobs: FrameJobs;
   dedup: DedupCache;
   maxFrameBytes: number;
@@ -90,6 +91,9 @@ export async function processFrame(raw: unknown, caller: Caller, bearer: string 
     callback = { url: url.href, key: bearer };
   }
 
+  const analyze = deps.analyzeFrame;
+  if (!analyze) throw new VigilError('ENGINE_UNAVAILABLE', 'frame analysis is not available in this host');
+
   // §4.3.3: a frame_id is processed once per camera within the window.
   const dedupKey = `${req.camera_id}\u0000${req.frame_id}`;
   if (!deps.dedup.admit(dedupKey)) return { status: 200, body: { status: 'duplicate', message: 'Frame already processed', frame_id: req.frame_id } };
@@ -100,7 +104,7 @@ export async function processFrame(raw: unknown, caller: Caller, bearer: string 
       frameId: req.frame_id, cameraId: req.camera_id, ownerId: caller.tokenId ?? caller.user!.id, priority: processing.priority, timeoutMs: processing.timeout_ms, callback,
       run: async (signal, queueMs) => {
         const startedAt = Date.now();
-        const analysis = await deps.analyzeFrame(bytes, {
+        const analysis = await analyze(bytes, {
           cameraId: req.camera_id, frameId: req.frame_id, timestamp: req.timestamp, recognize: opts.model_type !== 'face-detection',
           minConfidence: params.min_confidence, minFaceSize: params.min_face_size, maxFaces: params.max_faces,
           returnSnapshots: params.return_snapshots, returnEmbeddings: params.return_embeddings, priority: processing.priority,

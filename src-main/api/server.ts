@@ -173,7 +173,6 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   app.post(`${REST_PREFIX}/detections/process-frame`, { bodyLimit: frameBodyLimit }, async (req, reply) => {
     const caller = callerOf(req, authenticate);
     requireCaller(caller, ['admin'], 'frames');
-    if (!deps.analyzeFrame) throw new VigilError('ENGINE_UNAVAILABLE', 'frame analysis is not available in this host');
     const r = await processFrame(req.body, caller, bearerToken(req.headers.authorization), {
       analyzeFrame: deps.analyzeFrame, jobs, dedup, maxFrameBytes: limits.maxFrameBytes,
       mediaUrl: (ref) => `/media/${ref}`, allowCallback: deps.allowCallback ?? (() => true),

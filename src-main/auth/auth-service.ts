@@ -34,7 +34,7 @@ export interface Auth {
   authenticate(creds: RequestCredentials): Caller;
   /** The one-time setup token while setup is pending (print it on the console), else null. */
   setupToken(): string | null;
-  /** Deletes expired sessions; the host calls it periodically. */
+  /** Deletes expired sessions (also done at every sign-in). */
   purgeExpiredSessions(): number;
   users: UsersRepository;
   sessions: SessionStore;
@@ -55,6 +55,7 @@ export function createAuth(db: Connections, opts: AuthOptions): Auth {
   const asCaller = (u: UserRow): NonNullable<Caller['user']> => ({ id: u.id, username: u.username, role: u.role });
 
   function newSession(u: UserRow, origin: string) {
+    sessions.purgeExpired(); // sign-ins are rare: a good moment to drop dead sessions, no timer needed
     const s = sessions.create(u.id, origin);
     users.recordLogin(u.id, now());
     return { user: toUserView(users.get(u.id) as UserRow), expires_at: new Date(s.expiresAt).toISOString(), token: s.secret };

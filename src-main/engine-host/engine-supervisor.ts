@@ -80,6 +80,7 @@ export class EngineSupervisor extends EventEmitter<{
   #firstReady: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void };
   #switching = false;
   #everReady = false;
+  #holdRestarts = false;
   readonly #stats: Omit<SupervisorStats, 'state' | 'pid' | 'inFlight'> = {
     starts: 0, restarts: 0, crashes: 0, hangs: 0, retried: 0, failed: 0, completed: 0,
     consecutiveFailures: 0, nextRestartAt: null, lastExit: null, modelSwitches: 0,
@@ -223,6 +224,13 @@ export class EngineSupervisor extends EventEmitter<{
     }
   }
 
+  /** The host is shutting down: a process that exits from now on is not restarted (it may still finish work). */
+  holdRestarts(): void {
+    this.#holdRestarts = true;
+    if (this.#restartTimer) clearTimeout(this.#restartTimer);
+    this.#restartTimer = null;
+  }
+
   /** Stops the engine: fails queued work, asks the process to exit, kills it after a grace period. */
   async stop(): Promise<void> {
     if (this.#state === 'stopped') return;
@@ -318,7 +326,7 @@ export class EngineSupervisor extends EventEmitter<{
 
   #onDeath(inst: EngineInstance, d: InstanceDeath): void {
     const isCurrent = inst === this.#current;
-    const stopping = this.#state === 'stopped' || (!isCurrent && d.reason === 'stopped');
+    const stopping = this.#state === 'stopped' || this.#holdRestarts || (!isCurrent && d.reason === 'stopped');
     let retried = 0;
     let failed = 0;
     for (const req of d.pending) {
@@ -352,7 +360,7 @@ export class EngineSupervisor extends EventEmitter<{
   }
 
   #scheduleRestart(): void {
-    if (this.#state === 'stopped') return;
+    if (this.#state === 'stopped' || this.#holdRestarts) return;
     const n = this.#stats.consecutiveFailures++;
     const delay = Math.min(this.#o.backoffMaxMs, this.#o.backoffInitialMs * 2 ** n);
     this.#stats.nextRestartAt = Date.now() + delay;

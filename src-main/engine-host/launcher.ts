@@ -57,6 +57,9 @@ export class ForkEngineLauncher implements EngineLauncher {
       execArgv: this.#o.execArgv ?? (entry.endsWith('.ts') ? ['--import', 'tsx'] : []),
       env: { ...process.env, ...this.#o.env },
       stdio: [stdio === 'pipe' ? 'pipe' : 'ignore', stdio, stdio, 'ipc'],
+      // Own process group: a terminal's Ctrl-C (or a supervisor's group kill) reaches the host, which stops the
+      // engine in order; an engine whose host died exits on its own when the IPC channel closes.
+      detached: true,
     });
     // A failed send after the child died surfaces as 'error' on the process; the 'exit' handler deals with it.
     child.on('error', () => {});

@@ -212,6 +212,7 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
     }),
     openLiveStream: async (cameraId, kind, signal) => openLiveStream(manager, cameraId, kind, signal),
     close: () => (closing ??= (async () => {
+      engine.holdRestarts();
       cameras!.stopAll();
       pipeline.close();
       await Promise.race([recorder.idle(), new Promise((r) => setTimeout(r, 5000).unref())]);

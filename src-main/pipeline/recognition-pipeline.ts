@@ -209,7 +209,7 @@ export class RecognitionPipeline {
       (err: Error) => {
         this.scheduler.reportDropped(f, err instanceof EngineUnavailableError ? 'engine_unavailable' : 'engine_failed');
         if (job.kind === 'push') job.reject(err);
-        else this.#d.logger.warn({ event_type: 'frame_failed', camera_id: job.frame.camera_id, trace_id: job.traceId, err: err.message }, 'engine could not analyse a frame');
+        else if (!this.#closed) this.#d.logger.warn({ event_type: 'frame_failed', camera_id: job.frame.camera_id, trace_id: job.traceId, err: err.message }, 'engine could not analyse a frame');
       },
     );
   }

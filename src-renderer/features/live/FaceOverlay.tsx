@@ -48,7 +48,8 @@ export function FaceOverlay({ cameraId, cameraName, mediaRef, active, sync }: {
       // pictures, video not started) draw one detection interval in the past.
       const media = mediaRef.current;
       const shownAt = sync && media instanceof HTMLVideoElement && media.readyState >= 2 ? sync.cameraTimeAt(media.currentTime) : null;
-      const faces = shownAt === null ? tracks.sample(now) : tracks.sampleAt(shownAt, now);
+      const faces = shownAt === null ? tracks.sample(now) : tracks.sampleAt(shownAt, now, { hideFuture: true });
+      (window as unknown as Record<string, unknown>).__dbg = { shownAt, now: Date.now(), ct: (media as HTMLVideoElement | null)?.currentTime, faces: faces.map((f) => f.box[0]), hold: sync?.holdS(Date.now()), tracks: (tracks as unknown as { tracks: Map<string, { samples: { t: number; box: number[] }[] }> }).tracks };
       const cw = canvas.clientWidth;
       const ch = canvas.clientHeight;
       const dpr = window.devicePixelRatio || 1;

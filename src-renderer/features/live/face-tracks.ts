@@ -22,6 +22,9 @@ export interface DrawnFace {
 }
 
 interface Sample { t: number; box: Box }
+
+/** Detection history kept per track, ms of camera time. */
+const KEEP_MS = 4000;
 interface Track { samples: Sample[]; face: LiveFace; frameW: number; frameH: number; endedAt: number | null; lastArrival: number }
 
 export interface FaceTrackOptions {
@@ -72,7 +75,8 @@ export class FaceTracks {
       track.frameH = frame.frame_height;
       track.lastArrival = nowMs;
       track.samples.push({ t, box: face.box });
-      if (track.samples.length > 4) track.samples.shift();
+      // Enough history for a video held a few seconds behind the detections (see video-sync.ts).
+      while (track.samples.length > 64 || t - track.samples[0].t > KEEP_MS) track.samples.shift();
     }
     // A track missing from a newer frame has left; it is removed once rendering reaches this frame's time.
     for (const [id, track] of this.tracks) if (!seen.has(id) && track.endedAt === null) track.endedAt = t;
@@ -90,7 +94,7 @@ export class FaceTracks {
    * Faces as they were at camera time `atMs` (the capture time of the picture on screen, when the video tells it:
    * see video-sync.ts); `nowMs` is the local time, for expiry.
    */
-  sampleAt(atMs: number, nowMs: number): DrawnFace[] {
+  sampleAt(atMs: number, nowMs: number, opts: { hideFuture?: boolean } = {}): DrawnFace[] {
     const at = atMs;
     const out: DrawnFace[] = [];
     for (const [id, track] of this.tracks) {
@@ -99,6 +103,8 @@ export class FaceTracks {
         continue;
       }
       const s = track.samples;
+      // A face first detected after the moment shown is not on that picture yet.
+      if (opts.hideFuture && at < s[0].t - this.interval / 2) continue;
       let box = s[s.length - 1].box;
       if (at <= s[0].t) box = s[0].box;
       else {

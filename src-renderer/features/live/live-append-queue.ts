@@ -31,15 +31,13 @@ export interface LiveQueueOptions {
 
 export type PushResult = 'queued' | 'overflow';
 
-/** How far ahead of its target the playhead may be before it steps back rather than slowing down. */
-const REWIND_S = 0.5;
+/** How far ahead of its target the playhead may be before it plays at half speed rather than 0.9×. */
+const SLOW_MOTION_S = 0.4;
 
 export class LiveAppendQueue {
   private readonly pending: Array<{ data: Uint8Array<ArrayBuffer>; at: number }> = [];
   private readonly o: Required<Omit<LiveQueueOptions, 'holdS' | 'onAppended'>> & Pick<LiveQueueOptions, 'holdS' | 'onAppended'>;
   private appendingAt = 0;
-  /** Hold applied at the previous adjustment. */
-  private heldS = 0;
   /** Media duration one appended segment adds (moving average); lag targets scale with it. */
   private segmentS = 0;
   private endBefore: number | null = null;
@@ -98,20 +96,15 @@ export class LiveAppendQueue {
     const end = b.end(b.length - 1);
     const lastStart = b.start(b.length - 1);
     const t = this.media.currentTime;
-    const hold = Math.max(0, this.o.holdS?.() ?? 0);
-    const grewBy = hold - this.heldS;
-    this.heldS = hold;
-    const target = this.targets(hold);
+    const target = this.targets(Math.max(0, this.o.holdS?.() ?? 0));
     if (t < lastStart || end - t > target.maxLag) {
       this.media.currentTime = Math.max(lastStart, end - target.edge);
       this.media.playbackRate = 1;
-    } else if (grewBy > REWIND_S && end - t < target.edge - REWIND_S && end - target.edge >= lastStart) {
-      // The hold grew at once (the first detections arrived): step back to it instead of crawling there at 0.9×.
-      this.media.currentTime = end - target.edge;
-      this.media.playbackRate = 1;
     } else {
       const lag = end - t;
-      const rate = lag > target.catchUp ? 1.1 : lag < target.slowDown ? 0.9 : 1;
+      // Well ahead of the target (the hold grew, or data came late): half speed gets there within a few seconds
+      // without replaying frames, which a jump back would do.
+      const rate = lag > target.catchUp ? 1.1 : lag < target.edge - SLOW_MOTION_S ? 0.5 : lag < target.slowDown ? 0.9 : 1;
       if (this.media.playbackRate !== rate) this.media.playbackRate = rate;
     }
   }

@@ -29,7 +29,7 @@ export class VideoSync {
   private interval = 200;
 
   constructor(opts: VideoSyncOptions = {}) {
-    this.o = { maxHoldMs: 2500, marginMs: 120, window: 40, ...opts };
+    this.o = { maxHoldMs: 3000, marginMs: 120, window: 40, ...opts };
   }
 
   /** A media fragment finished arriving at local time `arrivalMs`; the buffered media now ends at `bufferedEndS`. */
