@@ -115,7 +115,7 @@ describe('console (admin and guard, file camera with faces)', { timeout: 280_000
     assert.equal(await good.getAttribute('data-accepted'), 'true', await good.innerText());
     assert.equal(await bad.getAttribute('data-accepted'), 'false');
     assert.equal(await bad.getAttribute('data-code'), 'MULTIPLE_FACES');
-    assert.match(await bad.innerText(), /Rejected — Two or more faces/);
+    assert.match(await bad.innerText(), /^Rejected — Two or more faces \(\d found\)$/);
     await page.getByTestId('template').first().waitFor();
     await shot(page, '08-enrol-verdicts');
   });
@@ -201,6 +201,7 @@ describe('console (admin and guard, file camera with faces)', { timeout: 280_000
 
   it('a guard account sees the live wall and events but cannot open enrolment or settings', async () => {
     await page.getByTestId('nav-settings').click();
+    await page.getByTestId('models-table').waitFor();
     await shot(page, '15-settings-system');
     await page.getByRole('tab', { name: 'Recognition & privacy' }).click();
     await shot(page, '16-settings-recognition');

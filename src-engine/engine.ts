@@ -186,7 +186,7 @@ export class Engine {
   /** Decodes (sharp) and analyses an encoded image. Boxes are in pixels of the image as stored. */
   async analyzeImage(bytes: Buffer | Uint8Array, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
     this.assertAlive();
-    const decoded = await decodeImage(bytes, this.options.decode);
+    const decoded = await this.countingErrors(() => decodeImage(bytes, this.options.decode));
     const result = await this.exclusive(() => this.run(decoded.frame, decoded.scaleX, decoded.scaleY, decoded.width, decoded.height, opts));
     result.decode_ms = round2(decoded.decodeMs);
     return result;
@@ -195,7 +195,7 @@ export class Engine {
   /** Analyses raw pixels (RGB row-major; grey and RGBA are converted). Boxes are in frame pixels. */
   async analyzeFrame(frame: Frame, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
     this.assertAlive();
-    const rgb = toRgbFrame(frame);
+    const rgb = await this.countingErrors(async () => toRgbFrame(frame));
     return this.exclusive(() => this.run(rgb, 1, 1, rgb.width, rgb.height, opts));
   }
 
@@ -280,6 +280,15 @@ export class Engine {
 
   private assertAlive(): void {
     if (this.disposed) throw new EngineError('ENGINE_DISPOSED', 'the engine has been disposed');
+  }
+
+  private async countingErrors<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      this.frameErrors++;
+      throw toEngineError(err);
+    }
   }
 
   /** One analysis at a time: the models' input buffers are shared and preallocated. */

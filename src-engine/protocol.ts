@@ -83,8 +83,11 @@ export const EngineMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), info: ReadyInfoSchema }),
   z.object({ type: z.literal('init_error'), error: WireErrorSchema }),
   z.object({ type: z.literal('pong'), id: z.number() }),
-  z.object({ type: z.literal('response'), id: z.number(), ok: z.literal(true), value: z.unknown() }),
-  z.object({ type: z.literal('response'), id: z.number(), ok: z.literal(false), error: WireErrorSchema }),
+  // Both response shapes share type 'response': nest them on `ok` (zod 4 refuses a repeated discriminator value).
+  z.discriminatedUnion('ok', [
+    z.object({ type: z.literal('response'), id: z.number(), ok: z.literal(true), value: z.unknown() }),
+    z.object({ type: z.literal('response'), id: z.number(), ok: z.literal(false), error: WireErrorSchema }),
+  ]),
 ]);
 export type EngineMessage = z.infer<typeof EngineMessageSchema>;
 

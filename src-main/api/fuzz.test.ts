@@ -26,7 +26,11 @@ function rng(seed: number) {
   };
 }
 
-interface Req { method: string; path: string; body?: string; contentType?: string; auth?: 'admin' | 'none' | 'garbage-cookie' | 'garbage-bearer' }
+interface Req {
+  method: string; path: string; body?: string; contentType?: string; auth?: 'admin' | 'none' | 'garbage-cookie' | 'garbage-bearer';
+  /** Passes every check before decoding: only the engine's decoder can refuse it. */
+  needsDecoder?: boolean;
+}
 
 let analyze: AnalyzeFrame | undefined;
 let engine: { dispose(): Promise<void> } | null = null;
@@ -154,7 +158,8 @@ describe('API fuzz', () => {
         { frame_metadata: { size_bytes: -5 } },
         { stream_type: null },
       ];
-      out.push({ method: 'POST', path: '/api/v1/detections/process-frame', body: frame(pick(variants)), contentType: 'application/json', auth: 'admin' });
+      const v = pick(variants);
+      out.push({ method: 'POST', path: '/api/v1/detections/process-frame', body: frame(v), contentType: 'application/json', auth: 'admin', needsDecoder: v === variants[0] || v === variants[1] });
     }
     out.push({ method: 'POST', path: '/api/v1/detections/process-frame', body: frame({ frame_data: 'A'.repeat(3 * 1024 * 1024) }), contentType: 'application/json', auth: 'admin' });
     // 6. query strings
@@ -177,7 +182,7 @@ describe('API fuzz', () => {
 
   it('answers 1,000+ malformed requests with typed 4xx errors, never 5xx, and changes nothing', async () => {
     const before = snapshot();
-    const all = cases();
+    const all = cases().filter((c) => analyze || !c.needsDecoder);
     assert.ok(all.length >= 1000, `${all.length} cases`);
     const failures: string[] = [];
     const statuses = new Map<number, number>();

@@ -49,7 +49,6 @@ export function FaceOverlay({ cameraId, cameraName, mediaRef, active, sync }: {
       const media = mediaRef.current;
       const shownAt = sync && media instanceof HTMLVideoElement && media.readyState >= 2 ? sync.cameraTimeAt(media.currentTime) : null;
       const faces = shownAt === null ? tracks.sample(now) : tracks.sampleAt(shownAt, now, { hideFuture: true });
-      (window as unknown as Record<string, unknown>).__dbg = { shownAt, now: Date.now(), ct: (media as HTMLVideoElement | null)?.currentTime, faces: faces.map((f) => f.box[0]), hold: sync?.holdS(Date.now()), tracks: (tracks as unknown as { tracks: Map<string, { samples: { t: number; box: number[] }[] }> }).tracks };
       const cw = canvas.clientWidth;
       const ch = canvas.clientHeight;
       const dpr = window.devicePixelRatio || 1;
@@ -72,7 +71,8 @@ export function FaceOverlay({ cameraId, cameraName, mediaRef, active, sync }: {
       const key = next.map((l) => `${l.key}:${l.label}:${l.decision}`).join('|');
       if (key !== lastKey) { lastKey = key; setLabels(next); }
       drawn = faces.length > 0;
-      if (drawn) raf = requestAnimationFrame(draw);
+      // Keep drawing while tracks exist: one not yet on the (held back) picture appears when the video gets there.
+      if (drawn || tracks.size > 0) raf = requestAnimationFrame(draw);
     };
 
     const unsubscribe = api().subscribe('live.frame', { camera_id: cameraId }, (frame) => {

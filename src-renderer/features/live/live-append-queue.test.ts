@@ -128,3 +128,29 @@ test('reports overflow when segments pile up (tab hidden, decoder stuck) so the 
   q.push(seg(2)); q.push(seg(3));
   assert.equal(q.push(seg(4)), 'overflow');
 });
+
+test('a hold from the overlay keeps the playhead that far behind, reached at half speed without jumping back', () => {
+  const sb = new FakeSourceBuffer(0.5);
+  const media = { currentTime: 0, playbackRate: 1 };
+  let hold = 0;
+  const appended: Array<[number, number]> = [];
+  const q = new LiveAppendQueue(sb, media, { holdS: () => hold, onAppended: (at, end) => appended.push([at, end]) });
+  q.push(seg(1), 1000);
+  drive(sb, q);
+  q.push(seg(2), 1500);
+  drive(sb, q);
+  assert.deepEqual(appended, [[1500, 101]], 'arrival and buffered end of each media segment after the first');
+  const edge = media.currentTime;
+  assert.ok(101 - edge < 1, 'no hold: near the live edge');
+  hold = 2;
+  q.push(seg(3), 2000);
+  drive(sb, q);
+  assert.equal(media.currentTime, edge, 'never jumps back (that would replay frames)');
+  assert.equal(media.playbackRate, 0.5, 'far ahead of the held target: half speed');
+  hold = 1;
+  media.currentTime = 100.8; // after the next segment: 1.2 s behind the newest frame, about the held edge
+  q.push(seg(4), 2500);
+  drive(sb, q);
+  assert.equal(media.currentTime, 100.8);
+  assert.equal(media.playbackRate, 1, 'at the held target: normal speed');
+});

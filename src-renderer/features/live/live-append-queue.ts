@@ -70,16 +70,18 @@ export class LiveAppendQueue {
   }
 
   /**
-   * Fragments arrive whole, so the playhead must stay about a fragment behind the newest frame or it stalls; the
-   * hold (the overlay's detection latency) moves every target further back.
+   * Fragments arrive whole, so the playhead must stay about a fragment behind the newest frame or it stalls. A
+   * hold (the overlay's detection latency) longer than that moves every target back until the edge equals it.
    */
   private targets(hold: number): { slowDown: number; catchUp: number; maxLag: number; edge: number } {
     const seg = this.segmentS;
+    const edge = Math.max(this.o.edgeOffsetS, seg + 0.1);
+    const shift = Math.max(0, hold - edge);
     return {
-      slowDown: seg * 1.25 + 0.1 + hold,
-      catchUp: Math.max(this.o.catchUpLagS, seg * 1.5 + 0.2) + hold,
-      maxLag: Math.max(this.o.maxLagS, seg * 3 + 0.5) + hold,
-      edge: Math.max(this.o.edgeOffsetS, seg + 0.1) + hold,
+      slowDown: seg * 1.25 + 0.1 + shift,
+      catchUp: Math.max(this.o.catchUpLagS, seg * 1.5 + 0.2) + shift,
+      maxLag: Math.max(this.o.maxLagS, seg * 3 + 0.5) + shift,
+      edge: edge + shift,
     };
   }
 
