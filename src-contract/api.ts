@@ -23,6 +23,16 @@ function method<I extends z.ZodTypeAny, O extends z.ZodTypeAny>(input: I, output
 }
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
+
+/** A patch of an object schema: every field optional and defaults stripped, so an absent key stays absent
+ *  (zod's `.partial()` keeps `.default()`s, which would silently reset fields the caller did not send). */
+function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>) {
+  const shape = Object.fromEntries(Object.entries(schema.shape).map(([key, field]) => {
+    const inner = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodTypeAny) : (field as z.ZodTypeAny);
+    return [key, inner.optional()];
+  })) as unknown as { [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer T> ? T : S[K]> };
+  return z.object(shape);
+}
 /** Base64-encoded image for enrolment and push-mode frames (size checked by the transport). */
 const ImageUpload = z.object({ name: z.string().max(255), data_base64: z.string().min(4).max(16 * 1024 * 1024 * 4 / 3 + 8) });
 const TimeRange = z.object({ from: IsoTimeSchema.optional(), to: IsoTimeSchema.optional() });
@@ -45,7 +55,7 @@ export const contract = {
   'cameras.list': method(Empty, z.array(CameraViewSchema), ALL),
   'cameras.get': method(z.object({ id: CameraIdSchema }), CameraViewSchema, STAFF),
   'cameras.create': method(CameraConfigSchema.omit({ id: true }).extend({ id: CameraIdSchema.optional() }), CameraViewSchema, ADMIN),
-  'cameras.update': method(z.object({ id: CameraIdSchema, patch: CameraConfigSchema.omit({ id: true }).partial() }), CameraViewSchema, ADMIN),
+  'cameras.update': method(z.object({ id: CameraIdSchema, patch: patchOf(CameraConfigSchema.omit({ id: true })) }), CameraViewSchema, ADMIN),
   'cameras.remove': method(z.object({ id: CameraIdSchema }), Ok, ADMIN),
   'cameras.test': method(z.object({ config: CameraConfigSchema.shape.source, seconds: z.number().min(1).max(20).default(4), camera_id: CameraIdSchema.optional() }), CameraTestResultSchema, ADMIN),
   'cameras.setDetection': method(z.object({ id: CameraIdSchema, running: z.boolean() }), CameraViewSchema, ADMIN),
@@ -60,7 +70,7 @@ export const contract = {
   'persons.list': method(z.object({ query: z.string().max(120).optional(), department: z.string().max(120).optional(), status: z.enum(['active', 'inactive', 'all']).default('all') }).merge(PageSchema), pageOf(PersonSchema), ADMIN),
   'persons.get': method(z.object({ id: IdSchema }), PersonSchema.extend({ templates: z.array(TemplateSchema) }), ADMIN, { personal: true }),
   'persons.create': method(PersonInputSchema, PersonSchema, ADMIN),
-  'persons.update': method(z.object({ id: IdSchema, patch: PersonInputSchema.partial() }), PersonSchema, ADMIN),
+  'persons.update': method(z.object({ id: IdSchema, patch: patchOf(PersonInputSchema) }), PersonSchema, ADMIN),
   'persons.enrolPhotos': method(z.object({ id: IdSchema, photos: z.array(ImageUpload.extend({ face_index: z.number().int().min(0).optional() })).min(1).max(20) }), z.object({ verdicts: z.array(EnrolmentVerdictSchema), person: PersonSchema }), ADMIN, { personal: true }),
   'persons.enrolCapture': method(z.object({ id: IdSchema, capture_id: IdSchema, face_index: z.number().int().min(0) }), z.object({ verdicts: z.array(EnrolmentVerdictSchema), person: PersonSchema }), ADMIN, { personal: true }),
   /** Bulk enrolment: one row per person (created when employee_id is new) with its photos. */

@@ -9,8 +9,9 @@ import { z } from 'zod';
 import { ERROR_CODES } from './errors.ts';
 import { EngineConfigPatchSchema, LoadOptionsSchema, ModelSelectionSchema } from './config.ts';
 
-const bytes = z.instanceof(Uint8Array);
-const vector = z.union([z.instanceof(Float32Array), z.array(z.number())]);
+// z.custom keeps the plain Uint8Array / Float32Array types (any backing buffer, Buffer included).
+const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected a Uint8Array or Buffer');
+const vector = z.union([z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array'), z.array(z.number())]);
 
 export const FrameSchema = z.object({
   width: z.number().int().positive(),
