@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startMjpegServer } from '../src-main/camera/testing/mjpeg-http-server.ts';
 import type { MjpegServer } from '../src-main/camera/testing/mjpeg-http-server.ts';
-import { launchBrowser, newPage, printScreenshotFolder, rpc, setupAdmin, shot, startHost } from './harness.ts';
+import { launchBrowser, newPage, step, printScreenshotFolder, rpc, setupAdmin, shot, startHost } from './harness.ts';
 import type { HostProcess, WatchedPage } from './harness.ts';
 import { cameraFrames } from './media-fixtures.ts';
 
@@ -16,6 +16,8 @@ describe('camera reconnection on the live wall', { timeout: 150_000 }, () => {
   let camera: MjpegServer;
   let watched: WatchedPage;
   let page: Page;
+  /** A step of the scenario; on failure it leaves a screenshot and the host's log in the error. */
+  const scenario = (name: string, slug: string, body: () => Promise<void>) => it(name, () => step(page, host, slug, body));
 
   before(async () => {
     [host, browser, camera] = await Promise.all([
@@ -39,7 +41,7 @@ describe('camera reconnection on the live wall', { timeout: 150_000 }, () => {
     printScreenshotFolder();
   });
 
-  it('shows live, then reconnecting while the camera server is down, then live again', async () => {
+  scenario('shows live, then reconnecting while the camera server is down, then live again', 'reconnect', async () => {
     await page.getByTestId('nav-live').click();
     const tile = page.locator('[data-testid=camera-tile][data-camera-id=lobby]');
     const badge = tile.locator('.tile-bar [data-testid=camera-state]');

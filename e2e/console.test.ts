@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
-import { PASSWORD, launchBrowser, login, newPage, printScreenshotFolder, rpc, shot, startHost } from './harness.ts';
+import { PASSWORD, launchBrowser, step, login, newPage, printScreenshotFolder, rpc, shot, startHost } from './harness.ts';
 import type { HostProcess, WatchedPage } from './harness.ts';
 import { castMember, demoVideo, enrolmentPhotos, groupPhoto } from './media-fixtures.ts';
 import type { DemoVideo } from './media-fixtures.ts';
@@ -20,6 +20,8 @@ describe('console (admin and guard, file camera with faces)', { timeout: 280_000
   let browser: Browser;
   let admin: WatchedPage;
   let page: Page;
+  /** A step of the scenario; on failure it leaves a screenshot and the host's log in the error. */
+  const scenario = (name: string, slug: string, body: () => Promise<void>) => it(name, () => step(page, host, slug, body));
   let video: DemoVideo;
   const started = Date.now();
 
@@ -36,7 +38,7 @@ describe('console (admin and guard, file camera with faces)', { timeout: 280_000
     console.log(`e2e console: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
-  it('first run: the setup token is required, the admin is created, then signs out and in again', async () => {
+  scenario('first run: the setup token is required, the admin is created, then signs out and in again', 'first-run', async () => {
     assert.ok(host.setupToken, `vigil serve printed no setup token:\n${host.output().slice(-2000)}`);
     await page.goto(host.url);
     await page.getByRole('heading', { name: 'Create the administrator' }).waitFor();
@@ -66,7 +68,7 @@ describe('console (admin and guard, file camera with faces)', { timeout: 280_000
     assert.match(await page.locator('.user-name').innerText(), /admin/);
   });
 
-  it('adds the file camera with Test connection showing its first frame', async () => {
+  scenario('adds the file camera with Test connection showing its first frame', 'add-camera', async () => {
     await page.getByTestId('nav-cameras').click();
     await page.getByText('No cameras yet').waitFor();
     await page.getByRole('button', { name: 'Add camera' }).first().click();
@@ -92,7 +94,7 @@ describe('console (admin and guard, file camera with faces)', { timeout: 280_000
     await shot(page, '06-cameras');
   });
 
-  it('enrols a person from photos: a good one is accepted, a group photo is rejected with the reason', async () => {
+  scenario('enrols a person from photos: a good one is accepted, a group photo is rejected with the reason', 'enrol', async () => {
     const [photos, group] = await Promise.all([enrolmentPhotos(AVA, [1]), groupPhoto()]);
     await page.getByTestId('nav-people').click();
     await page.getByText('No people enrolled yet').waitFor();
@@ -120,7 +122,7 @@ describe('console (admin and guard, file camera with faces)', { timeout: 280_000
     await shot(page, '08-enrol-verdicts');
   });
 
-  it("draws the enrolled person's name on the live view", async () => {
+  scenario("draws the enrolled person's name on the live view", 'live-name', async () => {
     await page.getByTestId('nav-live').click();
     const tile = page.getByTestId('camera-tile');
     await tile.locator('[data-testid=camera-state][data-state=live]').waitFor({ timeout: 30_000 });
@@ -134,7 +136,7 @@ describe('console (admin and guard, file camera with faces)', { timeout: 280_000
     assert.ok(playing, 'the live tile shows no picture');
   });
 
-  it('shows the recognition event and the attendance check-in', async () => {
+  scenario('shows the recognition event and the attendance check-in', 'event-attendance', async () => {
     await page.getByTestId('nav-events').click();
     const row = page.locator('[data-testid=event-row][data-decision=recognized]', { hasText: AVA.name }).first();
     await row.waitFor({ timeout: 30_000 });
@@ -153,7 +155,7 @@ describe('console (admin and guard, file camera with faces)', { timeout: 280_000
     await shot(page, '11-attendance-day');
   });
 
-  it('corrects a wrong decision: an unknown visitor is named, the event shows the correction', async () => {
+  scenario('corrects a wrong decision: an unknown visitor is named, the event shows the correction', 'correction', async () => {
     const sam = await rpc(page, 'persons.create', { employee_id: 'V-0001', name: 'Sam Visitor', department: 'Guests' });
     assert.equal(sam.status, 200, JSON.stringify(sam.body));
     await page.getByTestId('nav-events').click();
@@ -181,7 +183,7 @@ describe('console (admin and guard, file camera with faces)', { timeout: 280_000
     assert.equal(ev.body.corrected_by, 'admin');
   });
 
-  it('exports the attendance report as CSV with the check-in row', async () => {
+  scenario('exports the attendance report as CSV with the check-in row', 'csv-export', async () => {
     await page.getByTestId('nav-attendance').click();
     await page.getByRole('tab', { name: 'Report' }).click();
     await page.getByTestId('attendance-report').waitFor();
@@ -199,7 +201,7 @@ describe('console (admin and guard, file camera with faces)', { timeout: 280_000
     assert.equal(ava.Corrected, 'no');
   });
 
-  it('a guard account sees the live wall and events but cannot open enrolment or settings', async () => {
+  scenario('a guard account sees the live wall and events but cannot open enrolment or settings', 'guard', async () => {
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('models-table').waitFor();
     await shot(page, '15-settings-system');
@@ -241,7 +243,7 @@ describe('console (admin and guard, file camera with faces)', { timeout: 280_000
     }
   });
 
-  it('the remaining screens render: single camera view, people, audit with a verified chain', async () => {
+  scenario('the remaining screens render: single camera view, people, audit with a verified chain', 'screens', async () => {
     await page.getByTestId('nav-live').click();
     await page.getByTestId('camera-tile').click();
     await page.getByTestId('recent-event').first().waitFor();

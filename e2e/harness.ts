@@ -144,3 +144,18 @@ export async function login(page: Page, url: string, username: string, password 
 export function printScreenshotFolder(): void {
   console.log(`e2e screenshots: ${SCREENSHOT_DIR}`);
 }
+
+/**
+ * Runs one scenario step; when it fails, saves a screenshot (FAILED-<name>.png) and adds the host's last log
+ * lines to the error, so a failure in CI can be understood without rerunning it.
+ */
+export async function step(page: Page, host: HostProcess, name: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    const file = await shot(page, `FAILED-${name}`).catch(() => null);
+    const e = err instanceof Error ? err : new Error(String(err));
+    e.message += `\n--- screenshot: ${file ?? '(none)'}\n--- host log (last lines):\n${host.output().slice(-3000)}`;
+    throw e;
+  }
+}

@@ -37,7 +37,7 @@ const matchFields = {
   topK: z.number().int().positive().max(100),
 };
 
-export const DEFAULT_DETECTION = { minFaceSize: 20, maxFaceRatio: 1.3, scoreThreshold: 0.7, candidateThreshold: 0.5, maxFaces: 100, maxViews: 96 };
+export const DEFAULT_DETECTION = { minFaceSize: 20, maxFaceRatio: 1.3, scoreThreshold: 0.7, candidateThreshold: 0.5, maxFaces: 100, maxViews: 160 };
 export const DEFAULT_MATCH = { far: 1e-3, threshold: null, topK: 5 };
 
 function withDefaults<T extends Record<string, z.ZodType>>(fields: T, defaults: { [K in keyof T]: z.infer<T[K]> }): z.ZodObject<{ [K in keyof T]: z.ZodDefault<T[K]> }> {

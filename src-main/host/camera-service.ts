@@ -165,7 +165,12 @@ export class CameraService {
       } catch (err) {
         this.#d.logger.error({ event_type: 'camera_intake_failed', camera_id: id, err: (err as Error).message }, 'camera frame intake stopped');
       } finally {
-        if (this.#loops.get(id) === ctrl) this.#loops.delete(id);
+        if (this.#loops.get(id) === ctrl) {
+          this.#loops.delete(id);
+          // The session was replaced (config change) while this loop waited on the old one: follow the new one.
+          const state = this.#d.manager.has(id) ? this.#d.manager.get(id).stats().state : 'stopped';
+          if (!ctrl.signal.aborted && (state === 'connecting' || state === 'live')) setTimeout(() => this.#pull(id), 100).unref();
+        }
       }
     })();
   }

@@ -1,7 +1,8 @@
 // Repository records → the contract's shapes (src-contract/schemas.ts). Times become ISO strings; stored JSON
 // that no longer fits the contract (an older quality shape) becomes null rather than a malformed reply.
 import type { Person, VigilEvent } from '../../src-contract/schemas.ts';
-import { QualitySchema, TemplateSchema } from '../../src-contract/schemas.ts';
+import { QualitySchema } from '../../src-contract/schemas.ts';
+import type { TemplateSchema } from '../../src-contract/schemas.ts';
 import type { z } from 'zod';
 import type { EventRecord } from '../storage/repositories/detection-events.ts';
 import type { PersonRecord } from '../storage/repositories/persons.ts';

@@ -80,6 +80,8 @@ interface CameraState {
 export class RecognitionPipeline {
   readonly scheduler: FrameScheduler<Job>;
   readonly latency = new LatencyWindow(4096);
+  /** Push-mode frames the engine answered (camera frames are counted in PipelineStats). */
+  pushAnalysed = 0;
   readonly #d: PipelineDeps;
   readonly #o: Required<Omit<PipelineOptions, 'tracker'>> & Pick<PipelineOptions, 'tracker'>;
   readonly #pump: BatchPump<Job>;
@@ -199,7 +201,10 @@ export class RecognitionPipeline {
     this.#d.engine.call(op).then(
       (value) => {
         const result = value as EngineAnalysis;
-        if (job.kind === 'push') return job.resolve(result);
+        if (job.kind === 'push') {
+          this.pushAnalysed++;
+          return job.resolve(result);
+        }
         try {
           this.#onResult(f, job, result, dispatchedAt);
         } catch (err) {

@@ -17,7 +17,7 @@ export function LiveWall() {
   const { t } = useTranslation();
   const { cameras: all, status, error, load } = useCameras();
   const role = useAuth((s) => s.user?.role);
-  const { grid, page, focus, soundOn, setGrid, setPage, setFocus, toggleSound, acknowledgeOldest } = useLive();
+  const { grid, page, focus, soundOn, setGrid, fitGrid, setPage, setFocus, toggleSound, acknowledgeOldest } = useLive();
   const wallRef = useRef<HTMLDivElement>(null);
   const cameras = useMemo(() => all.filter((c) => c.enabled), [all]);
   const pages = Math.max(1, Math.ceil(cameras.length / grid));
@@ -25,6 +25,7 @@ export function LiveWall() {
   const visible = cameras.slice(current * grid, current * grid + grid);
 
   useEffect(() => { void load().catch(() => {}); }, [load]);
+  useEffect(() => { if (status === 'ready') fitGrid(cameras.length); }, [status, cameras.length, fitGrid]);
   useEffect(() => { if (focus >= cameras.length && cameras.length > 0) setFocus(cameras.length - 1); }, [cameras.length, focus, setFocus]);
 
   const handlers = useMemo(() => ({

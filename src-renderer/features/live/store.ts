@@ -28,12 +28,16 @@ const persist = (key: string, value: unknown) => {
 
 interface LiveState {
   grid: GridSize;
+  /** False until the user picks a grid size: until then the grid fits the cameras (one camera fills the wall). */
+  gridChosen: boolean;
   page: number;
   focus: number;
   soundOn: boolean;
   alerts: AlertItem[];
   recent: Record<string, { status: 'loading' | 'ready' | 'error'; events: VigilEvent[]; error?: unknown }>;
   setGrid(grid: GridSize): void;
+  /** The smallest grid that shows `count` cameras, unless the user chose a size. */
+  fitGrid(count: number): void;
   setPage(page: number): void;
   setFocus(index: number): void;
   toggleSound(): void;
@@ -48,6 +52,7 @@ interface LiveState {
 
 export const useLive = create<LiveState>((set, get) => ({
   grid: stored<GridSize>('vigil.live.grid', 4),
+  gridChosen: stored<GridSize | null>('vigil.live.grid', null) !== null,
   page: 0,
   focus: 0,
   soundOn: stored('vigil.live.sound', true),
@@ -58,7 +63,12 @@ export const useLive = create<LiveState>((set, get) => ({
     persist('vigil.live.grid', grid);
     // Keep the focused camera visible: move to the page that holds it.
     const focus = get().focus;
-    set({ grid, page: Math.floor(focus / grid) });
+    set({ grid, gridChosen: true, page: Math.floor(focus / grid) });
+  },
+  fitGrid(count) {
+    if (get().gridChosen) return;
+    const grid = GRID_SIZES.find((g) => g >= count) ?? 16;
+    if (grid !== get().grid) set({ grid, page: Math.floor(get().focus / grid) });
   },
   setPage(page) { set({ page: Math.max(0, page), focus: Math.max(0, page) * get().grid }); },
   setFocus(index) { set({ focus: index, page: Math.floor(index / get().grid) }); },

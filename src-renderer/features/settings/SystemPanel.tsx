@@ -42,7 +42,8 @@ export function SystemPanel() {
                 <td>{m.family}</td>
                 <td>
                   <span className={`chip ${m.fell_back ? 'chip-warn' : m.provider === 'cpu' ? '' : 'chip-ok'}`} data-testid="model-provider">{m.provider.toUpperCase()}</span>
-                  {m.fell_back && <span className="warn-text small"> {t('system.fellBack', { requested: m.requested_providers.join(' → ') })}</span>}
+                  {/* The preferred provider is what matters; the whole chain (cuda → dml → coreml → cpu) is in the tooltip. */}
+                  {m.fell_back && <span className="muted small" title={m.requested_providers.join(' → ')}> {t('system.fellBack', { requested: (m.requested_providers[0] ?? '').toUpperCase() })}</span>}
                   {!m.fell_back && m.provider !== 'cpu' && <span className="muted small"> {t('system.gpuActive')}</span>}
                 </td>
                 <td>{fmtMs(m.warmup_ms)}</td><td>{fmtMs(m.p50_ms)}</td><td>{fmtMs(m.p95_ms)}</td>
