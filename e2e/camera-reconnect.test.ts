@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startMjpegServer } from '../src-main/camera/testing/mjpeg-http-server.ts';
 import type { MjpegServer } from '../src-main/camera/testing/mjpeg-http-server.ts';
-import { launchBrowser, newPage, step, printScreenshotFolder, rpc, setupAdmin, shot, startHost } from './harness.ts';
+import { launchBrowser, newPage, step, throwFirstFailure, valueOf, printScreenshotFolder, rpc, setupAdmin, shot, startHost } from './harness.ts';
 import type { HostProcess, WatchedPage } from './harness.ts';
 import { cameraFrames } from './media-fixtures.ts';
 
@@ -16,25 +16,36 @@ describe('camera reconnection on the live wall', { timeout: 150_000 }, () => {
   let camera: MjpegServer;
   let watched: WatchedPage;
   let page: Page;
+  // Set-up failures fail the scenario (awaited in it) rather than cancelling it uncounted.
+  let ready: Promise<void>;
   /** A step of the scenario; on failure it leaves a screenshot and the host's log in the error. */
-  const scenario = (name: string, slug: string, body: () => Promise<void>) => it(name, () => step(page, host, slug, body));
+  const scenario = (name: string, slug: string, body: () => Promise<void>) => it(name, async () => {
+    await ready;
+    await step(page, host, slug, body);
+  });
 
-  before(async () => {
-    [host, browser, camera] = await Promise.all([
-      startHost({ args: ['--no-demo'] }), launchBrowser(), cameraFrames().then((frames) => startMjpegServer({ frames, fps: 5 })),
-    ]);
-    watched = await newPage(browser);
-    page = watched.page;
-    await setupAdmin(page, host);
-    const created = await rpc(page, 'cameras.create', {
-      id: 'lobby', name: 'Lobby', location: 'Ground floor', role: 'any',
-      source: { type: 'http_mjpeg', url: camera.url, headers: {}, timeout_ms: 3000 },
-      detection: { fps_limit: 2, detect_width: 640 },
-    } as never);
-    assert.equal(created.status, 200, JSON.stringify(created.body));
+  before(() => {
+    ready = (async () => {
+      const fixtures = await Promise.allSettled([
+        startHost({ args: ['--no-demo'] }), launchBrowser(), cameraFrames().then((frames) => startMjpegServer({ frames, fps: 5 })),
+      ]);
+      [host, browser, camera] = [valueOf(fixtures[0]), valueOf(fixtures[1]), valueOf(fixtures[2])];
+      throwFirstFailure(fixtures);
+      watched = await newPage(browser);
+      page = watched.page;
+      await setupAdmin(page, host);
+      const created = await rpc(page, 'cameras.create', {
+        id: 'lobby', name: 'Lobby', location: 'Ground floor', role: 'any',
+        source: { type: 'http_mjpeg', url: camera.url, headers: {}, timeout_ms: 3000 },
+        detection: { fps_limit: 2, detect_width: 640 },
+      });
+      assert.equal(created.status, 200, JSON.stringify(created.body));
+    })();
+    ready.catch(() => {});
   });
 
   after(async () => {
+    await ready.catch(() => {});
     await browser?.close();
     await camera?.stop();
     await host?.stop();

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
-import { PASSWORD, launchBrowser, step, login, newPage, printScreenshotFolder, rpc, shot, startHost } from './harness.ts';
+import { PASSWORD, launchBrowser, step, throwFirstFailure, valueOf, login, newPage, printScreenshotFolder, rpc, shot, startHost } from './harness.ts';
 import type { HostProcess, WatchedPage } from './harness.ts';
 import { castMember, demoVideo, enrolmentPhotos, groupPhoto } from './media-fixtures.ts';
 import type { DemoVideo } from './media-fixtures.ts';
@@ -20,18 +20,30 @@ describe('console (admin and guard, file camera with faces)', { timeout: 280_000
   let browser: Browser;
   let admin: WatchedPage;
   let page: Page;
-  /** A step of the scenario; on failure it leaves a screenshot and the host's log in the error. */
-  const scenario = (name: string, slug: string, body: () => Promise<void>) => it(name, () => step(page, host, slug, body));
   let video: DemoVideo;
   const started = Date.now();
+  // Set-up runs in `before` but is awaited by each step, so a set-up failure (no Chromium, host that does not
+  // start) fails every scenario, counted as failures, instead of cancelling them.
+  let ready: Promise<void>;
+  /** A step of the scenario; on failure it leaves a screenshot and the host's log in the error. */
+  const scenario = (name: string, slug: string, body: () => Promise<void>) => it(name, async () => {
+    await ready;
+    await step(page, host, slug, body);
+  });
 
-  before(async () => {
-    [host, browser, video] = await Promise.all([startHost({ args: ['--no-demo'] }), launchBrowser(), demoVideo()]);
-    admin = await newPage(browser);
-    page = admin.page;
+  before(() => {
+    ready = (async () => {
+      const fixtures = await Promise.allSettled([startHost({ args: ['--no-demo'] }), launchBrowser(), demoVideo()]);
+      [host, browser, video] = [valueOf(fixtures[0]), valueOf(fixtures[1]), valueOf(fixtures[2])];
+      throwFirstFailure(fixtures);
+      admin = await newPage(browser);
+      page = admin.page;
+    })();
+    ready.catch(() => {});
   });
 
   after(async () => {
+    await ready.catch(() => {});
     await browser?.close();
     await host?.stop();
     printScreenshotFolder();
@@ -243,21 +255,33 @@ describe('console (admin and guard, file camera with faces)', { timeout: 280_000
     }
   });
 
-  scenario('the remaining screens render: single camera view, people, audit with a verified chain', 'screens', async () => {
+  scenario('keyboard on the live wall, then the remaining screens: single view, people, audit with a verified chain', 'screens', async () => {
     await page.getByTestId('nav-live').click();
+    const grid = page.locator('.wall-grid');
+    await grid.waitFor();
+    assert.equal(await grid.getAttribute('data-grid'), '1', 'one camera fills the wall until a grid size is chosen');
+    await page.keyboard.press('4');
+    await page.locator('.wall-grid[data-grid="4"]').waitFor();
+    await page.keyboard.press('1');
+    await page.locator('.wall-grid[data-grid="1"]').waitFor();
+    // Unknown visitors raised alerts; A acknowledges the oldest open one.
+    await page.getByTestId('open-alerts').waitFor({ timeout: SEEN_WITHIN_MS });
+    await page.keyboard.press('a');
+    await page.getByTestId('alert').getByText('Acknowledged').first().waitFor();
+    await shot(page, '19-live-alert-acknowledged');
     await page.getByTestId('camera-tile').click();
     await page.getByTestId('recent-event').first().waitFor();
-    await shot(page, '19-live-single');
+    await shot(page, '20-live-single');
     await page.getByTestId('nav-people').click();
     await page.getByTestId('people-table').waitFor();
-    await shot(page, '20-people');
+    await shot(page, '21-people');
     await page.getByTestId('nav-audit').click();
     await page.getByTestId('audit-table').waitFor();
     await page.getByTestId('verify-chain').click();
     const status = page.getByTestId('chain-status');
     await status.waitFor();
     assert.equal(await status.getAttribute('data-ok'), 'true', await status.innerText());
-    await shot(page, '21-audit');
+    await shot(page, '22-audit');
     assert.deepEqual(admin.errors, [], 'the console logged errors');
   });
 });

@@ -12,6 +12,7 @@ import { ensureRendererBuilt } from './renderer-build.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_HINT = 'Install it with `npm run setup` (or `sudo apt-get install -y chromium`), or set CHROMIUM_PATH to a Chromium binary.';
 export const SCREENSHOT_DIR = resolve(ROOT, 'e2e', 'screenshots');
 /** Password every e2e account uses (the contract asks for 10+ characters). */
 export const PASSWORD = 'correct-horse-42';
@@ -70,10 +71,7 @@ export async function startHost(opts: { args?: string[]; dataDir?: string; env?:
 
 /** Debian Chromium with the flags this machine needs. Throws (never skips) when it is not installed. */
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: the e2e suite needs it. Install it with \`npm run setup\` `
-      + '(or `sudo apt-get install -y chromium`), or point CHROMIUM_PATH at a Chromium binary.');
-  }
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: the e2e suite needs it. ${CHROMIUM_HINT}`);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -99,7 +97,7 @@ export async function newPage(browser: Browser): Promise<WatchedPage> {
     // reported by Chromium as console errors too; they are not script errors.
     if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) errors.push(`console: ${msg.text()}`);
   });
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(30_000);
   return { context, page, errors };
 }
 
@@ -149,13 +147,27 @@ export function printScreenshotFolder(): void {
  * Runs one scenario step; when it fails, saves a screenshot (FAILED-<name>.png) and adds the host's last log
  * lines to the error, so a failure in CI can be understood without rerunning it.
  */
-export async function step(page: Page, host: HostProcess, name: string, body: () => Promise<void>): Promise<void> {
+export async function step(page: Page | undefined, host: HostProcess | undefined, name: string, body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (err) {
-    const file = await shot(page, `FAILED-${name}`).catch(() => null);
+    const file = page ? await shot(page, `FAILED-${name}`).catch(() => null) : null;
     const e = err instanceof Error ? err : new Error(String(err));
-    e.message += `\n--- screenshot: ${file ?? '(none)'}\n--- host log (last lines):\n${host.output().slice(-3000)}`;
+    e.message += `\n--- screenshot: ${file ?? '(none)'}\n--- host log (last lines):\n${host?.output().slice(-3000) ?? '(no host)'}`;
     throw e;
   }
+}
+
+/**
+ * Fixtures are started together with Promise.allSettled so that when one fails (Chromium missing) the others
+ * still get assigned and the file's `after` hook stops them: a host process must not outlive the run.
+ * `valueOf` gives a started fixture (undefined when it failed: `after` hooks use `?.`); then `throwFirstFailure`.
+ */
+export function valueOf<T>(r: PromiseSettledResult<T>): T {
+  return (r.status === 'fulfilled' ? r.value : undefined) as T;
+}
+
+export function throwFirstFailure(results: readonly PromiseSettledResult<unknown>[]): void {
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }

@@ -18,7 +18,12 @@ export async function seedDemo(ctx: HostContext, dispatcher: Dispatcher, o: { ff
     ctx.logger.warn({ event_type: 'demo_compose' }, 'demo assets missing (run `npm run setup`); composing them now');
     manifest = await composeScene({ outDir: dir, videoName: 'demo-walk.mp4', cast: DEMO_CAST, scene: DEMO_SCENE, ffmpegPath: o.ffmpegPath });
   }
-  await o.engineReady;
+  // Enrolment needs the engine; do not hold the host's start-up hostage to an engine that cannot start.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    o.engineReady,
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('engine not ready after 120 s')), 120_000); }),
+  ]).finally(() => clearTimeout(timer));
   const call = (method: string, input: unknown) => dispatcher.dispatch(method, input, DEMO_CALLER);
   for (const p of manifest.people.filter((x) => x.enrolled && x.photo)) {
     const person = (await call('persons.create', { employee_id: p.employee_id, name: p.name, department: p.department })) as { id: string };

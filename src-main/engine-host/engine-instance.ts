@@ -47,6 +47,7 @@ export class EngineInstance {
   readonly #t: InstanceTimings;
   #killReason: DeathReason | null = null;
   #ping: { id: number; at: number } | null = null;
+  #lastPingSent = 0;
   #timer: ReturnType<typeof setInterval> | null = null;
   #onReady: ((info: unknown) => void) | null = null;
   #onInitFail: ((err: Error) => void) | null = null;
@@ -162,7 +163,6 @@ export class EngineInstance {
       this.#ch.postMessage(this.#wire.ping(this.#ping.id));
     }
   }
-  #lastPingSent = 0;
 
   #onExit(code: number | null, signal: string | null): void {
     if (this.state === 'dead') return;

@@ -3,6 +3,7 @@
 import { VigilError } from '../../src-contract/errors.ts';
 import { ConflictError, InvalidInputError, NotFoundError, StorageClosedError } from '../storage/errors.ts';
 import { EngineCallError, EngineUnavailableError } from '../engine-host/engine-errors.ts';
+import { AttendanceRuleError } from '../attendance/day-rules.ts';
 import type { Handlers } from './dispatcher.ts';
 
 const ENGINE_INPUT_CODES = new Set(['INVALID_IMAGE', 'IMAGE_TOO_LARGE', 'INVALID_FRAME', 'INVALID_ARGUMENT']);
@@ -15,6 +16,7 @@ export function toVigilError(err: unknown): unknown {
     const field = err.issues[0]?.path;
     return new VigilError('INVALID_REQUEST', err.message, field ? { field } : {});
   }
+  if (err instanceof AttendanceRuleError) return new VigilError('INVALID_REQUEST', err.message);
   if (err instanceof StorageClosedError) return new VigilError('INTERNAL', 'the host is shutting down');
   if (err instanceof EngineUnavailableError) return new VigilError('ENGINE_UNAVAILABLE', err.message);
   if (err instanceof EngineCallError) {

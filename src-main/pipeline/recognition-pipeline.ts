@@ -116,7 +116,11 @@ export class RecognitionPipeline {
     const state = this.#state(frame.camera_id);
     state.lastFrame = frame;
     this.#d.stats.add(frame.camera_id, 'frames_offered');
-    const priority: Priority = cam?.detection.priority ?? 'normal';
+    // A camera with an undecided track goes up one level (never above high): under overload the engine's time
+    // goes where a decision is pending rather than being spread evenly over empty corridors.
+    const configured: Priority = cam?.detection.priority ?? 'normal';
+    const pending = state.tracker.tracks().some((t) => t.decision === 'pending');
+    const priority: Priority = pending && (configured === 'normal' || configured === 'low') ? (configured === 'low' ? 'normal' : 'high') : configured;
     const r = this.scheduler.offer({
       frameId: frame.frame_id, source: frame.camera_id, priority, cost: frame.width * frame.height,
       enqueuedAt: Date.now(), payload: { kind: 'camera', frame, traceId: newTraceId() },

@@ -40,11 +40,12 @@ export function AuditScreen() {
       ) : (
         <>
           <table className="table table-compact" data-testid="audit-table">
-            <thead><tr><th>#</th><th>{t('audit.time')}</th><th>{t('audit.user')}</th><th>{t('audit.action')}</th><th>{t('audit.resource')}</th><th>{t('audit.result')}</th><th>{t('audit.reason')}</th><th>{t('audit.origin')}</th><th>{t('audit.hash')}</th></tr></thead>
+            <thead><tr><th>#</th><th>{t('audit.time')}</th><th>{t('audit.user')}</th><th>{t('audit.action')}</th><th>{t('audit.resource')}</th><th>{t('audit.result')}</th><th>{t('audit.reason')}</th><th>{t('audit.origin')}</th></tr></thead>
             <tbody>
               {items.map((r) => (
                 <tr key={r.id}>
-                  <td className="mono">{r.id}</td>
+                  {/* The record's hash is for tools (the chain check above uses it), so it is a tooltip, not a column. */}
+                  <td className="mono" title={`${t('audit.hash')}: ${r.hash}`}>{r.id}</td>
                   <td className="nowrap">{fmtDateTime(r.at)}</td>
                   <td>{r.username ?? <span className="muted">{t('audit.system')}</span>}</td>
                   <td className="mono">{r.action}</td>
@@ -56,7 +57,6 @@ export function AuditScreen() {
                   <td><span className={`chip audit-${r.result}`}>{t(`audit.resultValue.${r.result}`)}</span></td>
                   <td>{r.reason ?? '—'}</td>
                   <td className="muted">{r.origin ?? '—'}</td>
-                  <td className="mono muted" title={r.hash}>{r.hash.slice(0, 10)}…</td>
                 </tr>
               ))}
             </tbody>
