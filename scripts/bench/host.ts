@@ -200,7 +200,7 @@ async function main(): Promise<void> {
   const dir = path.resolve(import.meta.dirname, '..', '..', 'bench-results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'host.json'), JSON.stringify(out, null, 2));
-  const head = ['K', 'offered', 'analysed', 'ratio', 'dropped', 'p50 ms', 'p95 ms', 'tracks', 'engine ms', 'host %', 'engine %', 'ffmpeg %', 'RSS host', 'RSS engine', 'load'];
+  const head = ['K', 'offered', 'analysed', 'ratio', 'dropped', 'p50 ms', 'p95 ms', 'decided', 'engine ms', 'host %', 'engine %', 'ffmpeg %', 'RSS host', 'RSS engine', 'load'];
   const lines = rows.map((r) => [r.cameras, r.frames_offered, r.frames_analysed, r.analysed_ratio, r.frames_dropped, r.latency_p50_ms, r.latency_p95_ms, r.decided, r.engine_ms_mean, r.cpu_host_pct, r.cpu_engine_pct, r.cpu_ffmpeg_pct, r.rss_host_mb, r.rss_engine_mb, r.loadavg_1m].map(String));
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i])).join(' | ')} |`;
