@@ -83,7 +83,9 @@ export const DetectionConfigSchema = z.object({
   fps_limit: z.number().int().min(1).max(30).default(5),
   /** Width frames are scaled to for detection (height follows the aspect ratio). */
   detect_width: z.number().int().min(160).max(3840).default(1280),
-  min_face_px: z.number().int().min(8).max(1024).default(24),
+  // In detection-frame pixels. Each halving of the minimum multiplies the engine's work (tiles at finer scales,
+  // see docs/engine.md): 40 px at 1280 wide keeps a 720p frame at a few detector runs; lower it per camera for far faces.
+  min_face_px: z.number().int().min(8).max(1024).default(40),
   min_detection_confidence: z.number().min(0).max(1).default(0.6),
   /** Cosine similarity needed to accept a match; null = derived from the global false-accept target. */
   recognition_threshold: z.number().min(-1).max(1).nullable().default(null),
