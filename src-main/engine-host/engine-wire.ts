@@ -1,7 +1,6 @@
 // The supervisor's view of the engine's message protocol (src-engine/protocol.ts). Outgoing messages use the
 // engine's own builders; incoming ones are validated against its schema before the host trusts them.
-import { z } from 'zod';
-import { ReadyInfoSchema, WireErrorSchema, hostMessage } from '../../src-engine/protocol.ts';
+import { EngineMessageSchema, hostMessage } from '../../src-engine/protocol.ts';
 import type { EngineOp as ProtocolOp } from '../../src-engine/protocol.ts';
 import type { AnalyzeOptions } from '../../src-engine/engine.ts';
 
@@ -44,44 +43,20 @@ export interface EngineWire {
   parse(msg: unknown): WireEvent | null;
 }
 
-// Per-type schemas of the engine's messages. (The engine's EngineMessageSchema is a discriminated union with
-// two 'response' members, which zod 4 refuses at first use, so the host checks the two response shapes itself.)
-const Id = z.number().int();
-const ReadyMsg = z.object({ type: z.literal('ready'), info: ReadyInfoSchema });
-const InitErrorMsg = z.object({ type: z.literal('init_error'), error: WireErrorSchema });
-const PongMsg = z.object({ type: z.literal('pong'), id: Id });
-const OkMsg = z.object({ type: z.literal('response'), id: Id, ok: z.literal(true), value: z.unknown() });
-const ErrMsg = z.object({ type: z.literal('response'), id: Id, ok: z.literal(false), error: WireErrorSchema });
-
 export const engineWire: EngineWire = {
   init: (options) => hostMessage.init(options as Parameters<typeof hostMessage.init>[0]),
   ping: (id) => hostMessage.ping(id),
   request: (id, op) => hostMessage.request(id, op as ProtocolOp),
   shutdown: () => hostMessage.shutdown(),
   parse(msg) {
-    switch ((msg as { type?: unknown } | null)?.type) {
-      case 'ready': {
-        const r = ReadyMsg.safeParse(msg);
-        return r.success ? { kind: 'ready', info: r.data.info } : null;
-      }
-      case 'init_error': {
-        const r = InitErrorMsg.safeParse(msg);
-        return r.success ? { kind: 'init_error', error: r.data.error } : null;
-      }
-      case 'pong': {
-        const r = PongMsg.safeParse(msg);
-        return r.success ? { kind: 'pong', id: r.data.id } : null;
-      }
-      case 'response': {
-        if ((msg as { ok?: unknown }).ok === true) {
-          const r = OkMsg.safeParse(msg);
-          return r.success ? { kind: 'response', id: r.data.id, ok: true, value: r.data.value } : null;
-        }
-        const r = ErrMsg.safeParse(msg);
-        return r.success ? { kind: 'response', id: r.data.id, ok: false, error: r.data.error } : null;
-      }
-      default:
-        return null;
+    const r = EngineMessageSchema.safeParse(msg);
+    if (!r.success) return null;
+    const m = r.data;
+    switch (m.type) {
+      case 'ready': return { kind: 'ready', info: m.info };
+      case 'init_error': return { kind: 'init_error', error: m.error };
+      case 'pong': return { kind: 'pong', id: m.id };
+      case 'response': return m.ok ? { kind: 'response', id: m.id, ok: true, value: m.value } : { kind: 'response', id: m.id, ok: false, error: m.error };
     }
   },
 };
