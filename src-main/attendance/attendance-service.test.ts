@@ -80,3 +80,80 @@ test('refreshing a day marks people with a shift absent once it is over', async 
   store.persons.update(bob.id, { status: 'inactive' });
   assert.equal(await store.write(() => svc.refreshDay('2025-11-07')), 1, 'inactive people are not marked absent');
 });
+
+// Event corrections, as events.correct runs them: the event and the attendance it implies change in one write.
+async function recognizedEvent(store: Awaited<ReturnType<typeof setup>>['store'], svc: AttendanceService, id: string, personId: string, iso: string) {
+  if (!store.cameras.get('door')) store.cameras.create({ id: 'door', name: 'Door', role: 'any', source: { type: 'file', path: '/v.mp4' } });
+  await store.write(() => {
+    store.events.insertPending({ id, cameraId: 'door', cameraName: 'Door', startedAt: at(iso), box: [0, 0, 90, 100], score: 0.9, frameWidth: 640, frameHeight: 480 });
+    store.events.applyDecision(id, { decision: 'recognized', personId, confidence: 0.8, distance: 0.2, margin: 0.3, votes: null, decidedAt: at(iso) });
+    svc.recordSighting({ personId, cameraId: 'door', role: 'any', at: at(iso), eventId: id });
+  });
+}
+
+function correctEvent(store: Awaited<ReturnType<typeof setup>>['store'], svc: AttendanceService, id: string, personId: string | null, reason: string) {
+  return store.write(() => {
+    const before = store.events.get(id)!;
+    store.events.correct(id, { personId, by: 'admin', reason });
+    const to = personId ? { personId, at: before.startedAt, role: 'any' as const, cameraId: before.cameraId } : null;
+    return svc.reassignEvent({ eventId: id, to, by: 'admin', reason });
+  });
+}
+
+test('an event corrected from A to B moves the check-in: A is absent again, the voided punch keeps who and why', async (t) => {
+  const { store, svc, alice, bob, setNow } = await setup(t);
+  await recognizedEvent(store, svc, 'trk_1', alice.id, '2025-11-06T08:58');
+  assert.equal(store.attendance.getDay(alice.id, '2025-11-06')!.checkIn, at('2025-11-06T08:58'));
+  setNow('2025-11-06T18:00');
+  const r = await correctEvent(store, svc, 'trk_1', bob.id, 'that was Bob');
+  const a = store.attendance.getDay(alice.id, '2025-11-06')!;
+  assert.deepEqual([a.status, a.checkIn, a.checkOut, a.workedMinutes], ['absent', null, null, 0]);
+  const b = store.attendance.getDay(bob.id, '2025-11-06')!;
+  assert.deepEqual([b.status, b.checkIn], ['present', at('2025-11-06T08:58')]);
+  assert.deepEqual(r.days.map((d) => [d.personId, d.day, d.record.status]), [[alice.id, '2025-11-06', 'absent']]);
+  assert.ok(r.punch?.recorded && r.punch.kind === 'check_in');
+  const audit = store.attendance.punchesOfEvent('trk_1');
+  assert.deepEqual(audit.map((p) => [p.personId, p.voidedBy, p.voidReason]), [
+    [alice.id, 'admin', `event trk_1 corrected to ${bob.id}: that was Bob`],
+    [bob.id, null, null],
+  ]);
+  assert.equal(audit[0].voidedAt, at('2025-11-06T18:00'));
+  assert.equal(store.attendance.lastPunch(alice.id), null, 'a voided punch no longer counts for the min gap');
+  // Corrected back: Bob's punch is voided in turn and Alice's day is hers again.
+  await correctEvent(store, svc, 'trk_1', alice.id, 'it was Alice after all');
+  assert.equal(store.attendance.getDay(bob.id, '2025-11-06')!.status, 'absent');
+  assert.equal(store.attendance.getDay(alice.id, '2025-11-06')!.checkIn, at('2025-11-06T08:58'));
+  assert.equal(store.attendance.punchesOfEvent('trk_1').filter((p) => p.voidedAt === null).length, 1);
+});
+
+test('an event corrected to unknown removes its punch and the day is recomputed from what remains', async (t) => {
+  const { store, svc, alice, setNow } = await setup(t);
+  await recognizedEvent(store, svc, 'trk_1', alice.id, '2025-11-06T08:58');
+  await recognizedEvent(store, svc, 'trk_2', alice.id, '2025-11-06T12:00');
+  await recognizedEvent(store, svc, 'trk_3', alice.id, '2025-11-06T17:05');
+  setNow('2025-11-06T18:00');
+  await store.write(() => svc.recomputeDay(alice.id, '2025-11-06'));
+  assert.deepEqual(pick(store.attendance.getDay(alice.id, '2025-11-06')!), ['present', at('2025-11-06T08:58'), at('2025-11-06T17:05'), 0, 487]);
+  const r = await correctEvent(store, svc, 'trk_1', null, 'not Alice');
+  assert.equal(r.punch, null);
+  assert.deepEqual(pick(store.attendance.getDay(alice.id, '2025-11-06')!), ['late', at('2025-11-06T12:00'), at('2025-11-06T17:05'), 180, 305]);
+  assert.equal(store.events.get('trk_1')!.decision, 'unknown');
+  assert.deepEqual(store.attendance.punchesBetween(alice.id, 0, at('2025-11-07T00:00')).map((p) => p.eventId), ['trk_2', 'trk_3']);
+});
+
+test('a manually corrected day is not overwritten when its event is corrected', async (t) => {
+  const { store, svc, alice, bob, setNow } = await setup(t);
+  await recognizedEvent(store, svc, 'trk_1', alice.id, '2025-11-06T09:30');
+  await store.write(() => svc.correct({ personId: alice.id, day: '2025-11-06', checkIn: at('2025-11-06T08:55'), reason: 'badge log says 08:55', by: 'hr' }));
+  setNow('2025-11-06T18:00');
+  await correctEvent(store, svc, 'trk_1', bob.id, 'that was Bob');
+  const a = store.attendance.getDay(alice.id, '2025-11-06')!;
+  assert.deepEqual([a.status, a.checkIn, a.corrected], ['present', at('2025-11-06T08:55'), true]);
+  assert.deepEqual((a.record as { original: unknown }).original, { checkIn: null, checkOut: null }, 'the punches alone no longer give her a check-in');
+  assert.equal(store.attendance.getDay(bob.id, '2025-11-06')!.checkIn, at('2025-11-06T09:30'));
+  await assert.rejects(store.write(() => svc.reassignEvent({ eventId: 'trk_1', to: null, by: '', reason: null })), InvalidInputError);
+});
+
+function pick(d: { status: string; checkIn: number | null; checkOut: number | null; lateMinutes: number; workedMinutes: number }) {
+  return [d.status, d.checkIn, d.checkOut, d.lateMinutes, d.workedMinutes];
+}

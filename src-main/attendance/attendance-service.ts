@@ -1,6 +1,6 @@
 // Turns recognized decisions into punches and keeps the daily records current. Every method is synchronous and
 // meant to run inside one write (`store.write(() => attendance.recordRecognition(...))`) so a punch and the day it
-// changes commit together.
+// changes commit together. Punches are never deleted: a corrected event voids the ones it produced.
 import { InvalidInputError, NotFoundError } from '../storage/errors.ts';
 import type { HostStore } from '../storage/host-store.ts';
 import type { PunchRecord } from '../storage/repositories/attendance.ts';
@@ -56,6 +56,30 @@ export class AttendanceService {
       this.store.attendance.insertCorrection({ personId: input.personId, day: input.day, field, value, previous, reason: input.reason.trim(), correctedBy: input.by }, this.clock());
     }
     return this.recomputeDay(input.personId, input.day);
+  }
+
+  /**
+   * A detection event was corrected: the punches it had produced stop counting (voided, kept with who/when/why) and
+   * those people's days are recomputed; then `to` (the person it now names, where the event has a camera) gets the
+   * punch the sighting stands for. Manual corrections still overlay every recomputed day.
+   */
+  reassignEvent(input: {
+    eventId: string;
+    to: { personId: string; at: number; role: CameraRole; cameraId: string | null } | null;
+    by: string;
+    reason: string | null;
+  }): { voided: PunchRecord[]; days: Array<{ personId: string; day: string; record: DayRecord }>; punch: PunchOutcome | null } {
+    if (!input.by) throw new InvalidInputError('invalid event correction', [{ path: 'by', message: 'who corrects must be recorded' }]);
+    const why = `event ${input.eventId} corrected to ${input.to?.personId ?? 'unknown'}${input.reason?.trim() ? `: ${input.reason.trim()}` : ''}`;
+    const voided = this.store.attendance.voidPunchesOfEvent(input.eventId, { by: input.by, reason: why }, this.clock());
+    const touched = new Map<string, { personId: string; day: string }>();
+    for (const p of voided) {
+      const day = this.dayOf(p.personId, p.at);
+      touched.set(`${p.personId}|${day}`, { personId: p.personId, day });
+    }
+    const days = [...touched.values()].map((d) => ({ ...d, record: this.recomputeDay(d.personId, d.day) }));
+    const punch = input.to ? this.recordRecognition({ ...input.to, eventId: input.eventId }) : null;
+    return { voided, days, punch };
   }
 
   /** Recomputes and stores one person's day from its punches and corrections. */

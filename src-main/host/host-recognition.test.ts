@@ -138,10 +138,19 @@ test('corrections, capture from the live camera, push-mode analysis', { timeout:
   const notAva = await call<{ decision: string; person_id: string | null; correction: { from_person_id: string | null } | null; corrected_by: string | null }>(
     'events.correct', { id: recognized.id, person_id: null, reason: 'test' });
   assert.deepEqual([notAva.decision, notAva.person_id, notAva.correction?.from_person_id, notAva.corrected_by], ['unknown', null, personId, 'tester']);
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: host.store.settings.get().timezone }).format(new Date());
+  const checkIn = async (id: string) => (await call<Array<{ person_id: string; check_in: string | null }>>('attendance.day', { date: today })).find((d) => d.person_id === id)?.check_in ?? null;
+  // Her punch from that event is voided (kept, with who), so her day no longer starts then (the looping video may
+  // recognize her again later, which is a new event and a new punch).
+  const [voided] = host.store.attendance.punchesOfEvent(recognized.id);
+  assert.deepEqual([voided.personId, voided.voidedBy], [personId, 'tester']);
+  const avaIn = await checkIn(personId);
+  assert.ok(avaIn === null || Date.parse(avaIn) > voided.at, `Ava's check-in ${avaIn} no longer comes from the corrected event`);
   // "This unknown is Bob", adding the face to Bob's templates.
   const bob = await call<{ id: string }>('persons.create', { employee_id: 'B-1', name: 'Bob' });
   const isBob = await call<{ decision: string; person_id: string }>('events.correct', { id: stranger.id, person_id: bob.id, reason: 'knows him', add_template: true });
   assert.deepEqual([isBob.decision, isBob.person_id], ['recognized', bob.id]);
+  assert.equal(await checkIn(bob.id), new Date(host.store.events.get(stranger.id)!.decidedAt!).toISOString(), 'Bob gets the check-in his sighting stands for');
   const bobView = await call<{ template_count: number; templates: Array<{ source: string }> }>('persons.get', { id: bob.id });
   assert.deepEqual(bobView.templates.map((t) => t.source), ['correction']);
   assert.ok(events.some((e) => e.kind === 'corrected' && e.event.id === stranger.id));

@@ -40,10 +40,12 @@ export function eventHandlers(ctx: HostContext): Handlers {
       if (person_id && !ctx.store.persons.get(person_id)) throw new VigilError('NOT_FOUND', `person ${person_id} not found`, { field: 'person_id' });
       const rec = await ctx.store.write(() => {
         const r = ctx.store.events.correct(id, { personId: person_id, by, reason: reason ?? null });
-        // "This unknown is Bob": Bob was there, so his attendance counts the sighting.
-        if (person_id && person_id !== before.personId && before.cameraId) {
-          const cam = ctx.cameras.config(before.cameraId);
-          ctx.attendance.recordRecognition({ personId: person_id, at: before.startedAt, role: cam?.role ?? 'any', cameraId: before.cameraId, eventId: id });
+        // "This was not Alice, it was Bob": Alice's punch from this event stops counting (her day is recomputed) and
+        // Bob, who was there, gets it (at the decision time, as the pipeline punches) — in the same transaction.
+        if (person_id !== before.personId) {
+          const cam = before.cameraId ? ctx.cameras.config(before.cameraId) : null;
+          const to = person_id && before.cameraId ? { personId: person_id, at: before.decidedAt ?? before.startedAt, role: cam?.role ?? 'any', cameraId: before.cameraId } : null;
+          ctx.attendance.reassignEvent({ eventId: id, to, by, reason: reason ?? null });
         }
         return r;
       });

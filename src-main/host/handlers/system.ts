@@ -40,7 +40,7 @@ export function systemHandlers(ctx: HostContext, hooks: SystemHooks): Handlers {
   };
   const reader = ctx.store.db.reader;
   const countEvents = reader.prepare<[], { n: number }>('SELECT count(*) AS n FROM detection_events');
-  const countPunches = reader.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM attendance_punches WHERE at >= ? AND at < ?');
+  const countPunches = reader.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM attendance_punches WHERE at >= ? AND at < ? AND voided_at IS NULL');
   const perCamera = reader.prepare<[number, number], { camera_id: string; decision: string; n: number }>(
     'SELECT camera_id, decision, count(*) AS n FROM detection_events WHERE started_at >= ? AND started_at < ? AND camera_id IS NOT NULL GROUP BY camera_id, decision',
   );

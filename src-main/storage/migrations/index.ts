@@ -2,8 +2,9 @@
 // and append it here; never edit a migration that has shipped (its SQL is checksummed).
 import type { MigrationSet } from '../migration-runner.ts';
 import { migration as m0001 } from './0001-core-schema.ts';
+import { migration as m0002 } from './0002-void-event-punches.ts';
 
 export const coreMigrations: MigrationSet = {
   scope: 'core',
-  migrations: [m0001],
+  migrations: [m0001, m0002],
 };

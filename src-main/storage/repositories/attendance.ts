@@ -1,5 +1,6 @@
-// Attendance rows: raw punches (never edited), corrections (overlays that keep what they replaced) and the
-// materialised daily records computed from both by src-main/attendance.
+// Attendance rows: raw punches (never edited, only voided when the event they came from is corrected),
+// corrections (overlays that keep what they replaced) and the materialised daily records computed from both by
+// src-main/attendance.
 import { newId } from '../ids.ts';
 import type { Connections } from './connections.ts';
 
@@ -16,6 +17,10 @@ export interface PunchRecord {
   source: 'camera' | 'manual';
   createdBy: string | null;
   createdAt: number;
+  /** Set when the punch no longer counts (its event was corrected); the row stays as the audit of what was. */
+  voidedAt: number | null;
+  voidedBy: string | null;
+  voidReason: string | null;
 }
 
 export interface CorrectionRecord {
@@ -54,7 +59,10 @@ export interface DayRowWithPerson extends DayRow {
   department: string;
 }
 
-interface PunchDbRow { id: string; person_id: string; at: number; role: CameraRole; camera_id: string | null; event_id: string | null; source: 'camera' | 'manual'; created_by: string | null; created_at: number }
+interface PunchDbRow {
+  id: string; person_id: string; at: number; role: CameraRole; camera_id: string | null; event_id: string | null; source: 'camera' | 'manual';
+  created_by: string | null; created_at: number; voided_at: number | null; voided_by: string | null; void_reason: string | null;
+}
 interface CorrectionDbRow { id: string; person_id: string; day: string; field: 'check_in' | 'check_out'; value_json: string; previous_json: string; reason: string; corrected_by: string; created_at: number }
 interface DayDbRow {
   person_id: string; day: string; time_zone: string; shift_id: string | null; status: DayStatus; check_in: number | null; check_out: number | null;
@@ -67,6 +75,8 @@ export class AttendanceRepository {
   readonly #insertPunch;
   readonly #lastPunch;
   readonly #punchesBetween;
+  readonly #punchesOfEvent;
+  readonly #voidPunch;
   readonly #insertCorrection;
   readonly #corrections;
   readonly #upsertDay;
@@ -79,8 +89,12 @@ export class AttendanceRepository {
        VALUES (@id, @personId, @at, @role, @cameraId, @eventId, @source, @createdBy, @createdAt)`,
     );
     // Punch reads happen inside the write that follows them (min-gap check, recompute): use the writer.
-    this.#lastPunch = db.writer.prepare<[string], PunchDbRow>('SELECT * FROM attendance_punches WHERE person_id = ? ORDER BY at DESC LIMIT 1');
-    this.#punchesBetween = db.writer.prepare<[string, number, number], PunchDbRow>('SELECT * FROM attendance_punches WHERE person_id = ? AND at >= ? AND at < ? ORDER BY at, id');
+    this.#lastPunch = db.writer.prepare<[string], PunchDbRow>('SELECT * FROM attendance_punches WHERE person_id = ? AND voided_at IS NULL ORDER BY at DESC LIMIT 1');
+    this.#punchesBetween = db.writer.prepare<[string, number, number], PunchDbRow>(
+      'SELECT * FROM attendance_punches WHERE person_id = ? AND at >= ? AND at < ? AND voided_at IS NULL ORDER BY at, id',
+    );
+    this.#punchesOfEvent = db.writer.prepare<[string], PunchDbRow>('SELECT * FROM attendance_punches WHERE event_id = ? ORDER BY created_at, rowid');
+    this.#voidPunch = db.writer.prepare('UPDATE attendance_punches SET voided_at = @at, voided_by = @by, void_reason = @reason WHERE id = @id AND voided_at IS NULL');
     this.#insertCorrection = db.writer.prepare(
       `INSERT INTO attendance_corrections (id, person_id, day, field, value_json, previous_json, reason, corrected_by, created_at)
        VALUES (@id, @personId, @day, @field, @value, @previous, @reason, @correctedBy, @createdAt)`,
@@ -97,10 +111,29 @@ export class AttendanceRepository {
     this.#getDay = db.reader.prepare<[string, string], DayDbRow>('SELECT * FROM attendance_days WHERE person_id = ? AND day = ?');
   }
 
-  insertPunch(p: Omit<PunchRecord, 'id' | 'createdAt' | 'createdBy' | 'source'> & { source?: 'camera' | 'manual'; createdBy?: string | null }, now = Date.now()): PunchRecord {
-    const rec: PunchRecord = { id: newId('pun'), source: 'camera', createdBy: null, ...p, createdAt: now };
+  insertPunch(
+    p: Omit<PunchRecord, 'id' | 'createdAt' | 'createdBy' | 'source' | 'voidedAt' | 'voidedBy' | 'voidReason'> & { source?: 'camera' | 'manual'; createdBy?: string | null },
+    now = Date.now(),
+  ): PunchRecord {
+    const rec: PunchRecord = { id: newId('pun'), source: 'camera', createdBy: null, ...p, createdAt: now, voidedAt: null, voidedBy: null, voidReason: null };
     this.#insertPunch.run(rec);
     return rec;
+  }
+
+  /** Every punch derived from an event in the order they were made, voided ones included (the audit of its corrections). */
+  punchesOfEvent(eventId: string): PunchRecord[] {
+    return this.#punchesOfEvent.all(eventId).map(toPunch);
+  }
+
+  /** Voids the punches an event still counts for; returns them as voided. Already-voided punches keep their first audit. */
+  voidPunchesOfEvent(eventId: string, v: { by: string; reason: string }, now = Date.now()): PunchRecord[] {
+    const voided: PunchRecord[] = [];
+    for (const p of this.punchesOfEvent(eventId)) {
+      if (p.voidedAt !== null) continue;
+      this.#voidPunch.run({ id: p.id, at: now, by: v.by, reason: v.reason });
+      voided.push({ ...p, voidedAt: now, voidedBy: v.by, voidReason: v.reason });
+    }
+    return voided;
   }
 
   lastPunch(personId: string): PunchRecord | null {
@@ -149,7 +182,10 @@ export class AttendanceRepository {
 }
 
 function toPunch(r: PunchDbRow): PunchRecord {
-  return { id: r.id, personId: r.person_id, at: r.at, role: r.role, cameraId: r.camera_id, eventId: r.event_id, source: r.source, createdBy: r.created_by, createdAt: r.created_at };
+  return {
+    id: r.id, personId: r.person_id, at: r.at, role: r.role, cameraId: r.camera_id, eventId: r.event_id, source: r.source, createdBy: r.created_by,
+    createdAt: r.created_at, voidedAt: r.voided_at, voidedBy: r.voided_by, voidReason: r.void_reason,
+  };
 }
 
 function toDay(r: DayDbRow): DayRow {
