@@ -2,8 +2,9 @@
 // request headers it got, stamps each part with X-Timestamp, and supports stall/kill/restart and
 // garbage/truncated-frame faults (see JpegFeed).
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { JpegFeed, type JpegFaults } from './jpeg-feed.ts';
+import { closeServer, listenOnLoopback } from './loopback-listen.ts';
 
 export interface MjpegServerOptions {
   port?: number;
@@ -78,20 +79,13 @@ export async function startMjpegServer(o: MjpegServerOptions): Promise<MjpegServ
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  const listen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve((server.address() as AddressInfo).port);
-      });
-    });
+  const listen = (port: number) => listenOnLoopback(server, port);
   const port = await listen(o.port ?? 0);
   feed.start();
   const kill = async () => {
     for (const s of sockets) s.destroy();
     streams.clear();
-    if (server.listening) await new Promise<void>((r) => server.close(() => r()));
+    await closeServer(server);
   };
   return {
     port,

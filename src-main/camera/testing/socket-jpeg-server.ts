@@ -1,9 +1,9 @@
 // Loopback raw-TCP camera for tests: JPEG frames back to back (optionally each preceded by a custom
 // header marker), with stall/kill/restart and garbage/truncated-frame faults.
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { JpegFeed, type JpegFaults } from './jpeg-feed.ts';
 import type { LoopbackJpegServer } from './mjpeg-http-server.ts';
+import { closeServer, listenOnLoopback } from './loopback-listen.ts';
 
 export interface SocketJpegServerOptions {
   port?: number;
@@ -30,20 +30,13 @@ export async function startSocketJpegServer(o: SocketJpegServerOptions): Promise
     s.on('close', () => clients.delete(s));
     s.on('error', () => {});
   });
-  const listen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve((server.address() as AddressInfo).port);
-      });
-    });
+  const listen = (port: number) => listenOnLoopback(server, port);
   const port = await listen(o.port ?? 0);
   feed.start();
   const kill = async () => {
     for (const s of clients) s.destroy();
     clients.clear();
-    if (server.listening) await new Promise<void>((r) => server.close(() => r()));
+    await closeServer(server);
   };
   return {
     port,

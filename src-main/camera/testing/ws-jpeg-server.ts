@@ -1,10 +1,11 @@
 // Loopback WebSocket camera for tests: JPEG frames as binary messages, as base64 text, or as JSON
 // {"image": base64, "timestamp": ms}; optional basic auth; stall/kill/restart and frame faults.
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { JpegFeed, type JpegFaults } from './jpeg-feed.ts';
 import type { LoopbackJpegServer } from './mjpeg-http-server.ts';
+import { closeServer, listenOnLoopback } from './loopback-listen.ts';
 
 export interface WsJpegServerOptions {
   port?: number;
@@ -50,21 +51,14 @@ export async function startWsJpegServer(o: WsJpegServerOptions): Promise<Loopbac
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  const listen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve((server.address() as AddressInfo).port);
-      });
-    });
+  const listen = (port: number) => listenOnLoopback(server, port);
   const port = await listen(o.port ?? 0);
   feed.start();
   const kill = async () => {
     for (const s of sockets) s.destroy();
     for (const ws of clients) ws.terminate();
     clients.clear();
-    if (server.listening) await new Promise<void>((r) => server.close(() => r()));
+    await closeServer(server);
   };
   return {
     port,
