@@ -81,11 +81,16 @@ export const CameraRoleSchema = z.enum(['entry', 'exit', 'any']);
 export const DetectionConfigSchema = z.object({
   /** Frames analysed per second (1-30). */
   fps_limit: z.number().int().min(1).max(30).default(5),
-  /** Width frames are scaled to for detection (height follows the aspect ratio). */
-  detect_width: z.number().int().min(160).max(3840).default(1280),
-  // In detection-frame pixels. Each halving of the minimum multiplies the engine's work (tiles at finer scales,
-  // see docs/engine.md): 40 px at 1280 wide keeps a 720p frame at a few detector runs; lower it per camera for far faces.
-  min_face_px: z.number().int().min(8).max(1024).default(40),
+  /** Width frames are scaled to for detection (height follows the aspect ratio; never upscaled). 640 halves the
+   *  decode, copy and detector cost of 1280 while the detector still finds faces down to ~10 px at that width. */
+  detect_width: z.number().int().min(160).max(3840).default(640),
+  /** Optional detect stream (an NVR's substream, e.g. 640×360): an rtsp:// URL for RTSP cameras (the source's
+   *  credentials apply) or a file path for file sources. It is decoded for detection while the source (the main
+   *  stream) is only copied for the live view, never decoded. Absent: the source is decoded once at detect_width. */
+  detect_stream: z.string().max(2048).optional(),
+  // In detection-frame pixels: 20 px at the default 640 wide is the same face as 40 px at 1280 wide (what this
+  // default was when frames were detected at 1280). Lower it per camera for far faces (more detector work).
+  min_face_px: z.number().int().min(8).max(1024).default(20),
   min_detection_confidence: z.number().min(0).max(1).default(0.6),
   /** Cosine similarity needed to accept a match; null = derived from the global false-accept target. */
   recognition_threshold: z.number().min(-1).max(1).nullable().default(null),

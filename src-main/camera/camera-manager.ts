@@ -19,7 +19,7 @@ type ManagerEvents = {
 
 /** Config parts whose change needs a new connection; the rest (name, role, thresholds) apply in place. */
 function connectionKey(c: CameraConfig): string {
-  return JSON.stringify([c.source, c.detection.fps_limit, c.detection.detect_width, c.live_view, c.stall_timeout_ms, c.max_retries]);
+  return JSON.stringify([c.source, c.detection.fps_limit, c.detection.detect_width, c.detection.detect_stream ?? null, c.live_view, c.stall_timeout_ms, c.max_retries]);
 }
 
 export class CameraManager extends EventEmitter<ManagerEvents> {

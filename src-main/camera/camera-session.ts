@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { CameraState } from '../../src-contract/camera-config.ts';
 import { defaultFfmpegPath } from '../ffmpeg/resolve-ffmpeg.ts';
 import { CpuMeter, readProcessCpuMs } from '../ffmpeg/process-cpu.ts';
-import { Backoff } from './backoff.ts';
+import { Backoff } from '../core/backoff.ts';
 import type { CameraConfig } from './camera-config.ts';
 import { CameraError, isFatal, isSlowRetry, publicCode } from './camera-error.ts';
 import { isoOrNull, newEventId, type CameraConnectionEvent, type CameraErrorEvent, type CameraEvent } from './camera-events.ts';
@@ -312,6 +312,7 @@ export class CameraSession extends EventEmitter<SessionEvents> {
       live,
       mjpegFps: this.cfg.live_view.mjpeg_fps,
       mjpegWidth: this.cfg.live_view.mjpeg_width,
+      ...(this.cfg.detection.detect_stream && usesFfmpeg(this.cfg.source) ? { detectStream: this.cfg.detection.detect_stream } : {}),
     };
     this.liveView.resetForConnection(live);
     this.cpu.reset();

@@ -31,6 +31,15 @@ test('a working file camera: frames, rate, native size, codec, time to first fra
   assert.match(r.preview ?? '', /^data:image\/jpeg;base64,\/9j\//);
 });
 
+test('a detect stream: detection frames from the substream, size and codec of the main stream', async () => {
+  const main = await makeTestVideo({ width: 640, height: 480, fps: 15, seconds: 2 });
+  const r = await testCamera({ type: 'file', path: main, loop: true }, { seconds: 1, detectStream: video });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.deepEqual([r.width, r.height, r.detect_width, r.detect_height], [640, 480, 320, 240]);
+  const bad = await testCamera({ type: 'rtsp', url: 'rtsp://127.0.0.1:1/main' }, { detectStream: 'http://x/sub' });
+  assert.ok(!bad.ok && bad.error.code === 'INVALID_CONFIG' && bad.error.field === 'detection.detect_stream', JSON.stringify(bad));
+});
+
 test('failures come back as the public codes', async () => {
   const srv = net.createServer();
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));

@@ -7,6 +7,7 @@ import type { CameraFrame } from './camera-frame.ts';
 import type { CameraErrorEvent } from './camera-events.ts';
 import { CameraSession, type CameraSessionOptions } from './camera-session.ts';
 import { cameraTestConfig } from './camera-test-input.ts';
+import { parseCameraConfig } from './parse-camera-config.ts';
 
 export type CameraTestResult =
   | {
@@ -24,6 +25,9 @@ export type CameraTestResult =
       first_frame_ms: number;
       /** The source's nominal frame rate when known. */
       source_fps?: number | null;
+      /** Size of the detection frames (the detect stream's, when the camera names one, scaled to detect_width). */
+      detect_width?: number;
+      detect_height?: number;
       /** First frame as a JPEG data: URL, when asked for. */
       preview?: string;
     }
@@ -36,6 +40,8 @@ export interface CameraTestOptions extends Pick<CameraSessionOptions, 'ffmpegPat
   seconds?: number;
   /** Include the first frame as a JPEG data URL (default false). */
   preview?: boolean;
+  /** Test with this detect stream (substream URL or file path) in place of the config's. */
+  detectStream?: string;
   signal?: AbortSignal;
 }
 
@@ -57,6 +63,7 @@ export async function testCamera(input: unknown, options: CameraTestOptions = {}
   let config;
   try {
     config = cameraTestConfig(input);
+    if (options.detectStream !== undefined) config = parseCameraConfig({ ...config, detection: { ...config.detection, detect_stream: options.detectStream } });
   } catch (err) {
     if (err instanceof VigilError) return { ok: false, error: { code: 'INVALID_CONFIG', message: err.message, field: err.extra.field } };
     throw err;
@@ -92,6 +99,8 @@ export async function testCamera(input: unknown, options: CameraTestOptions = {}
         codec: info?.codec ?? 'unknown',
         first_frame_ms: Math.round(firstMs),
         source_fps: info?.fps ?? null,
+        detect_width: first!.width,
+        detect_height: first!.height,
         ...(options.preview && first ? { preview: await previewOf(first) } : {}),
       });
     };

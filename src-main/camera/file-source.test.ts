@@ -106,3 +106,21 @@ test('ring: a consumer that never takes frames loses the oldest (counted); taken
   while (s.takeFrame());
   assert.equal(await s.nextFrame(), null, 'a stopped, drained camera answers null at once');
 });
+
+test('two streams: detection frames from the substream, the main stream copied (not decoded) into fMP4', async () => {
+  const [main, sub] = await Promise.all([
+    makeTestVideo({ width: 640, height: 480, fps: 15, seconds: 2 }),
+    makeTestVideo({ width: 320, height: 240, fps: 10, seconds: 2 }),
+  ]);
+  const s = session({ path: main, loop: true }, { detection: { fps_limit: 5, detect_width: 640, detect_stream: sub } });
+  const mp4: LiveChunk[] = [];
+  s.liveView.subscribe('fmp4', (c) => mp4.push(c));
+  s.start();
+  const frames = await nextFrames(s, 3, 10_000);
+  assert.deepEqual([frames[0].width, frames[0].height], [320, 240], 'detection frames come from the 320×240 substream');
+  await waitFor(() => mp4.some((c) => c.kind === 'segment'), 5000, 'fMP4 segments of the main stream');
+  assert.ok(mp4[0]?.kind === 'init' && mp4[0].codec?.startsWith('avc1.'));
+  const st = s.stats();
+  assert.deepEqual([st.width, st.height, st.detect_width, st.detect_height], [640, 480, 320, 240], 'stream info is the main stream');
+  assert.deepEqual(s.liveView.formats, ['fmp4']);
+});

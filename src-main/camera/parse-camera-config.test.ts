@@ -35,3 +35,12 @@ test('sources alone validate with a source.* field path', () => {
   assert.throws(() => parseCameraSource({ type: 'websocket', url: 'ws://x', protocol: 'xml' }), (e: unknown) => e instanceof VigilError && e.extra.field === 'source.protocol');
   assert.equal(parseCameraSource({ type: 'socket', host: 'cam', port: 9000 }).type, 'socket');
 });
+
+test('detect stream: an RTSP substream for RTSP cameras, a path for files, refused for one-stream sources', () => {
+  const rtsp = parseCameraConfig({ id: 'c', name: 'C', source: { type: 'rtsp', url: 'rtsp://h/main' }, detection: { detect_stream: 'rtsp://h/sub' } });
+  assert.equal(rtsp.detection.detect_stream, 'rtsp://h/sub');
+  assert.equal(rtsp.detection.detect_width, 640);
+  fails({ id: 'c', name: 'C', source: { type: 'rtsp', url: 'rtsp://h/main' }, detection: { detect_stream: 'http://h/sub' } }, 'detection.detect_stream');
+  fails({ id: 'c', name: 'C', source: { type: 'usb', device: '0' }, detection: { detect_stream: '/dev/video1' } }, 'detection.detect_stream');
+  assert.equal(parseCameraConfig({ id: 'c', name: 'C', source: { type: 'file', path: '/m.mp4' }, detection: { detect_stream: '/s.mp4' } }).detection.detect_stream, '/s.mp4');
+});

@@ -41,3 +41,21 @@ test('outputs: rgb24 on stdout first, then the live outputs on fds 3/4 as planne
   assert.ok(both.args.join(' ').includes('-c:v copy -f mp4 -movflags +frag_keyframe+empty_moov+default_base_moof'));
   assert.deepEqual(buildFfmpegCommand(file, { ...plan, live: ['mjpeg'] }).fds, { fmp4: null, mjpeg: 3 });
 });
+
+test('detect stream: the substream is decoded for detection, the main stream only copied into fMP4', () => {
+  const rtsp = src({ type: 'rtsp', url: 'rtsp://cam/main', username: 'u', password: 'p' });
+  const { args, fds } = buildFfmpegCommand(rtsp, { ...plan, live: ['fmp4'], detectStream: 'rtsp://cam/sub' });
+  const inputs = args.flatMap((a, i) => (a === '-i' ? [args[i + 1]] : []));
+  assert.deepEqual(inputs, ['rtsp://u:p@cam/main', 'rtsp://u:p@cam/sub'], 'main first, then the substream, both with the credentials');
+  const maps = args.flatMap((a, i) => (a === '-map' ? [args[i + 1]] : []));
+  assert.deepEqual(maps, ['1:v:0', '0:v:0'], 'rgb24 from the substream, fMP4 copy from the main stream');
+  assert.deepEqual(fds, { fmp4: 3, mjpeg: null });
+  // Without a live view the main stream is not opened at all; the JPEG fallback encodes from the decoded substream.
+  const noLive = buildFfmpegCommand(rtsp, { ...plan, detectStream: 'rtsp://cam/sub' }).args;
+  assert.deepEqual(noLive.flatMap((a, i) => (a === '-i' ? [noLive[i + 1]] : [])), ['rtsp://u:p@cam/sub']);
+  const jpeg = buildFfmpegCommand(rtsp, { ...plan, live: ['mjpeg'], detectStream: 'rtsp://cam/sub' }).args;
+  assert.deepEqual(jpeg.flatMap((a, i) => (a === '-map' ? [jpeg[i + 1]] : [])), ['0:v:0', '0:v:0']);
+  assert.equal(jpeg.filter((a) => a === '-i').length, 1);
+  const file = buildFfmpegCommand(src({ type: 'file', path: '/main.mp4' }), { ...plan, live: ['fmp4'], detectStream: '/sub.mp4' }).args;
+  assert.deepEqual(file.flatMap((a, i) => (a === '-i' ? [file[i + 1]] : [])), ['/main.mp4', '/sub.mp4']);
+});

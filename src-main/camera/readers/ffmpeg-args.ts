@@ -3,6 +3,9 @@
 //   pipe:1  detection frames: rate-limited before scaling, rgb24 rawvideo (exact frame sizing)
 //   pipe:3  live view, fMP4 with the source's H.264/H.265 copied (no re-encode)
 //   pipe:3|4 live view fallback, low-rate JPEG (mpjpeg multipart) when the codec is not playable
+// With a detect stream (an NVR substream) the process opens two inputs: the substream is decoded for detection
+// (and the JPEG fallback), the main stream is only copied into the fMP4 live view, never decoded. Without a live
+// view the main stream is not opened at all.
 import type { CameraSource } from '../camera-config.ts';
 import { effectiveCredentials, urlWithCredentials } from '../url-credentials.ts';
 import type { ReaderPlan } from './source-reader.ts';
@@ -71,13 +74,37 @@ function usbInputArgs(source: Extract<CameraSource, { type: 'usb' }>, platform: 
   return ['-f', 'v4l2', ...fmt, ...size, ...rate, '-use_wallclock_as_timestamps', '1', '-i', dev];
 }
 
+/** The detect stream as a source of the same type: the source's transport, timeouts and credentials, another URL/path. */
+export function detectStreamSource(source: FfmpegSource, stream: string): FfmpegSource {
+  switch (source.type) {
+    case 'rtsp': return { ...source, url: stream };
+    case 'file': return { ...source, path: stream };
+    case 'usb': throw new Error('a USB device has one stream: detect_stream is for RTSP and file sources');
+  }
+}
+
 export function buildFfmpegCommand(source: FfmpegSource, plan: ReaderPlan, options: FfmpegArgOptions = {}): FfmpegCommand {
   const platform = options.platform ?? process.platform;
   const threads = String(options.decodeThreads ?? 1);
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info', '-threads', threads, '-filter_threads', threads];
-  args.push(...inputArgs(source, platform));
+  const split = plan.detectStream !== undefined && plan.detectStream !== '';
+  const copyLive = plan.live.includes('fmp4');
+  // Input order: the main stream first when it is opened (its codec decides the live format), then the detect stream.
+  let main: string | null = null;
+  let detect = '0:v:0';
+  if (split) {
+    if (copyLive) {
+      args.push(...inputArgs(source, platform));
+      main = '0:v:0';
+      detect = '1:v:0';
+    }
+    args.push(...inputArgs(detectStreamSource(source, plan.detectStream!), platform));
+  } else {
+    args.push(...inputArgs(source, platform));
+    main = '0:v:0';
+  }
   args.push(
-    '-map', '0:v:0', '-an', '-sn', '-dn',
+    '-map', detect, '-an', '-sn', '-dn',
     '-vf', `${rateSelect(plan.fpsLimit)},${scaleTo(plan.detectWidth)}`,
     '-fps_mode', 'vfr', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
   );
@@ -86,7 +113,7 @@ export function buildFfmpegCommand(source: FfmpegSource, plan: ReaderPlan, optio
   if (plan.live.includes('fmp4')) {
     fds.fmp4 = fd++;
     args.push(
-      '-map', '0:v:0', '-an', '-sn', '-dn', '-c:v', 'copy',
+      '-map', main ?? '0:v:0', '-an', '-sn', '-dn', '-c:v', 'copy',
       '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof',
       // Fragments of at most 0.5 s keep the live view close to real time whatever the GOP length.
       '-frag_duration', '500000', '-flush_packets', '1', `pipe:${fds.fmp4}`,
@@ -94,8 +121,9 @@ export function buildFfmpegCommand(source: FfmpegSource, plan: ReaderPlan, optio
   }
   if (plan.live.includes('mjpeg')) {
     fds.mjpeg = fd++;
+    // From the stream that is decoded anyway (the detect stream when there is one): no second decoder.
     args.push(
-      '-map', '0:v:0', '-an', '-sn', '-dn',
+      '-map', detect, '-an', '-sn', '-dn',
       '-vf', `${rateSelect(plan.mjpegFps)},${scaleTo(plan.mjpegWidth)}`,
       '-fps_mode', 'vfr', '-c:v', 'mjpeg', '-q:v', '7', '-f', 'mpjpeg', '-flush_packets', '1', `pipe:${fds.mjpeg}`,
     );

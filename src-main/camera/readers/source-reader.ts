@@ -53,4 +53,6 @@ export interface ReaderPlan {
   live: LiveFormat[];
   mjpegFps: number;
   mjpegWidth: number;
+  /** A second stream to decode for detection (substream URL or file path); the source is then only copied. */
+  detectStream?: string;
 }

@@ -5,7 +5,7 @@ import { humanise, tDynamic } from '../../i18n/dynamic-key.ts';
 import type { FieldSpec, FormValue } from './schema-form.ts';
 
 /** Fields whose values are long (a URL, a file path) get a whole row. */
-const WIDE = new Set(['url', 'path', 'device']);
+const WIDE = new Set(['url', 'path', 'device', 'detect_stream']);
 
 export function SpecField({ spec, value, onChange, error, placeholder }: {
   spec: FieldSpec; value: FormValue | undefined; onChange: (v: FormValue) => void; error?: string; placeholder?: string;
