@@ -109,8 +109,9 @@ async function clientMain(): Promise<void> {
 // ---------------------------------------------------------------- server side
 async function serverMain(): Promise<void> {
   const { openStore } = await import('../../src-main/storage/host-store.ts');
-  const { ACCESS_MIGRATIONS, createAccessControl } = await import('../../src-main/api/access-control.ts');
-  const { Dispatcher, TopicBus } = await import('../../src-main/host/dispatcher.ts');
+  const { ACCESS_MIGRATIONS, createAccessControl } = await import('../../src-main/host/access-control.ts');
+  const { Dispatcher } = await import('../../src-main/core/dispatcher.ts');
+  const { TopicBus } = await import('../../src-main/core/topic-bus.ts');
   const { createApiServer } = await import('../../src-main/api/server.ts');
   const { hashPassword } = await import('../../src-main/auth/password.ts');
 

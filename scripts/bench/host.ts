@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { createHost } from '../../src-main/host/host.ts';
-import type { Caller } from '../../src-main/host/dispatcher.ts';
+import type { Caller } from '../../src-main/core/dispatcher.ts';
 import { createLogger } from '../../src-main/logging/logger.ts';
 import { DEMO_CAST, DEMO_DIR, DEMO_SCENE, composeScene, readSceneManifest } from '../../src-main/demo/demo-assets.ts';
 import { defaultFfmpegPath } from '../../src-main/ffmpeg/resolve-ffmpeg.ts';

@@ -17,7 +17,7 @@ import { MessageChannel, Worker, isMainThread, parentPort, workerData } from 'no
 import type { MessagePort } from 'node:worker_threads';
 import { contract } from '../../src-contract/api.ts';
 import type { TopicPayload } from '../../src-contract/api.ts';
-import { TopicBus } from '../../src-main/host/dispatcher.ts';
+import { TopicBus } from '../../src-main/core/topic-bus.ts';
 import { LivePortSession, type PortLike } from '../../src-main/electron/live-port.ts';
 import { createBridge, type BridgePort } from '../../src-main/preload/bridge-facade.ts';
 

@@ -8,7 +8,9 @@ import type { WebSocket } from 'ws';
 import { VigilError, fromZodError } from '../../src-contract/errors.ts';
 import { REST_PREFIX, V1WsClientMessageSchema, WsClientIdSchema, type V1WsServerMessage } from '../../src-contract/rest.ts';
 import type { LiveFrame, Role } from '../../src-contract/schemas.ts';
-import type { Caller, TopicBus } from '../host/dispatcher.ts';
+import type { Caller } from '../core/dispatcher.ts';
+import type { TopicBus } from '../core/topic-bus.ts';
+import { requireAccess } from '../core/access.ts';
 import { parseWsJson, stillValid } from './contract-ws.ts';
 import { toLiveDetections } from './frame-response.ts';
 import { callerOf, credentialsOf, type Authenticate } from './request-auth.ts';
@@ -38,9 +40,7 @@ export function registerDetectionsWs(app: FastifyInstance, deps: { bus: TopicBus
       const id = WsClientIdSchema.safeParse((req.params as { client_id?: string }).client_id);
       if (!id.success) throw fromZodError(id.error, 'client_id');
       const caller = callerOf(req, authenticate, token(req.query));
-      if (!caller.user) throw new VigilError('UNAUTHENTICATED', 'sign in or send an API token');
-      if (!roles('live.frame').includes(caller.user.role)) throw new VigilError('FORBIDDEN', `${caller.user.role} may not watch live detections`);
-      if (caller.tokenScopes && !caller.tokenScopes.includes('read')) throw new VigilError('FORBIDDEN', 'token lacks the "read" scope');
+      requireAccess(caller, roles('live.frame'), 'watch live detections', 'read', 'sign in or send an API token');
       if (hub.full) throw new VigilError('QUEUE_FULL', 'too many WebSocket clients');
     },
   }, (socket, req) => {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { LiveDetectionSchema, ProcessFrameResult } from '../../src-contract/rest.ts';
 import type { LiveFrame } from '../../src-contract/schemas.ts';
-import type { FrameAnalysis } from './frame-analysis.ts';
+import type { FrameAnalysis } from '../core/frame-analysis.ts';
 
 const r4 = (v: number): number => Math.round(v * 10_000) / 10_000;
 const r1 = (v: number): number => Math.round(v * 10) / 10;

@@ -9,8 +9,8 @@ import sharp from 'sharp';
 import { z } from 'zod';
 import { contract, type MethodName } from '../../src-contract/api.ts';
 import { ErrorResponseSchema } from '../../src-contract/errors.ts';
-import type { Handlers } from '../host/dispatcher.ts';
-import type { AnalyzeFrame } from './frame-analysis.ts';
+import type { Handlers } from '../core/dispatcher.ts';
+import type { AnalyzeFrame } from '../core/frame-analysis.ts';
 import { restRoutes } from './rest-routes.ts';
 import { startApiFixture, type ApiFixture } from './testing/api-fixture.ts';
 
@@ -35,7 +35,7 @@ interface Req {
 let analyze: AnalyzeFrame | undefined;
 let engine: { dispose(): Promise<void> } | null = null;
 try {
-  const { Engine } = await import('../../src-engine/engine.ts');
+  const { Engine } = await import('../../src-engine/public.ts');
   const e = await Engine.create({ threads: 1 });
   engine = e;
   // Real decode + detection; the fuzz only needs the decoder's verdict on broken images.

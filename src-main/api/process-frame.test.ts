@@ -8,8 +8,8 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { ProcessFrameResultSchema } from '../../src-contract/rest.ts';
-import type { Engine as EngineT } from '../../src-engine/engine.ts';
-import type { AnalyzeFrame } from './frame-analysis.ts';
+import type { Engine as EngineT } from '../../src-engine/public.ts';
+import type { AnalyzeFrame } from '../core/frame-analysis.ts';
 import { startApiFixture, type ApiFixture } from './testing/api-fixture.ts';
 
 const SAMPLE = 'node_modules/@vladmandic/face-api/demo/sample1.jpg';
@@ -18,7 +18,7 @@ let engine: EngineT | null = null;
 let skip: string | false = existsSync(SAMPLE) ? false : `${SAMPLE} not installed`;
 if (!skip) {
   try {
-    const { Engine } = await import('../../src-engine/engine.ts');
+    const { Engine } = await import('../../src-engine/public.ts');
     engine = await Engine.create({ threads: 1 });
   } catch (err) {
     skip = `engine not available: ${(err as Error).message}`;

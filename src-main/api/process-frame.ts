@@ -4,9 +4,9 @@
 import { VigilError } from '../../src-contract/errors.ts';
 import { MAX_FRAME_BASE64, ProcessFrameRequestSchema, type ProcessFrameRequest } from '../../src-contract/rest.ts';
 import { fromZodError } from '../../src-contract/errors.ts';
-import type { Caller } from '../host/dispatcher.ts';
+import type { Caller } from '../core/dispatcher.ts';
 import type { DedupCache } from '../pipeline/dedup-cache.ts';
-import type { AnalyzeFrame } from './frame-analysis.ts';
+import type { AnalyzeFrame } from '../core/frame-analysis.ts';
 import type { FrameJobs } from './frame-jobs.ts';
 import { toProcessFrameResult } from './frame-response.ts';
 

@@ -1,10 +1,10 @@
 // Caller resolution and the session cookie for HTTP requests and WebSocket upgrades.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { VigilError } from '../../src-contract/errors.ts';
 import { SESSION_COOKIE } from '../../src-contract/http-transport.ts';
 import type { Role } from '../../src-contract/schemas.ts';
 import type { RequestCredentials } from '../auth/credentials.ts';
-import type { Caller } from '../host/dispatcher.ts';
+import type { Caller } from '../core/dispatcher.ts';
+import { requireAccess } from '../core/access.ts';
 
 export type Authenticate = (creds: RequestCredentials) => Caller;
 
@@ -24,10 +24,7 @@ export function callerOf(req: FastifyRequest, authenticate: Authenticate, queryT
 
 /** For routes outside the contract table (media, live, frames): role and token-scope checks in one place. */
 export function requireCaller(caller: Caller, roles: readonly Role[], scope: 'read' | 'write' | 'frames'): NonNullable<Caller['user']> {
-  if (!caller.user) throw new VigilError('UNAUTHENTICATED', 'sign in or send an API token');
-  if (!roles.includes(caller.user.role)) throw new VigilError('FORBIDDEN', `${caller.user.role} may not use this endpoint`);
-  if (caller.tokenScopes && !caller.tokenScopes.includes(scope)) throw new VigilError('FORBIDDEN', `token lacks the "${scope}" scope`);
-  return caller.user;
+  return requireAccess(caller, roles, 'use this endpoint', scope, 'sign in or send an API token');
 }
 
 export function setSessionCookie(reply: FastifyReply, secret: string, expiresAt: string, secure: boolean): void {

@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { contract, type MethodName } from '../../src-contract/api.ts';
 import { VigilError } from '../../src-contract/errors.ts';
-import type { Handlers } from '../host/dispatcher.ts';
+import type { Handlers } from '../core/dispatcher.ts';
 import { restRoutes } from './rest-routes.ts';
 import { startApiFixture, type ApiFixture } from './testing/api-fixture.ts';
 

@@ -4,7 +4,8 @@
 import { InvalidInputError, NotFoundError } from '../storage/errors.ts';
 import type { HostStore } from '../storage/host-store.ts';
 import type { PunchRecord } from '../storage/repositories/attendance.ts';
-import { attendanceDayOf, computeDay, dayWindow, type CameraRole, type DayRecord, type ShiftRule } from './day-rules.ts';
+import type { CameraRole } from '../../src-contract/camera-config.ts';
+import { attendanceDayOf, computeDay, dayWindow, type DayRecord, type ShiftRule } from './day-rules.ts';
 
 export type PunchOutcome =
   | { recorded: false; reason: 'min_gap'; lastPunchAt: number }

@@ -6,8 +6,8 @@
 // the off-duty gap to the next one (22:00-06:00 → 14:00 to 14:00), so the 02:00 check-out of Monday's night shift
 // belongs to Monday.
 import { DateTime } from 'luxon';
+import type { CameraRole } from '../../src-contract/camera-config.ts';
 
-export type CameraRole = 'entry' | 'exit' | 'any';
 export type DayStatus = 'present' | 'late' | 'absent' | 'off' | 'in_progress';
 
 export interface ShiftRule {

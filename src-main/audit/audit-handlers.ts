@@ -1,7 +1,7 @@
 // Contract handlers for the audit trail (admin and auditor only, enforced by the Dispatcher's role table).
 import type { z } from 'zod';
 import type { AuditRecordSchema } from '../../src-contract/schemas.ts';
-import type { Handlers } from '../host/dispatcher.ts';
+import type { Handlers } from '../core/dispatcher.ts';
 import type { AuditLog, AuditRow } from './audit-log.ts';
 
 export function toAuditRecord(r: AuditRow): z.output<typeof AuditRecordSchema> {

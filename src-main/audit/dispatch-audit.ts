@@ -2,7 +2,7 @@
 // changes state `data_modification`, session methods `authentication`. Only identifiers and a few non-secret
 // facts are kept from the input (never passwords, photos or names of people).
 import type { MethodName } from '../../src-contract/api.ts';
-import type { AuditHook, Caller } from '../host/dispatcher.ts';
+import type { AuditHook, Caller } from '../core/dispatcher.ts';
 import type { AuditEntry, AuditSink, AuditType } from './audit-log.ts';
 
 /** Methods whose handlers write their own, richer record (login outcome, consent fields, erasure reason);

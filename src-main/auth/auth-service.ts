@@ -8,7 +8,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { VigilError } from '../../src-contract/errors.ts';
 import type { Role } from '../../src-contract/schemas.ts';
 import type { AuditSink } from '../audit/audit-log.ts';
-import type { Caller, Handlers } from '../host/dispatcher.ts';
+import type { Caller, Handlers } from '../core/dispatcher.ts';
 import type { Connections } from '../storage/repositories/connections.ts';
 import { ApiTokenStore, looksLikeApiToken } from './api-tokens.ts';
 import { bearerToken, sessionCookie, type RequestCredentials } from './credentials.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Backoff } from './backoff.ts';
+import { Backoff } from '../core/backoff.ts';
 import { FrameRing } from './frame-ring.ts';
 
 test('ring keeps the newest N in order; overflow evicts the oldest and counts it', () => {

@@ -5,11 +5,12 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { topics } from '../../src-contract/api.ts';
 import type { MethodName, SubscriptionFilter, TopicName } from '../../src-contract/api.ts';
 import { VigilError } from '../../src-contract/errors.ts';
 import type { Role } from '../../src-contract/schemas.ts';
-import type { Caller, Dispatcher, TopicBus } from '../host/dispatcher.ts';
+import type { Caller, Dispatcher } from '../core/dispatcher.ts';
+import type { TopicBus } from '../core/topic-bus.ts';
+import { requireAccess, requireTopicAccess } from '../core/access.ts';
 import type { Authenticate } from '../api/request-auth.ts';
 import type { OpenLiveStream } from '../api/live-routes.ts';
 import { resolveExistingStatic } from './app-protocol.ts';
@@ -46,9 +47,7 @@ export function createDesktopHost(parts: HostParts): DesktopHost & { sessionCoun
   }
 
   function requireRole(ctx: IpcCallContext, roles: readonly Role[], what: string): void {
-    const caller = callerFor(ctx);
-    if (!caller.user) throw new VigilError('UNAUTHENTICATED', 'sign in first');
-    if (!roles.includes(caller.user.role)) throw new VigilError('FORBIDDEN', `${caller.user.role} may not ${what}`);
+    requireAccess(callerFor(ctx), roles, what);
   }
 
   return {
@@ -65,7 +64,7 @@ export function createDesktopHost(parts: HostParts): DesktopHost & { sessionCoun
     },
 
     subscribe(topic: TopicName, filter: SubscriptionFilter, ctx: IpcCallContext, onEvent: (payload: unknown) => void): () => void {
-      requireRole(ctx, topics[topic].roles, `subscribe to ${topic}`);
+      requireTopicAccess(callerFor(ctx), topic);
       return parts.bus.subscribe(topic, filter, onEvent as never);
     },
 

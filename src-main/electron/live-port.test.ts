@@ -8,7 +8,7 @@ import { contract } from '../../src-contract/api.ts';
 import type { TopicPayload } from '../../src-contract/api.ts';
 import type { BridgeResult } from '../../src-contract/bridge.ts';
 import { VigilError } from '../../src-contract/errors.ts';
-import { TopicBus } from '../host/dispatcher.ts';
+import { TopicBus } from '../core/topic-bus.ts';
 import { createBridge, type BridgePort } from '../preload/bridge-facade.ts';
 import type { ContractDispatcher } from './desktop-host.ts';
 import { PORT_CHANNEL, PORT_CREDIT_WINDOW, PORT_REQUEST_CHANNEL } from './ipc-channels.ts';

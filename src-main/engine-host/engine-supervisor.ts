@@ -11,6 +11,7 @@ import type { EngineOp, EngineWire, GalleryPerson } from './engine-wire.ts';
 import { EngineInstance } from './engine-instance.ts';
 import type { DeathReason, InstanceDeath, InstanceTimings, PendingRequest } from './engine-instance.ts';
 import { EngineUnavailableError } from './engine-errors.ts';
+import { backoffDelay } from '../core/backoff.ts';
 
 export type SupervisorState = 'starting' | 'ready' | 'restarting' | 'stopped';
 
@@ -362,7 +363,7 @@ export class EngineSupervisor extends EventEmitter<{
   #scheduleRestart(): void {
     if (this.#state === 'stopped' || this.#holdRestarts) return;
     const n = this.#stats.consecutiveFailures++;
-    const delay = Math.min(this.#o.backoffMaxMs, this.#o.backoffInitialMs * 2 ** n);
+    const delay = backoffDelay(n, this.#o.backoffInitialMs, this.#o.backoffMaxMs);
     this.#stats.nextRestartAt = Date.now() + delay;
     this.#restartTimer = setTimeout(() => {
       this.#restartTimer = null;

@@ -2,7 +2,7 @@
 // engine's own builders; incoming ones are validated against its schema before the host trusts them.
 import { EngineMessageSchema, hostMessage } from '../../src-engine/protocol.ts';
 import type { EngineOp as ProtocolOp } from '../../src-engine/protocol.ts';
-import type { AnalyzeOptions } from '../../src-engine/engine.ts';
+import type { AnalyzeOptions } from '../../src-engine/public.ts';
 
 /** One person's usable templates, as the engine's gallery holds them. */
 export interface GalleryPerson {
@@ -24,7 +24,7 @@ export type EngineOp =
   | { op: 'health' }
   | Extract<ProtocolOp, { op: 'configure' | 'set_models' | 'compare' }>;
 /** What analyze_frame / analyze_image answer: the engine's own result types. */
-export type { AnalyzeResult as EngineAnalysis, FaceResult as EngineFace, EngineHealth } from '../../src-engine/engine.ts';
+export type { AnalyzeResult as EngineAnalysis, FaceResult as EngineFace, EngineHealth } from '../../src-engine/public.ts';
 export type { ReadyInfo } from '../../src-engine/protocol.ts';
 
 export type WireEvent =

@@ -13,7 +13,7 @@ import type { CameraSessionStats } from '../camera/camera-stats.ts';
 import type { HostStore } from '../storage/host-store.ts';
 import type { CameraCreateInput, CameraPatch } from '../storage/repositories/cameras.ts';
 import type { RecognitionPipeline } from '../pipeline/recognition-pipeline.ts';
-import type { TopicBus } from './dispatcher.ts';
+import type { TopicBus } from '../core/topic-bus.ts';
 
 export interface CameraServiceDeps {
   store: HostStore;

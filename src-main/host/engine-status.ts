@@ -3,7 +3,7 @@
 // report when it becomes ready and then every few seconds.
 import type { z } from 'zod';
 import type { ModelHealthSchema } from '../../src-contract/schemas.ts';
-import type { EngineHealth } from '../../src-engine/engine.ts';
+import type { EngineHealth } from '../../src-engine/public.ts';
 import type { EngineSupervisor } from '../engine-host/engine-supervisor.ts';
 
 type ModelHealthView = z.infer<typeof ModelHealthSchema>;

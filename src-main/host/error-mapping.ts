@@ -4,7 +4,7 @@ import { VigilError } from '../../src-contract/errors.ts';
 import { ConflictError, InvalidInputError, NotFoundError, StorageClosedError } from '../storage/errors.ts';
 import { EngineCallError, EngineUnavailableError } from '../engine-host/engine-errors.ts';
 import { AttendanceRuleError } from '../attendance/day-rules.ts';
-import type { Handlers } from './dispatcher.ts';
+import type { Handlers } from '../core/dispatcher.ts';
 
 const ENGINE_INPUT_CODES = new Set(['INVALID_IMAGE', 'IMAGE_TOO_LARGE', 'INVALID_FRAME', 'INVALID_ARGUMENT']);
 

@@ -10,10 +10,10 @@ import type { EnrolmentService } from '../enrolment/enrolment-service.ts';
 import type { AttendanceService } from '../attendance/attendance-service.ts';
 import type { ConsentStore } from '../privacy/consent.ts';
 import type { CameraService } from './camera-service.ts';
-import type { TopicBus } from './dispatcher.ts';
+import type { TopicBus } from '../core/topic-bus.ts';
 import type { EngineStatus } from './engine-status.ts';
 import { NotFoundError } from '../storage/errors.ts';
-import { personView } from './views.ts';
+import { personView } from '../storage/views.ts';
 
 export interface HostContext {
   store: HostStore;

@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHost } from './host.ts';
-import type { Caller } from './dispatcher.ts';
+import type { Caller } from '../core/dispatcher.ts';
 import { createLogger } from '../logging/logger.ts';
 import { openStore } from '../storage/host-store.ts';
-import { ACCESS_MIGRATIONS } from '../api/access-control.ts';
+import { ACCESS_MIGRATIONS } from './access-control.ts';
 import { testScene } from './testing/test-scene.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { createHost } from './host.ts';
 import type { Host } from './host.ts';
-import type { Caller } from './dispatcher.ts';
+import type { Caller } from '../core/dispatcher.ts';
 import type { TopicPayload } from '../../src-contract/api.ts';
 import { createLogger } from '../logging/logger.ts';
 import { testScene } from './testing/test-scene.ts';

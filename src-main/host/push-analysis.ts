@@ -3,7 +3,7 @@
 // host terms (matched person, consent policy, optional snapshot) for the API layer to shape (spec §5.1).
 import sharp from 'sharp';
 import { VigilError } from '../../src-contract/errors.ts';
-import type { AnalyzeFrame, AnalyzedFace, FrameAnalysis } from '../api/frame-analysis.ts';
+import type { AnalyzeFrame, AnalyzedFace, FrameAnalysis } from '../core/frame-analysis.ts';
 import type { EngineFace } from '../engine-host/engine-wire.ts';
 import type { HostContext } from './host-context.ts';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LiveState } from './live-state.ts';
 import { PipelineStats } from './pipeline-stats.ts';
-import { LatencyWindow } from './latency-window.ts';
+import { LatencyWindow } from '../../src-engine/public.ts';
 
 const frame = (camera_id: string, seq: number) => ({ camera_id, seq, frame_width: 640, frame_height: 360, captured_at_ms: seq, faces: [] });
 
@@ -43,7 +43,7 @@ test('PipelineStats: totals, per camera, per-minute windows and fps', () => {
 test('LatencyWindow percentiles over a bounded ring', () => {
   const w = new LatencyWindow(100);
   assert.equal(w.percentile(50), null);
-  for (let i = 1; i <= 300; i++) w.add(i);
+  for (let i = 1; i <= 300; i++) w.record(i);
   assert.equal(w.count, 100);
   assert.equal(w.percentile(50), 250);
   assert.equal(w.percentile(95), 295);

@@ -7,14 +7,14 @@ import type { CameraConfig } from '../../src-contract/camera-config.ts';
 import type { LiveFrame } from '../../src-contract/schemas.ts';
 
 type LiveFace = LiveFrame['faces'][number];
-import type { TopicBus } from '../host/dispatcher.ts';
+import type { TopicBus } from '../core/topic-bus.ts';
 import type { CameraFrame } from '../camera/camera-frame.ts';
 import { CameraTracker } from '../tracking/camera-tracker.ts';
 import type { Candidate, FaceObservation, TrackerOptions } from '../tracking/types.ts';
 import type { EngineSupervisor } from '../engine-host/engine-supervisor.ts';
 import { EngineUnavailableError } from '../engine-host/engine-errors.ts';
 import type { EngineAnalysis, EngineFace } from '../engine-host/engine-wire.ts';
-import type { AnalyzeOptions } from '../../src-engine/engine.ts';
+import type { AnalyzeOptions } from '../../src-engine/public.ts';
 import { logFaceDropped, logFrameProcessed } from '../logging/frame-log.ts';
 import { newTraceId } from '../logging/trace.ts';
 import { FrameScheduler } from './frame-scheduler.ts';
@@ -23,7 +23,7 @@ import { BatchPump } from './batch-pump.ts';
 import type { LiveState } from './live-state.ts';
 import type { PipelineStats } from './pipeline-stats.ts';
 import type { CameraMeta, TrackRecorder } from './track-recorder.ts';
-import { LatencyWindow } from './latency-window.ts';
+import { LatencyWindow } from '../../src-engine/public.ts';
 
 export interface CameraJob {
   kind: 'camera';
@@ -281,7 +281,7 @@ export class RecognitionPipeline {
 
     const now = Date.now();
     this.#d.stats.frameAnalysed(cam.id, result.ms, result.faces.length);
-    this.latency.add(now - frame.received_timestamp);
+    this.latency.record(now - frame.received_timestamp);
     this.#d.onAnalysed?.(frame);
     const info = this.#d.modelInfo();
     const identified = liveFaces.filter((x) => x.decision === 'recognized').length;

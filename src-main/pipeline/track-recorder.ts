@@ -5,13 +5,13 @@
 import type { Logger } from 'pino';
 import type { Settings } from '../../src-contract/schemas.ts';
 import type { CameraRole } from '../../src-contract/camera-config.ts';
-import type { TopicBus } from '../host/dispatcher.ts';
+import type { TopicBus } from '../core/topic-bus.ts';
 import type { HostStore } from '../storage/host-store.ts';
 import type { EventFlag } from '../storage/repositories/detection-events.ts';
 import { newId } from '../storage/ids.ts';
 import type { CameraFrame } from '../camera/camera-frame.ts';
 import type { DecisionResult, TrackEvent } from '../tracking/types.ts';
-import { eventView, iso } from '../host/views.ts';
+import { eventView, iso } from '../storage/views.ts';
 import type { PipelineStats } from './pipeline-stats.ts';
 
 export type Box = [number, number, number, number];

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import { VigilError } from '../../src-contract/errors.ts';
 import type { AuditSink } from '../audit/audit-log.ts';
 import { callerFields } from '../audit/dispatch-audit.ts';
-import type { Caller } from '../host/dispatcher.ts';
+import type { Caller } from '../core/dispatcher.ts';
 import type { HostStore } from '../storage/host-store.ts';
 import type { ConsentStore } from './consent.ts';
 

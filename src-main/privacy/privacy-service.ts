@@ -7,7 +7,7 @@ import type { Person } from '../../src-contract/schemas.ts';
 import { VigilError } from '../../src-contract/errors.ts';
 import type { AuditSink } from '../audit/audit-log.ts';
 import { callerFields } from '../audit/dispatch-audit.ts';
-import type { Handlers } from '../host/dispatcher.ts';
+import type { Handlers } from '../core/dispatcher.ts';
 import type { HostStore } from '../storage/host-store.ts';
 import { ConsentStore, type ConsentPolicy } from './consent.ts';
 import { Erasure } from './erasure.ts';

@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Person } from '../../../src-contract/schemas.ts';
-import { Dispatcher, TopicBus } from '../../host/dispatcher.ts';
+import { Dispatcher } from '../../core/dispatcher.ts';
+import { TopicBus } from '../../core/topic-bus.ts';
 import { openStore, type HostStore } from '../../storage/host-store.ts';
-import { ACCESS_MIGRATIONS, createAccessControl, type AccessControl } from '../access-control.ts';
+import { ACCESS_MIGRATIONS, createAccessControl, type AccessControl } from '../../host/access-control.ts';
 import { createApiServer, type ApiServer, type ApiServerDeps } from '../server.ts';
 
 /** Response bodies as tests read them (checked field by field, or against a zod schema). */

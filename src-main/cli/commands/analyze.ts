@@ -3,8 +3,7 @@
 // document keyed by each path exactly as given. An unreadable file gets an error entry; the run goes on.
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Engine, type AnalyzeResult, type FaceResult } from '../../../src-engine/engine.ts';
-import { EngineError, toEngineError } from '../../../src-engine/errors.ts';
+import { Engine, type AnalyzeResult, type FaceResult, EngineError, toEngineError } from '../../../src-engine/public.ts';
 
 const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff']);
 const USAGE = 'usage: vigil analyze [--embeddings] [--out FILE] [--min-face PX] <file|dir>...\n';

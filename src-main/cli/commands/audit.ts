@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { AUDIT_HEAD_FILE } from '../../api/access-control.ts';
+import { AUDIT_HEAD_FILE } from '../../host/access-control.ts';
 import { AuditLog } from '../../audit/audit-log.ts';
 import { DATABASE_FILE } from '../../storage/host-store.ts';
 

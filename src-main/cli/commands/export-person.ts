@@ -5,7 +5,7 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { VigilError } from '../../../src-contract/errors.ts';
 import { IdSchema } from '../../../src-contract/schemas.ts';
-import { ACCESS_MIGRATIONS, AUDIT_HEAD_FILE } from '../../api/access-control.ts';
+import { ACCESS_MIGRATIONS, AUDIT_HEAD_FILE } from '../../host/access-control.ts';
 import { AuditLog } from '../../audit/audit-log.ts';
 import { exportPersonData } from '../../privacy/person-export.ts';
 import { openStore } from '../../storage/host-store.ts';

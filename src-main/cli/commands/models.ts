@@ -1,9 +1,7 @@
 // vigil models [--json]
 // The model registry (models/manifest.json) with what loading it here gives: sha256 check, the execution
 // provider each model actually runs on (after fallbacks), warm-up time and latency.
-import { Engine } from '../../../src-engine/engine.ts';
-import { toEngineError } from '../../../src-engine/errors.ts';
-import { loadManifest, readVerifiedModel } from '../../../src-engine/registry/manifest.ts';
+import { Engine, toEngineError, loadManifest, readVerifiedModel } from '../../../src-engine/public.ts';
 
 export async function run(argv: string[]): Promise<number> {
   const json = argv.includes('--json');

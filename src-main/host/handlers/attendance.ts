@@ -5,9 +5,9 @@ import type { AttendanceDay } from '../../../src-contract/schemas.ts';
 import { VigilError } from '../../../src-contract/errors.ts';
 import type { Shift } from '../../storage/repositories/shifts.ts';
 import type { DayRowWithPerson } from '../../storage/repositories/attendance.ts';
-import type { Handlers } from '../dispatcher.ts';
+import type { Handlers } from '../../core/dispatcher.ts';
 import type { HostContext } from '../host-context.ts';
-import { isoOrNull } from '../views.ts';
+import { isoOrNull } from '../../storage/views.ts';
 import { exportTable } from '../exports/table-export.ts';
 
 /** Longest range a report recomputes absences for (older days keep what was stored). */

@@ -1,7 +1,7 @@
 // cameras.* and live.*: the camera registry, connection tests, captures for enrolment, and live detections.
 import { VigilError } from '../../../src-contract/errors.ts';
 import { testCamera } from '../../camera/camera-test.ts';
-import type { Handlers } from '../dispatcher.ts';
+import type { Handlers } from '../../core/dispatcher.ts';
 import type { HostContext } from '../host-context.ts';
 
 export function cameraHandlers(ctx: HostContext): Handlers {

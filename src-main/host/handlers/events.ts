@@ -1,9 +1,9 @@
 // events.*: the track events (one per person walking past), corrections and exports.
 import { VigilError } from '../../../src-contract/errors.ts';
 import type { EventRecord, EventQuery } from '../../storage/repositories/detection-events.ts';
-import type { Handlers } from '../dispatcher.ts';
+import type { Handlers } from '../../core/dispatcher.ts';
 import type { HostContext } from '../host-context.ts';
-import { eventView, isoOrNull } from '../views.ts';
+import { eventView, isoOrNull } from '../../storage/views.ts';
 import { exportTable } from '../exports/table-export.ts';
 
 const EXPORT_MAX_ROWS = 50_000;

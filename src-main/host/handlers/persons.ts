@@ -1,9 +1,9 @@
 // persons.*: people and enrolment. Consent, erasure and data export are the privacy module's handlers
 // (src-main/privacy/privacy-service.ts); this file never touches them.
-import type { Handlers } from '../dispatcher.ts';
+import type { Handlers } from '../../core/dispatcher.ts';
 import { personViewOf } from '../host-context.ts';
 import type { HostContext } from '../host-context.ts';
-import { templateView } from '../views.ts';
+import { templateView } from '../../storage/views.ts';
 import { toVigilError } from '../error-mapping.ts';
 
 export function personHandlers(ctx: HostContext, onPersonChanged: (id: string) => void): Handlers {

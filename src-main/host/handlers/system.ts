@@ -3,7 +3,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Settings } from '../../../src-contract/schemas.ts';
-import type { Handlers } from '../dispatcher.ts';
+import type { Handlers } from '../../core/dispatcher.ts';
 import type { HostContext } from '../host-context.ts';
 
 const PERIOD_MS = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;

@@ -1,7 +1,7 @@
 // Camera registry. The config is validated with the camera schema and stored as JSON, with the columns the host
 // filters on (name, role, enabled, stream type, location) copied out. The password never reaches a column in clear:
 // it is sealed by the KeyProvider, including one typed inside the URL (rtsp://user:pass@host), which is moved out.
-import { CameraConfigSchema, type CameraConfig, type CameraConfigInput, type CameraRole, type CameraSource } from '../../camera/camera-config.ts';
+import { CameraConfigSchema, type CameraConfig, type CameraConfigInput, type CameraRole, type CameraSource } from '../../../src-contract/camera-config.ts';
 import { openSecret, sealSecret } from '../../security/secret-box.ts';
 import type { KeyProvider } from '../../security/key-provider.ts';
 import { ConflictError, NotFoundError, translateSqliteError } from '../errors.ts';

@@ -3,9 +3,9 @@
 // named "demo-setup"), so it is validated and audited like any other change.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Caller, Dispatcher } from '../host/dispatcher.ts';
-import type { HostContext } from '../host/host-context.ts';
-import { DEMO_CAST, DEMO_DIR, DEMO_SCENE, composeScene, readSceneManifest } from './demo-assets.ts';
+import type { Caller, Dispatcher } from '../core/dispatcher.ts';
+import type { HostContext } from './host-context.ts';
+import { DEMO_CAST, DEMO_DIR, DEMO_SCENE, composeScene, readSceneManifest } from '../demo/demo-assets.ts';
 
 export const DEMO_CAMERA_ID = 'demo-corridor';
 

@@ -1,4 +1,4 @@
-// Reconnect delays: 1, 2, 4, 8 … capped (spec §3.1.1: max 60 s), each with ± jitter so that cameras
+// Reconnect delays: 1, 2, 4, 8 … capped (at most 60 s between camera reconnects), each with ± jitter so that cameras
 // that fail together (a switch reboot) do not reconnect in lockstep.
 
 export interface BackoffOptions {
@@ -10,6 +10,11 @@ export interface BackoffOptions {
 }
 
 export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 60_000, jitter: 0.2 };
+
+/** Exponential delay for failure number `attempt` (0-based): initialMs · 2^attempt, capped at maxMs, no jitter. */
+export function backoffDelay(attempt: number, initialMs: number, maxMs: number): number {
+  return Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
+}
 
 export class Backoff {
   /** Failures since the last reset. */
@@ -24,7 +29,7 @@ export class Backoff {
 
   /** Delay before the next attempt; each call doubles the base up to the cap. */
   next(): number {
-    const base = Math.min(this.options.maxMs, this.options.initialMs * 2 ** Math.min(this.attempts, 30));
+    const base = backoffDelay(this.attempts, this.options.initialMs, this.options.maxMs);
     this.attempts++;
     return this.jittered(base);
   }

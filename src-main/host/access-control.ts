@@ -13,7 +13,7 @@ import { auditRetentionTask } from '../audit/audit-retention.ts';
 import { createDispatchAuditHook } from '../audit/dispatch-audit.ts';
 import { createAuth, type Auth, type AuthOptions } from '../auth/auth-service.ts';
 import { authMigrations } from '../auth/migrations.ts';
-import type { Dispatcher } from '../host/dispatcher.ts';
+import type { Dispatcher } from '../core/dispatcher.ts';
 import { privacyMigrations } from '../privacy/migrations.ts';
 import { createPrivacy, type Privacy, type PrivacyOptions } from '../privacy/privacy-service.ts';
 import type { HostStore } from '../storage/host-store.ts';

@@ -1,11 +1,12 @@
 // Transport-independent entry for every contract call: validates the input at the boundary, checks the caller's
 // role from the contract table, audits access to personal data, then runs the handler. HTTP and Electron IPC
 // both go through here, so neither transport can skip a check.
-import { contract, topics, SubscriptionFilterSchema } from '../../src-contract/api.ts';
-import type { Contract, MethodName, MethodOutput, SubscriptionFilter, TopicName, TopicPayload } from '../../src-contract/api.ts';
+import { contract } from '../../src-contract/api.ts';
+import type { Contract, MethodName, MethodOutput } from '../../src-contract/api.ts';
 import type { Role } from '../../src-contract/schemas.ts';
 import { VigilError, fromZodError } from '../../src-contract/errors.ts';
 import type { z } from 'zod';
+import { requireAccess } from './access.ts';
 
 export interface Caller {
   user: { id: string; username: string; role: Role } | null;
@@ -60,12 +61,7 @@ export class Dispatcher {
   authorize(method: MethodName, caller: Caller): void {
     const roles = contract[method].roles as readonly Role[] | null;
     if (roles === null) return;
-    if (!caller.user) throw new VigilError('UNAUTHENTICATED', 'sign in first');
-    if (!roles.includes(caller.user.role)) throw new VigilError('FORBIDDEN', `${caller.user.role} may not call ${method}`);
-    if (caller.tokenScopes) {
-      const needed = isReadMethod(method) ? 'read' : 'write';
-      if (!caller.tokenScopes.includes(needed)) throw new VigilError('FORBIDDEN', `token lacks the "${needed}" scope for ${method}`);
-    }
+    requireAccess(caller, roles, `call ${method}`, isReadMethod(method) ? 'read' : 'write');
   }
 
   async dispatch(method: string, rawInput: unknown, caller: Caller): Promise<unknown> {
@@ -93,56 +89,4 @@ export class Dispatcher {
     if (audited) this.audit?.({ caller, method, input: parsed.data, result: 'success', output: out });
     return out;
   }
-}
-
-/** In-process pub/sub for contract topics (the desktop stand-in for Redis pub/sub, spec §9.1.2). */
-export type TopicListener<T extends TopicName> = (payload: TopicPayload<T>) => void;
-
-export class TopicBus {
-  private readonly listeners = new Map<TopicName, Set<{ filter: SubscriptionFilter; fn: (p: unknown) => void }>>();
-
-  subscribe<T extends TopicName>(topic: T, filter: SubscriptionFilter, fn: TopicListener<T>): () => void {
-    const parsed = SubscriptionFilterSchema.parse(filter);
-    let set = this.listeners.get(topic);
-    if (!set) this.listeners.set(topic, (set = new Set()));
-    const entry = { filter: parsed, fn: fn as (p: unknown) => void };
-    set.add(entry);
-    return () => set.delete(entry);
-  }
-
-  publish<T extends TopicName>(topic: T, payload: TopicPayload<T>): void {
-    const set = this.listeners.get(topic);
-    if (!set) return;
-    for (const { filter, fn } of set) {
-      const filtered = applyFilter(topic, payload, filter);
-      if (filtered !== undefined) fn(filtered);
-    }
-  }
-
-  rolesFor(topic: TopicName): readonly Role[] {
-    return topics[topic].roles;
-  }
-}
-
-/** Applies spec §9.1.2 filters; returns undefined when nothing is left to deliver. */
-export function applyFilter<T extends TopicName>(topic: T, payload: TopicPayload<T>, f: SubscriptionFilter): TopicPayload<T> | undefined {
-  const p = payload as Record<string, unknown>;
-  const cameraId = (p.camera_id ?? (p.event as { camera_id?: string } | undefined)?.camera_id) as string | undefined;
-  if (f.camera_id && cameraId !== undefined && cameraId !== f.camera_id) return undefined;
-  if (topic === 'live.frame') {
-    const frame = payload as TopicPayload<'live.frame'>;
-    if (!f.min_confidence && !f.person_ids) return payload;
-    const faces = frame.faces.filter((face) =>
-      (f.min_confidence === undefined || face.score >= f.min_confidence) &&
-      (!f.person_ids || (face.person_id !== null && f.person_ids.includes(face.person_id))));
-    return { ...frame, faces } as TopicPayload<T>;
-  }
-  const ev = p.event as { confidence?: number | null; person_id?: string | null } | undefined;
-  if (ev) {
-    if (f.min_confidence !== undefined && (ev.confidence ?? 0) < f.min_confidence) return undefined;
-    if (f.person_ids && (!ev.person_id || !f.person_ids.includes(ev.person_id))) return undefined;
-  } else if (f.person_ids && typeof p.person_id === 'string' && !f.person_ids.includes(p.person_id)) {
-    return undefined;
-  }
-  return payload;
 }

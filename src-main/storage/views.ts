@@ -1,13 +1,12 @@
 // Repository records → the contract's shapes (src-contract/schemas.ts). Times become ISO strings; stored JSON
 // that no longer fits the contract (an older quality shape) becomes null rather than a malformed reply.
-import type { Person, VigilEvent } from '../../src-contract/schemas.ts';
+import type { Consent, Person, VigilEvent } from '../../src-contract/schemas.ts';
 import { QualitySchema } from '../../src-contract/schemas.ts';
 import type { TemplateSchema } from '../../src-contract/schemas.ts';
 import type { z } from 'zod';
-import type { EventRecord } from '../storage/repositories/detection-events.ts';
-import type { PersonRecord } from '../storage/repositories/persons.ts';
-import type { TemplateRecord } from '../storage/repositories/face-templates.ts';
-import type { Consent } from '../privacy/consent.ts';
+import type { EventRecord } from './repositories/detection-events.ts';
+import type { PersonRecord } from './repositories/persons.ts';
+import type { TemplateRecord } from './repositories/face-templates.ts';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 export const isoOrNull = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : iso(ms));
