@@ -2,6 +2,23 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import vigilLayers from './scripts/eslint/layers-plugin.js';
+
+// Folders of src-main by tier, lowest first: a folder imports only folders of lower tiers (test files are exempt,
+// testing/ helpers are not). Shared basics go to core; a new folder must be added here.
+const SRC_MAIN_LAYERS = [
+  ['core'],
+  ['security', 'logging', 'ffmpeg'],
+  ['storage'],
+  ['audit', 'tracking', 'engine-host', 'camera'],
+  ['auth', 'attendance', 'privacy', 'enrolment'],
+  ['pipeline'],
+  ['demo'],
+  ['host'],
+  ['api'],
+  ['cli', 'electron'],
+  ['preload'],
+];
 
 const layer = (files, patterns, message) => ({
   files,
@@ -23,6 +40,16 @@ export default tseslint.config(
   layer(['src-contract/**'], ['**/src-main/**', '**/src-renderer/**', '**/src-engine/**', 'electron'], 'the contract depends on nothing but schemas'),
   layer(['src-renderer/**'], ['**/src-main/**', '**/src-engine/**', 'electron', 'node:*'], 'the renderer talks to the host only through src-contract'),
   layer(['src-main/**'], ['**/src-renderer/**'], 'the host never imports the UI'),
+  {
+    files: ['src-main/**/*.{ts,tsx}', 'src-engine/**/*.ts', 'src-contract/**/*.ts', 'src-renderer/**/*.{ts,tsx}'],
+    plugins: { vigil: vigilLayers },
+    rules: {
+      'vigil/src-main-layers': ['error', { tiers: SRC_MAIN_LAYERS }],
+      // The engine's protocol, its public types and tools, and the engine process entry (Electron utility process).
+      'vigil/engine-public-only': ['error', { allow: ['src-engine/protocol.ts', 'src-engine/public.ts', 'src-engine/process-main.ts'] }],
+      'vigil/no-testing-helpers': 'error',
+    },
+  },
   // Renderer unit tests run under Node (node:test, loopback node:http servers): node:* is fine there, the host still is not.
   layer(['src-renderer/**/*.test.ts'], ['**/src-main/**', '**/src-engine/**', 'electron'], 'renderer tests pin renderer code; they do not import the host'),
 );
