@@ -24,6 +24,8 @@ export const CameraStatsSchema = z.object({
   fps: z.number(), frames_captured: z.number(), frames_processed: z.number(), frames_dropped: z.number(),
   avg_latency_ms: z.number().nullable(), reconnections: z.number(), downtime_ms: z.number(),
   bandwidth_kbps: z.number().nullable(), last_error: z.string().nullable(),
+  /** Frames that skipped the detector: nothing moved and no one was in view. */
+  frames_skipped_static: z.number().optional(),
 });
 export const CameraViewSchema = CameraConfigSchema.extend({
   source: CameraSourceSchema.and(z.object({ has_password: z.boolean().optional() })),
@@ -163,6 +165,8 @@ export const StatisticsSchema = z.object({
   frames_analysed: z.number(), faces_detected: z.number(), recognized: z.number(), unknown: z.number(),
   attendance_records: z.number(), avg_processing_ms: z.number().nullable(), dropped_frames: z.number(),
   queue_depth: z.number(),
+  /** Frames that skipped the detector because nothing moved and no one was in view (motion gating). */
+  skipped_static_frames: z.number().optional(),
   per_camera: z.array(z.object({ camera_id: IdSchema, frames_analysed: z.number(), faces_detected: z.number(), recognized: z.number(), unknown: z.number(), fps: z.number() })),
 });
 

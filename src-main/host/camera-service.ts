@@ -224,6 +224,7 @@ export class CameraService {
       frames_dropped: st.frames_dropped + this.#d.pipeline.scheduler.droppedFor(id),
       avg_latency_ms: st.avg_latency_ms, reconnections: st.reconnections, downtime_ms: st.downtime_ms,
       bandwidth_kbps: st.bandwidth_kbps, last_error: st.last_error,
+      frames_skipped_static: this.#d.pipeline.workCounters(id)?.skipped_static ?? 0,
     };
   }
 

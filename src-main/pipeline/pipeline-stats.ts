@@ -2,14 +2,14 @@
 // Totals since start are plain counters; per-minute buckets (kept 30 days, ~43k small entries at most) answer
 // "in the last hour/day" for the figures that are not stored as rows (frames analysed, processing time, drops).
 /** faces_detected counts tracks (one person walking past = 1); detections counts faces over all frames. */
-export type Counter = 'frames_offered' | 'frames_analysed' | 'frames_dropped' | 'detections' | 'faces_detected' | 'recognized' | 'unknown' | 'attendance_records';
+export type Counter = 'frames_offered' | 'frames_analysed' | 'frames_dropped' | 'frames_skipped_static' | 'detections' | 'faces_detected' | 'recognized' | 'unknown' | 'attendance_records';
 
 export interface CameraCounters extends Record<Counter, number> {
   processing_ms_sum: number;
 }
 
 const zero = (): CameraCounters => ({
-  frames_offered: 0, frames_analysed: 0, frames_dropped: 0, detections: 0, faces_detected: 0, recognized: 0, unknown: 0, attendance_records: 0, processing_ms_sum: 0,
+  frames_offered: 0, frames_analysed: 0, frames_dropped: 0, frames_skipped_static: 0, detections: 0, faces_detected: 0, recognized: 0, unknown: 0, attendance_records: 0, processing_ms_sum: 0,
 });
 
 const MINUTE = 60_000;

@@ -20,6 +20,8 @@ import { newTraceId } from '../logging/trace.ts';
 import { FrameScheduler } from './frame-scheduler.ts';
 import type { DropReason, OfferResult, Priority, QueuedFrame } from './frame-scheduler.ts';
 import { BatchPump } from './batch-pump.ts';
+import { WorkPlanner, cropRgb, offsetFaces, type WorkCounters, type WorkPlanOptions } from './work-planner.ts';
+import type { Rect } from './motion-gate.ts';
 import type { LiveState } from './live-state.ts';
 import type { PipelineStats } from './pipeline-stats.ts';
 import type { CameraMeta, TrackRecorder } from './track-recorder.ts';
@@ -29,7 +31,12 @@ export interface CameraJob {
   kind: 'camera';
   frame: CameraFrame;
   traceId: string;
+  /** Detect only in this part of the frame (frame pixels); null = the whole frame. */
+  roi: Rect | null;
 }
+
+/** What happened to an offered camera frame: the scheduler's answer, or skipped before it (nothing moved). */
+export type CameraOfferResult = OfferResult | { status: 'skipped_static' };
 
 /** A frame submitted by an integration (push mode); its caller waits for the answer. */
 export interface PushJob {
@@ -52,6 +59,8 @@ export interface PipelineOptions {
   maxPerCamera?: number;
   maxAgeMs?: number;
   tracker?: Partial<Omit<TrackerOptions, 'voting'>> & { voting?: Partial<TrackerOptions['voting']> };
+  /** Motion gating and region-of-interest crops per camera; false = every offered frame analysed whole. */
+  workPlan?: Partial<WorkPlanOptions> | false;
 }
 
 export interface PipelineDeps {
@@ -73,6 +82,7 @@ export interface PipelineDeps {
 
 interface CameraState {
   tracker: CameraTracker;
+  planner: WorkPlanner | null;
   thresholdKey: string;
   lastFrame: CameraFrame | null;
 }
@@ -83,7 +93,7 @@ export class RecognitionPipeline {
   /** Push-mode frames the engine answered (camera frames are counted in PipelineStats). */
   pushAnalysed = 0;
   readonly #d: PipelineDeps;
-  readonly #o: Required<Omit<PipelineOptions, 'tracker'>> & Pick<PipelineOptions, 'tracker'>;
+  readonly #o: Required<Omit<PipelineOptions, 'tracker' | 'workPlan'>> & Pick<PipelineOptions, 'tracker' | 'workPlan'>;
   readonly #pump: BatchPump<Job>;
   readonly #cameras = new Map<string, CameraState>();
   readonly #flushTimer: ReturnType<typeof setInterval>;
@@ -110,12 +120,19 @@ export class RecognitionPipeline {
   }
 
   /** A decoded frame from a camera. */
-  offerCameraFrame(frame: CameraFrame): OfferResult {
+  offerCameraFrame(frame: CameraFrame): CameraOfferResult {
     if (this.#closed) return { status: 'rejected', reason: 'engine_unavailable' };
     const cam = this.#d.camera(frame.camera_id);
     const state = this.#state(frame.camera_id);
     state.lastFrame = frame;
     this.#d.stats.add(frame.camera_id, 'frames_offered');
+    // Nothing moved and nobody is in view: the detector has nothing new to find (a full check still runs every
+    // few seconds). Live tracks keep their frames analysed, cropped around them when that is cheaper.
+    const plan = state.planner?.plan(frame, state.tracker.tracks().map((t) => t.box as Rect), Date.now()) ?? null;
+    if (plan?.kind === 'skip') {
+      this.#d.stats.add(frame.camera_id, 'frames_skipped_static');
+      return { status: 'skipped_static' };
+    }
     // A camera with an undecided track goes up one level (never above high): under overload the engine's time
     // goes where a decision is pending rather than being spread evenly over empty corridors.
     const configured: Priority = cam?.detection.priority ?? 'normal';
@@ -123,7 +140,7 @@ export class RecognitionPipeline {
     const priority: Priority = pending && (configured === 'normal' || configured === 'low') ? (configured === 'low' ? 'normal' : 'high') : configured;
     const r = this.scheduler.offer({
       frameId: frame.frame_id, source: frame.camera_id, priority, cost: frame.width * frame.height,
-      enqueuedAt: Date.now(), payload: { kind: 'camera', frame, traceId: newTraceId() },
+      enqueuedAt: Date.now(), payload: { kind: 'camera', frame, traceId: newTraceId(), roi: plan?.kind === 'roi' ? plan.rect : null },
     });
     this.#pump.kick();
     return r;
@@ -159,6 +176,11 @@ export class RecognitionPipeline {
     this.#d.stats.forgetCamera(cameraId);
   }
 
+  /** Motion gating and crop counters of a camera (null before its first frame or with gating off). */
+  workCounters(cameraId: string): Readonly<WorkCounters> | null {
+    return this.#cameras.get(cameraId)?.planner?.counters ?? null;
+  }
+
   get queueDepth(): number {
     return this.scheduler.depth;
   }
@@ -178,7 +200,8 @@ export class RecognitionPipeline {
   #state(cameraId: string): CameraState {
     let s = this.#cameras.get(cameraId);
     if (!s) {
-      s = { tracker: new CameraTracker(cameraId, { minFacePx: 24, minDetectionConfidence: 0.6, recognitionThreshold: 0.5 }, this.#trackerOptions()), thresholdKey: '', lastFrame: null };
+      s = { tracker: new CameraTracker(cameraId, { minFacePx: 24, minDetectionConfidence: 0.6, recognitionThreshold: 0.5 }, this.#trackerOptions()), thresholdKey: '', lastFrame: null,
+        planner: this.#o.workPlan === false ? null : new WorkPlanner(this.#o.workPlan ?? {}) };
       this.#cameras.set(cameraId, s);
     }
     return s;
@@ -200,7 +223,7 @@ export class RecognitionPipeline {
     const job = f.payload;
     const dispatchedAt = Date.now();
     const op = job.kind === 'camera'
-      ? { op: 'analyze_frame' as const, frame: { width: job.frame.width, height: job.frame.height, channels: 3 as const, data: job.frame.data }, options: this.#frameOptions(job.frame.camera_id) }
+      ? { op: 'analyze_frame' as const, frame: this.#engineFrame(job), options: this.#frameOptions(job.frame.camera_id) }
       : { op: 'analyze_image' as const, bytes: job.image, options: job.options };
     this.#d.engine.call(op).then(
       (value) => {
@@ -223,6 +246,13 @@ export class RecognitionPipeline {
     );
   }
 
+  /** The pixels the engine gets: the whole frame, or the crop the work planner chose. */
+  #engineFrame(job: CameraJob): { width: number; height: number; channels: 3; data: Uint8Array } {
+    const { frame, roi } = job;
+    if (!roi) return { width: frame.width, height: frame.height, channels: 3, data: frame.data };
+    return { width: roi[2], height: roi[3], channels: 3, data: cropRgb(frame.data, frame.width, roi) };
+  }
+
   /** Engine options for a camera's frames: its own face size and confidence thresholds reach the detector. */
   #frameOptions(cameraId: string): AnalyzeOptions {
     const d = this.#d.camera(cameraId)?.detection;
@@ -235,6 +265,7 @@ export class RecognitionPipeline {
     const frame = job.frame;
     const cam = this.#d.camera(frame.camera_id);
     if (!cam || this.#closed) return; // camera removed while its frame was in the engine
+    if (job.roi) offsetFaces(result.faces, job.roi[0], job.roi[1]); // crop pixels → frame pixels
     const meta: CameraMeta = { id: cam.id, name: cam.name, location: cam.location, role: cam.role };
     const s = this.#state(cam.id);
     // The camera's own threshold, else the engine's search threshold for the site's false-accept target.

@@ -92,6 +92,7 @@ export function systemHandlers(ctx: HostContext, hooks: SystemHooks): Handlers {
         avg_processing_ms: frames.frames_analysed ? Math.round((frames.processing_ms_sum / frames.frames_analysed) * 10) / 10 : null,
         dropped_frames: frames.frames_dropped,
         queue_depth: ctx.pipeline.queueDepth,
+        skipped_static_frames: frames.frames_skipped_static,
         per_camera: [...ids].map((id) => {
           const c = byCamera.get(id) ?? { faces: 0, recognized: 0, unknown: 0 };
           return { camera_id: id, frames_analysed: ctx.stats.camera(id).frames_analysed, faces_detected: c.faces, recognized: c.recognized, unknown: c.unknown, fps: ctx.stats.fps(id) };

@@ -89,6 +89,7 @@ export function SingleView({ cameraId }: { cameraId: string }) {
             <dt>{t('cameras.stats.fps')}</dt><dd>{s.fps.toFixed(1)}</dd>
             <dt>{t('cameras.stats.processed')}</dt><dd>{s.frames_processed.toLocaleString()}</dd>
             <dt>{t('cameras.stats.dropped')}</dt><dd>{s.frames_dropped.toLocaleString()}</dd>
+            <dt>{t('cameras.stats.skipped')}</dt><dd>{(s.frames_skipped_static ?? 0).toLocaleString()}</dd>
             <dt>{t('cameras.stats.latency')}</dt><dd>{fmtMs(s.avg_latency_ms)}</dd>
             <dt>{t('cameras.stats.reconnections')}</dt><dd>{s.reconnections}</dd>
           </dl>

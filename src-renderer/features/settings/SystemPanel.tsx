@@ -86,6 +86,7 @@ export function SystemPanel() {
               <div className="card card-bad"><span className="card-n">{st.unknown.toLocaleString()}</span><span>{t('decision.unknown')}</span></div>
               <div className="card"><span className="card-n">{fmtMs(st.avg_processing_ms)}</span><span>{t('system.avgProcessing')}</span></div>
               <div className="card"><span className="card-n">{st.dropped_frames.toLocaleString()}</span><span>{t('system.dropped')}</span></div>
+              <div className="card"><span className="card-n">{(st.skipped_static_frames ?? 0).toLocaleString()}</span><span>{t('system.skippedStatic')}</span></div>
               <div className="card"><span className="card-n">{st.queue_depth}</span><span>{t('system.queue')}</span></div>
             </div>
             {st.per_camera.length > 0 && (

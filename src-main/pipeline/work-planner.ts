@@ -1,0 +1,131 @@
+// How much of a camera frame the engine needs to look at, decided before the frame is queued:
+//   skip  no motion and no live track: nothing new can be in view (counted as skipped_static)
+//   roi   motion and/or live tracks cover a small part of the frame: detect in one crop around them
+//   full  the whole frame (large or scattered activity, the first frame, or the periodic full check that still
+//         finds a face standing still in a quiet scene)
+// Pure policy with its counters; the pipeline does the cropping and maps boxes back (cropRgb, offsetFaces).
+import { MotionGate, union, type MotionOptions, type Rect } from './motion-gate.ts';
+
+export interface WorkPlanOptions {
+  /** The whole frame is analysed at least this often (ms) whatever the motion says. */
+  fullCheckMs: number;
+  /** Crop only when the region of interest is at most this fraction of the frame's area (else: full frame). */
+  roiMaxFraction: number;
+  /** Margin around a live track's box, as a multiple of its larger side: a walker moves about one face width
+   *  between analysed frames at 5 fps. */
+  trackMargin: number;
+  /** Margin around a motion region, frame pixels. */
+  motionMarginPx: number;
+  /** Smallest crop side (frame pixels): the detector's windows need context around a face. */
+  minRoiPx: number;
+  /** Turns region-of-interest crops off (whole frames only; the motion gate still skips static frames). */
+  roi: boolean;
+  motion: Partial<MotionOptions>;
+}
+
+export const DEFAULT_WORK_PLAN: WorkPlanOptions = {
+  fullCheckMs: 3000, roiMaxFraction: 0.5, trackMargin: 1.0, motionMarginPx: 16, minRoiPx: 128, roi: true, motion: {},
+};
+
+export type WorkPlan =
+  | { kind: 'skip' }
+  | { kind: 'full'; reason: 'first' | 'full_check' | 'activity' }
+  | { kind: 'roi'; rect: Rect };
+
+export interface WorkCounters {
+  /** Frames that skipped the detector: no motion, no live track. */
+  skipped_static: number;
+  /** Frames with motion (or a live track) the planner sent to the engine. */
+  active: number;
+  /** Of which the periodic full checks without motion. */
+  full_checks: number;
+  /** Frames analysed as a crop, and the pixels those crops did not send to the detector. */
+  roi_frames: number;
+  roi_pixels_saved: number;
+}
+
+export class WorkPlanner {
+  readonly #o: WorkPlanOptions;
+  readonly #gate: MotionGate;
+  #lastFull = -Infinity;
+  readonly counters: WorkCounters = { skipped_static: 0, active: 0, full_checks: 0, roi_frames: 0, roi_pixels_saved: 0 };
+
+  constructor(options: Partial<WorkPlanOptions> = {}) {
+    this.#o = { ...DEFAULT_WORK_PLAN, ...options };
+    this.#gate = new MotionGate(this.#o.motion);
+  }
+
+  /** `tracks`: boxes of the camera's live tracks, frame pixels. */
+  plan(frame: { data: Uint8Array; width: number; height: number }, tracks: readonly Rect[], now: number): WorkPlan {
+    const { width: W, height: H } = frame;
+    const m = this.#gate.observe(frame.data, W, H);
+    const first = this.#lastFull === -Infinity;
+    if (first || now - this.#lastFull >= this.#o.fullCheckMs) {
+      this.#lastFull = now;
+      if (m.motion || tracks.length) this.counters.active++;
+      else this.counters.full_checks++;
+      return { kind: 'full', reason: first ? 'first' : 'full_check' };
+    }
+    if (!m.motion && tracks.length === 0) {
+      this.counters.skipped_static++;
+      return { kind: 'skip' };
+    }
+    this.counters.active++;
+    if (!this.#o.roi) return this.#full();
+    let roi: Rect | null = null;
+    for (const [x, y, w, h] of tracks) {
+      const pad = Math.max(w, h) * this.#o.trackMargin;
+      roi = roi ? union(roi, [x - pad, y - pad, w + 2 * pad, h + 2 * pad]) : [x - pad, y - pad, w + 2 * pad, h + 2 * pad];
+    }
+    const mp = this.#o.motionMarginPx;
+    for (const [x, y, w, h] of m.regions) {
+      const r: Rect = [x - mp, y - mp, w + 2 * mp, h + 2 * mp];
+      roi = roi ? union(roi, r) : r;
+    }
+    const rect = roi ? fitRect(roi, W, H, this.#o.minRoiPx) : null;
+    if (!rect || rect[2] * rect[3] > this.#o.roiMaxFraction * W * H) return this.#full();
+    this.counters.roi_frames++;
+    this.counters.roi_pixels_saved += W * H - rect[2] * rect[3];
+    return { kind: 'roi', rect };
+  }
+
+  #full(): WorkPlan {
+    return { kind: 'full', reason: 'activity' };
+  }
+}
+
+/** Clamps to the frame, grows to `minSide`, rounds to even integers (chroma-friendly, exact byte offsets). */
+export function fitRect(r: Rect, W: number, H: number, minSide: number): Rect {
+  let [x, y, w, h] = r;
+  if (w < minSide) { x -= (minSide - w) / 2; w = minSide; }
+  if (h < minSide) { y -= (minSide - h) / 2; h = minSide; }
+  let x0 = Math.max(0, Math.floor(x / 2) * 2);
+  let y0 = Math.max(0, Math.floor(y / 2) * 2);
+  let x1 = Math.min(W, Math.ceil((x + w) / 2) * 2);
+  let y1 = Math.min(H, Math.ceil((y + h) / 2) * 2);
+  // Near an edge, shift rather than shrink below the minimum.
+  if (x1 - x0 < Math.min(minSide, W)) { if (x0 === 0) x1 = Math.min(W, minSide); else x0 = Math.max(0, W - minSide); }
+  if (y1 - y0 < Math.min(minSide, H)) { if (y0 === 0) y1 = Math.min(H, minSide); else y0 = Math.max(0, H - minSide); }
+  return [x0, y0, x1 - x0, y1 - y0];
+}
+
+/** Copies a rectangle out of a packed rgb24 frame (one row copy per line). */
+export function cropRgb(data: Uint8Array, width: number, rect: Rect): Uint8Array {
+  const [x, y, w, h] = rect;
+  const out = new Uint8Array(w * h * 3);
+  const row = w * 3;
+  for (let j = 0; j < h; j++) {
+    const src = ((y + j) * width + x) * 3;
+    out.set(data.subarray(src, src + row), j * row);
+  }
+  return out;
+}
+
+/** Moves face boxes and landmarks found in a crop back into frame coordinates (in place). */
+export function offsetFaces<F extends { box: [number, number, number, number]; landmarks5?: ReadonlyArray<[number, number]> }>(faces: F[], dx: number, dy: number): F[] {
+  for (const f of faces) {
+    f.box = [f.box[0] + dx, f.box[1] + dy, f.box[2], f.box[3]];
+    if (f.landmarks5) (f as unknown as { landmarks5: Array<[number, number]> }).landmarks5 = f.landmarks5.map(([px, py]) => [px + dx, py + dy]);
+  }
+  return faces;
+}
