@@ -1,23 +1,42 @@
-// Per-camera multi-face tracker: filters faces by the camera's thresholds, associates them to tracks by IoU /
-// centre distance against each track's constant-velocity prediction, and decides each track's identity by vote.
-// Events: face_detected when a track is confirmed, decided (recognized / unknown) when the vote settles,
-// ended when the track has not been seen for maxAgeMs. A recognized track is never relabelled; an unknown one is
-// upgraded only if a name later wins clearly over all of its votes.
+// Per-camera multi-face tracker; one track is one visit of one person.
+// Association (after SORT / DeepSORT / ByteTrack, written for 2-5 analysed frames per second):
+//   1. live tracks × detections: gated by a constant-velocity prediction (gate in face widths, growing with the
+//      time since the track was seen), by size, and by appearance (cosine of the engine's embeddings to the
+//      track's running template: a clearly different face is never the same track); greedy by a cost of
+//      distance, overlap and appearance, so two people crossing keep their identities;
+//   2. detections left over × lost tracks (out of sight up to visitGapMs): re-linked by appearance alone;
+//   3. what is left starts a tentative track; a tentative track whose first embedding matches a lost track is
+//      folded into it before it is ever announced.
+// Decisions: "recognized" as soon as a name wins clearly; "unknown" only on enough usable evidence (several
+// quality faces over a second, nearly all below threshold) or when the sighting ends; an unknown visit is
+// upgraded to recognized (same track, same event) if a name later wins clearly; a recognized one is never
+// relabelled. The site's consent/watchlist policy is applied here, once per decision, so this class is the one
+// owner of decision state.
 import { randomUUID } from 'node:crypto';
 import { BoxMotion } from './box-motion.ts';
 import { centerDistance, iou } from './box-geometry.ts';
 import { VoteTally } from './vote-tally.ts';
+import { Appearance } from './appearance.ts';
+import { openPolicy } from './decision-policy.ts';
 import type {
-  Box, CameraThresholds, DecisionResult, FaceAssignment, FaceObservation, TrackEvent, TrackerFrame, TrackerOptions, TrackerUpdate,
+  Box, CameraThresholds, DecisionPolicy, DecisionResult, FaceAssignment, FaceObservation, PolicyOutcome, TrackEvent, TrackerFrame,
+  TrackerOptions, TrackerOptionsInput, TrackerUpdate, TrackState,
 } from './types.ts';
 
+/** Every tracker default, with its unit and meaning in types.ts. */
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   minIou: 0.2,
   maxCenterDistance: 1.0,
+  gateGrowthPerSec: 6,
   minHits: 2,
-  maxAgeMs: 1500,
+  maxAgeMs: 2000,
+  visitGapMs: 30_000,
   maxTracks: 64,
-  voting: { minVotes: 3, minShare: 0.6, minWeight: 1.5, unknownMinVotes: 5, maxDecisionMs: 4000, sizeRef: 112, marginRef: 0.1 },
+  appearance: { rejectBelow: 0.2, relinkMin: 0.45, relinkMargin: 0.05 },
+  voting: {
+    minVotes: 3, minShare: 0.6, minWeight: 1.5, unknownMinVotes: 4, unknownMinSpanMs: 1000, unknownMaxNamedShare: 0.15,
+    maxDecisionMs: 6000, sizeRef: 112, marginRef: 0.1,
+  },
 };
 
 export class TrackerInputError extends Error {
@@ -30,12 +49,20 @@ interface Track {
   box: Box;
   score: number;
   startedAt: number;
+  /** Start of the current sighting (a visit may have several). */
+  sightingAt: number;
   lastSeenAt: number;
   hits: number;
   frames: number;
+  sightings: number;
   confirmed: boolean;
+  lost: boolean;
   tally: VoteTally;
+  appearance: Appearance;
+  firstVoteAt: number | null;
+  lastVoteAt: number | null;
   decision: DecisionResult | null;
+  outcome: PolicyOutcome | null;
   revision: number;
   best: number;
 }
@@ -44,6 +71,7 @@ export interface TrackView {
   trackId: string;
   box: Box;
   score: number;
+  state: TrackState;
   confirmed: boolean;
   startedAt: number;
   lastSeenAt: number;
@@ -51,22 +79,33 @@ export interface TrackView {
   decision: 'pending' | 'recognized' | 'unknown';
   personId: string | null;
   confidence: number | null;
+  flags: PolicyOutcome['flags'];
+  /** The track would gain from another embedded face: undecided, unknown (may still be named) or a thin template.
+   *  A recognised track with a few embeddings does not (the scheduler may skip embedding it). */
+  needsEvidence: boolean;
 }
 
 export class CameraTracker {
   readonly #tracks: Track[] = [];
   #thresholds: CameraThresholds;
   readonly #o: TrackerOptions;
+  readonly #policy: DecisionPolicy;
   #lastAt = -Infinity;
 
   constructor(
     readonly cameraId: string,
     thresholds: CameraThresholds,
-    options: Partial<Omit<TrackerOptions, 'voting'>> & { voting?: Partial<TrackerOptions['voting']> } = {},
+    options: TrackerOptionsInput = {},
     private readonly newTrackId: () => string = () => `trk_${randomUUID()}`,
+    policy: DecisionPolicy = openPolicy,
   ) {
     this.#thresholds = checkThresholds(thresholds);
-    this.#o = { ...DEFAULT_TRACKER_OPTIONS, ...options, voting: { ...DEFAULT_TRACKER_OPTIONS.voting, ...options.voting } };
+    this.#o = {
+      ...DEFAULT_TRACKER_OPTIONS, ...options,
+      voting: { ...DEFAULT_TRACKER_OPTIONS.voting, ...options.voting },
+      appearance: { ...DEFAULT_TRACKER_OPTIONS.appearance, ...options.appearance },
+    };
+    this.#policy = policy;
   }
 
   setThresholds(t: CameraThresholds): void {
@@ -77,64 +116,90 @@ export class CameraTracker {
     return { ...this.#thresholds };
   }
 
+  get options(): TrackerOptions {
+    return this.#o;
+  }
+
   update(frame: TrackerFrame): TrackerUpdate {
     if (!Number.isFinite(frame.at)) throw new TrackerInputError('frame.at must be a finite epoch ms');
     // Frames can arrive slightly out of order from a batch; never move a track backwards in time.
     const at = Math.max(frame.at, this.#lastAt);
     this.#lastAt = at;
     const events: TrackEvent[] = [];
+    // Sightings that ended before this frame are closed first, so stage 2 can re-link them.
+    this.#expire(at, events);
     const faces: FaceAssignment[] = frame.faces.map((f) => this.#admit(f));
-
-    // Candidate pairs (track, face) scored by overlap with the prediction, then closeness; greedy best-first.
     const eligible = faces.map((a, i) => (a.dropped ? -1 : i)).filter((i) => i >= 0);
-    const predicted = this.#tracks.map((t) => t.motion.predict(at));
-    const pairs: Array<{ t: number; f: number; s: number }> = [];
-    this.#tracks.forEach((_, ti) => {
-      for (const fi of eligible) {
-        const p = predicted[ti];
-        const d = frame.faces[fi].box;
-        const ratio = d[2] / p[2];
-        if (ratio < 0.5 || ratio > 2) continue;
-        const o = iou(p, d);
-        const dist = centerDistance(p, d);
-        if (o < this.#o.minIou && dist > this.#o.maxCenterDistance) continue;
-        pairs.push({ t: ti, f: fi, s: o + 0.5 * Math.max(0, 1 - dist / this.#o.maxCenterDistance) });
-      }
-    });
-    pairs.sort((a, b) => b.s - a.s);
-    const trackTaken = new Set<number>();
+    const trackTaken = new Set<Track>();
     const faceTaken = new Set<number>();
-    for (const { t, f } of pairs) {
-      if (trackTaken.has(t) || faceTaken.has(f)) continue;
+    const take = (t: Track, fi: number) => {
       trackTaken.add(t);
-      faceTaken.add(f);
-      this.#observe(this.#tracks[t], frame, f, faces[f], at, events);
+      faceTaken.add(fi);
+      trackTaken.add(this.#observe(t, frame, fi, faces[fi], at, events));
+    };
+
+    // 1. Live tracks by motion + appearance, cheapest pair first.
+    const pairs: Array<{ t: Track; f: number; cost: number }> = [];
+    for (const t of this.#tracks) {
+      if (t.lost) continue;
+      const p = t.motion.predict(at);
+      const dtSec = Math.max(0, at - t.lastSeenAt) / 1000;
+      // A track seen once has no velocity yet: its gate grows faster.
+      const gate = this.#o.maxCenterDistance + this.#o.gateGrowthPerSec * dtSec * (t.frames < 2 ? 1.5 : 1);
+      for (const fi of eligible) {
+        const f = frame.faces[fi];
+        const ratio = f.box[2] / p[2];
+        if (ratio < 0.55 || ratio > 1.8) continue;
+        const app = f.embedding ? t.appearance.similarity(f.embedding) : null;
+        if (app !== null && app < this.#o.appearance.rejectBelow) continue;
+        const o = iou(p, f.box);
+        const dist = centerDistance(p, f.box);
+        // A face that clearly looks like the track may have moved further than the prediction allows.
+        const g = app !== null && app >= this.#o.appearance.relinkMin ? gate * 1.5 : gate;
+        if (o < this.#o.minIou && dist > g) continue;
+        const cost = 0.35 * Math.min(1, dist / g) + 0.15 * (1 - o) + 0.5 * (app === null ? 0.5 : 1 - Math.max(0, app));
+        pairs.push({ t, f: fi, cost });
+      }
     }
+    pairs.sort((a, b) => a.cost - b.cost);
+    for (const { t, f } of pairs) if (!trackTaken.has(t) && !faceTaken.has(f)) take(t, f);
+
+    // 2. Left-over faces with an embedding × lost (and unmatched live) tracks, by appearance alone.
+    const relinkable = () => this.#tracks.filter((t) => !trackTaken.has(t) && t.confirmed && t.appearance.count > 0);
+    for (const fi of eligible) {
+      if (faceTaken.has(fi) || !frame.faces[fi].embedding) continue;
+      const t = this.#bestRelink(frame.faces[fi].embedding!, relinkable());
+      if (t) {
+        this.#resume(t, frame.faces[fi].box, at);
+        take(t, fi);
+      }
+    }
+
+    // 3. New tentative tracks.
     for (const fi of eligible) {
       if (faceTaken.has(fi)) continue;
-      if (this.#tracks.length >= this.#o.maxTracks) {
+      if (this.#tracks.length >= this.#o.maxTracks && !this.#evictOldestLost(at, events)) {
         faces[fi] = { ...faces[fi], dropped: { stage: 'tracking', reason: `camera already has ${this.#o.maxTracks} tracks` } };
         continue;
       }
       const f = frame.faces[fi];
       const track: Track = {
-        id: this.newTrackId(), motion: new BoxMotion(f.box, at), box: f.box, score: f.score, startedAt: at, lastSeenAt: at,
-        hits: 0, frames: 0, confirmed: false, tally: new VoteTally(this.#o.voting), decision: null, revision: 0, best: -1,
+        id: this.newTrackId(), motion: new BoxMotion(f.box, at), box: f.box, score: f.score, startedAt: at, sightingAt: at, lastSeenAt: at,
+        hits: 0, frames: 0, sightings: 1, confirmed: false, lost: false, tally: new VoteTally(this.#o.voting), appearance: new Appearance(),
+        firstVoteAt: null, lastVoteAt: null, decision: null, outcome: null, revision: 0, best: -1,
       };
       this.#tracks.push(track);
-      this.#observe(track, frame, fi, faces[fi], at, events);
+      take(track, fi);
     }
-    for (let i = 0; i < this.#tracks.length; i++) {
-      if (!trackTaken.has(i)) this.#checkDeadline(this.#tracks[i], at, events);
-    }
-    this.#expire(at, events);
+
+    for (const t of this.#tracks) if (!trackTaken.has(t) && !t.lost) this.#checkDeadline(t, at, events);
     return { faces, events };
   }
 
-  /** Ends tracks not seen for maxAgeMs and settles overdue decisions; call on a timer when frames stop. */
+  /** Closes sightings, ends visits and settles overdue decisions; call on a timer when frames stop. */
   flush(now: number): TrackEvent[] {
     const events: TrackEvent[] = [];
-    for (const t of this.#tracks) this.#checkDeadline(t, now, events);
+    for (const t of this.#tracks) if (!t.lost) this.#checkDeadline(t, now, events);
     this.#expire(now, events);
     return events;
   }
@@ -142,15 +207,32 @@ export class CameraTracker {
   /** Ends every track now (camera stopped). */
   endAll(now: number): TrackEvent[] {
     const events: TrackEvent[] = [];
-    for (const t of this.#tracks.splice(0)) this.#end(t, now, events);
+    for (const t of this.#tracks.splice(0)) {
+      if (!t.lost) this.#lose(t, now, events);
+      this.#end(t, now, events);
+    }
     return events;
   }
 
-  tracks(): TrackView[] {
-    return this.#tracks.map((t) => ({
-      trackId: t.id, box: t.box, score: t.score, confirmed: t.confirmed, startedAt: t.startedAt, lastSeenAt: t.lastSeenAt, frames: t.frames,
-      decision: t.decision?.decision ?? 'pending', personId: t.decision?.personId ?? null, confidence: t.decision?.confidence ?? null,
-    }));
+  /** Tracks in view (tentative and active); with `includeLost`, also visits out of sight that may come back. */
+  tracks(o: { includeLost?: boolean } = {}): TrackView[] {
+    return this.#tracks.filter((t) => o.includeLost || !t.lost).map((t) => this.#view(t));
+  }
+
+  /** Whether another embedded face of this track is worth computing (see TrackView.needsEvidence). */
+  needsEvidence(trackId: string): boolean {
+    const t = this.#tracks.find((x) => x.id === trackId);
+    return t ? needsEvidence(t) : true;
+  }
+
+  #view(t: Track): TrackView {
+    const o = t.outcome;
+    return {
+      trackId: t.id, box: t.box, score: t.score, state: t.lost ? 'lost' : t.confirmed ? 'active' : 'tentative', confirmed: t.confirmed,
+      startedAt: t.startedAt, lastSeenAt: t.lastSeenAt, frames: t.frames,
+      decision: o?.decision ?? 'pending', personId: o?.personId ?? null, confidence: o?.confidence ?? null, flags: o?.flags ?? [],
+      needsEvidence: needsEvidence(t),
+    };
   }
 
   #admit(f: FaceObservation): FaceAssignment {
@@ -165,20 +247,78 @@ export class CameraTracker {
     return base;
   }
 
-  #observe(t: Track, frame: TrackerFrame, fi: number, out: FaceAssignment, at: number, events: TrackEvent[]): void {
+  /** The lost/unmatched track `e` clearly looks like, or null. */
+  #bestRelink(e: Float32Array, candidates: Track[]): Track | null {
+    let best: Track | null = null;
+    let bestSim = -1;
+    let second = -1;
+    for (const t of candidates) {
+      const s = t.appearance.similarity(e) ?? -1;
+      if (s > bestSim) {
+        second = bestSim;
+        bestSim = s;
+        best = t;
+      } else if (s > second) second = s;
+    }
+    const a = this.#o.appearance;
+    return best && bestSim >= a.relinkMin && bestSim - second >= a.relinkMargin ? best : null;
+  }
+
+  /** A lost visit seen again: new sighting, motion restarted where it reappeared. */
+  #resume(t: Track, box: Box, at: number): void {
+    if (t.lost) {
+      t.lost = false;
+      t.sightings++;
+      t.sightingAt = at;
+    }
+    t.motion = new BoxMotion(box, at);
+  }
+
+  /** Folds tentative track `t` (never announced) into lost visit `into`: the same person coming back. */
+  #fold(t: Track, into: Track, at: number, events: TrackEvent[]): void {
+    this.#tracks.splice(this.#tracks.indexOf(t), 1);
+    this.#resume(into, t.box, at);
+    into.motion = t.motion;
+    into.box = t.box;
+    into.score = t.score;
+    into.lastSeenAt = t.lastSeenAt;
+    into.frames += t.frames;
+    into.hits += t.hits;
+    into.appearance.absorb(t.appearance);
+    into.tally.absorb(t.tally);
+    if (t.firstVoteAt !== null) {
+      into.firstVoteAt = Math.min(into.firstVoteAt ?? t.firstVoteAt, t.firstVoteAt);
+      into.lastVoteAt = Math.max(into.lastVoteAt ?? t.lastVoteAt!, t.lastVoteAt!);
+    }
+    events.push({ type: 'discarded', trackId: t.id, cameraId: this.cameraId, at, into: into.id });
+  }
+
+  /** Applies face `fi` to track `t`; returns the track it ended up on (a tentative one may fold into a lost visit). */
+  #observe(t: Track, frame: TrackerFrame, fi: number, out: FaceAssignment, at: number, events: TrackEvent[]): Track {
     const f = frame.faces[fi];
-    if (t.frames > 0) t.motion.update(f.box, at);
+    if (t.frames > 0 && at > t.lastSeenAt) t.motion.update(f.box, at);
     t.box = f.box;
     t.score = f.score;
     t.lastSeenAt = at;
     t.hits++;
     t.frames++;
-    out.trackId = t.id;
     const size = Math.min(f.box[2], f.box[3]);
     const quality = f.quality?.score ?? f.score;
     const passed = f.quality?.passed !== false;
     // Best view: big, sharp, confident, and through the quality gate.
     const bestScore = Math.min(1, size / this.#o.voting.sizeRef) * quality * f.score * (passed ? 1 : 0.2);
+    if (passed && f.embedding) {
+      t.appearance.add(f.embedding, quality * Math.min(1, size / this.#o.voting.sizeRef));
+      // A tentative track's first good look: is it a lost visit coming back? Then it is that visit.
+      if (!t.confirmed) {
+        const into = this.#bestRelink(t.appearance.template()!, this.#tracks.filter((x) => x.lost && x.confirmed && x.appearance.count > 0));
+        if (into) {
+          this.#fold(t, into, at, events);
+          t = into;
+        }
+      }
+    }
+    out.trackId = t.id;
     if (bestScore > t.best) {
       t.best = bestScore;
       out.isBest = true;
@@ -189,10 +329,19 @@ export class CameraTracker {
     }
     if (!passed) out.noVote = `quality: ${f.quality?.reason ?? 'failed'}`;
     else if (f.candidates === undefined) out.noVote = 'no embedding';
-    else t.tally.add({ candidates: f.candidates, faceSize: size, quality, threshold: this.#thresholds.recognitionThreshold });
+    else {
+      t.tally.add({ candidates: f.candidates, faceSize: size, quality, threshold: this.#thresholds.recognitionThreshold });
+      t.firstVoteAt ??= at;
+      t.lastVoteAt = at;
+    }
     if (t.confirmed) this.#settle(t, at, events);
-    out.decision = t.decision?.decision ?? 'pending';
-    out.personId = t.decision?.personId ?? null;
+    this.#label(t, out);
+    return t;
+  }
+
+  #label(t: Track, out: FaceAssignment): void {
+    out.decision = t.outcome?.decision ?? 'pending';
+    out.personId = t.outcome?.personId ?? null;
   }
 
   #settle(t: Track, at: number, events: TrackEvent[]): void {
@@ -200,39 +349,84 @@ export class CameraTracker {
     const winner = t.tally.clearWinner();
     if (winner) return this.#decide(t, winner, at, events);
     if (t.decision === null) {
-      const unknown = t.tally.clearUnknown();
+      const span = t.firstVoteAt === null ? 0 : t.lastVoteAt! - t.firstVoteAt;
+      const unknown = t.tally.clearUnknown(span);
       if (unknown) this.#decide(t, unknown, at, events);
       else this.#checkDeadline(t, at, events);
     }
   }
 
   #checkDeadline(t: Track, at: number, events: TrackEvent[]): void {
-    if (t.confirmed && t.decision === null && t.tally.count > 0 && at - t.startedAt >= this.#o.voting.maxDecisionMs) {
+    const v = this.#o.voting;
+    if (t.confirmed && t.decision === null && t.tally.count >= v.unknownMinVotes && at - t.sightingAt >= v.maxDecisionMs) {
       this.#decide(t, t.tally.final(), at, events);
     }
   }
 
   #decide(t: Track, d: DecisionResult, at: number, events: TrackEvent[]): void {
     t.decision = d;
+    t.outcome = this.#policy(d, at);
     t.revision++;
-    events.push({ type: 'decided', trackId: t.id, cameraId: this.cameraId, at, revision: t.revision, frames: t.frames, ...d });
+    events.push({
+      type: 'decided', trackId: t.id, cameraId: this.cameraId, at, revision: t.revision, frames: t.frames, ...d,
+      outcome: t.outcome, template: t.appearance.template(),
+    });
   }
 
   #expire(now: number, events: TrackEvent[]): void {
     for (let i = this.#tracks.length - 1; i >= 0; i--) {
       const t = this.#tracks[i];
-      if (now - t.lastSeenAt > this.#o.maxAgeMs) {
+      if (!t.lost && now - t.lastSeenAt > this.#o.maxAgeMs) {
+        if (!t.confirmed) {
+          // Seen fewer than minHits times: noise, never announced.
+          this.#tracks.splice(i, 1);
+          events.push({ type: 'discarded', trackId: t.id, cameraId: this.cameraId, at: now, into: null });
+          continue;
+        }
+        this.#lose(t, now, events);
+      }
+      // Without an appearance a lost visit can never be re-linked: it ends with the sighting.
+      if (t.lost && (t.appearance.count === 0 || now - t.lastSeenAt > this.#o.visitGapMs)) {
         this.#tracks.splice(i, 1);
         this.#end(t, now, events);
       }
     }
   }
 
-  #end(t: Track, now: number, events: TrackEvent[]): void {
-    if (!t.confirmed) return; // a detection seen fewer than minHits times: noise, never announced
+  /** The sighting is over: an undecided visit is decided now on what it has (or a late clear name). */
+  #lose(t: Track, now: number, events: TrackEvent[]): void {
+    t.lost = true;
+    if (!t.confirmed) return;
     if (t.decision === null || (t.decision.decision === 'unknown' && t.tally.clearWinner())) this.#decide(t, t.tally.final(), now, events);
-    events.push({ type: 'ended', trackId: t.id, cameraId: this.cameraId, at: now, lastSeenAt: t.lastSeenAt, startedAt: t.startedAt, frames: t.frames, decision: t.decision!, votes: t.tally.summary() });
+    events.push({ type: 'lost', trackId: t.id, cameraId: this.cameraId, at: now, lastSeenAt: t.lastSeenAt, frames: t.frames });
   }
+
+  #evictOldestLost(now: number, events: TrackEvent[]): boolean {
+    let oldest = -1;
+    this.#tracks.forEach((t, i) => {
+      if (t.lost && (oldest < 0 || t.lastSeenAt < this.#tracks[oldest].lastSeenAt)) oldest = i;
+    });
+    if (oldest < 0) return false;
+    const [t] = this.#tracks.splice(oldest, 1);
+    this.#end(t, now, events);
+    return true;
+  }
+
+  #end(t: Track, now: number, events: TrackEvent[]): void {
+    if (!t.confirmed) {
+      events.push({ type: 'discarded', trackId: t.id, cameraId: this.cameraId, at: now, into: null });
+      return;
+    }
+    if (t.decision === null) this.#decide(t, t.tally.final(), now, events);
+    events.push({
+      type: 'ended', trackId: t.id, cameraId: this.cameraId, at: now, lastSeenAt: t.lastSeenAt, startedAt: t.startedAt, frames: t.frames,
+      sightings: t.sightings, decision: t.decision!, outcome: t.outcome!, votes: t.tally.summary(), template: t.appearance.template(),
+    });
+  }
+}
+
+function needsEvidence(t: Track): boolean {
+  return t.outcome?.decision !== 'recognized' || t.appearance.count < 3;
 }
 
 function checkThresholds(t: CameraThresholds): CameraThresholds {

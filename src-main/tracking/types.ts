@@ -18,6 +18,8 @@ export interface FaceObservation {
    * `[]`: embedded but nobody is enrolled (votes unknown).
    */
   candidates?: readonly Candidate[];
+  /** Unit-length face embedding (engine output; only for faces that passed the quality gate). Drives association. */
+  embedding?: Float32Array;
 }
 
 export interface TrackerFrame {
@@ -45,9 +47,14 @@ export interface VotingOptions {
    * Stops a few ambiguous low-margin frames from naming anyone just because they agree.
    */
   minWeight: number;
-  /** Votes an "unknown" majority needs to settle early (before the track ends or the decision deadline). */
+  /** Usable votes (quality passed, embedded) an "unknown" needs to settle before the sighting ends. */
   unknownMinVotes: number;
-  /** After this long without a clear winner the track is decided "unknown" (upgradeable if a name later wins clearly). */
+  /** ...spread over at least this long (ms): a stranger is called unknown on evidence from more than one moment. */
+  unknownMinSpanMs: number;
+  /** ...and at most this share of the vote weight may name anyone (0.15 = all but stray frames below threshold). */
+  unknownMaxNamedShare: number;
+  /** After this long (ms) in view without a clear winner, and with unknownMinVotes votes, the track is decided
+   *  "unknown" (upgradeable if a name later wins clearly). */
   maxDecisionMs: number;
   /** Face size (shorter side, px) that earns full size weight. */
   sizeRef: number;
@@ -55,18 +62,56 @@ export interface VotingOptions {
   marginRef: number;
 }
 
+export interface AppearanceOptions {
+  /** Cosine below which a detection is never the same person as a track, however close it is. */
+  rejectBelow: number;
+  /** Cosine at or above which a lost track is re-linked by appearance alone (no motion gate). */
+  relinkMin: number;
+  /** A relink must beat the second-best lost track by this cosine margin. */
+  relinkMargin: number;
+}
+
 export interface TrackerOptions {
   /** IoU with the predicted box that associates a detection to a track. */
   minIou: number;
-  /** Or: centre distance within this many face widths (fast movers at low fps have no IoU). */
+  /** Centre distance gate around the prediction, in face widths, for a track with a velocity estimate. */
   maxCenterDistance: number;
-  /** Detections in a row before a track is confirmed and face_detected is emitted (1 = at once). */
+  /** Widening of the gate per second since the track was last seen (face widths/s): acceleration, and a young
+   *  track's unknown velocity (fast walkers cross 5-7 face widths per second). */
+  gateGrowthPerSec: number;
+  /** Detections before a track is confirmed and face_detected is emitted (1 = at once). */
   minHits: number;
-  /** A track not seen for this long ends. */
+  /** A track not seen for this long (ms) is "lost": its sighting is over and an undecided one is decided. */
   maxAgeMs: number;
+  /** A lost track is re-linked by appearance for this long (ms); after it the visit ends. One visit = one event. */
+  visitGapMs: number;
+  /** Live + lost tracks kept per camera (the oldest lost one ends first). */
   maxTracks: number;
+  appearance: AppearanceOptions;
   voting: VotingOptions;
 }
+
+export type TrackerOptionsInput = Partial<Omit<TrackerOptions, 'voting' | 'appearance'>> & {
+  voting?: Partial<VotingOptions>;
+  appearance?: Partial<AppearanceOptions>;
+};
+
+export type PolicyFlag = 'watchlist' | 'no_consent';
+
+/** A decision after the site's consent and watchlist policy: what is recorded, shown and alerted. */
+export interface PolicyOutcome {
+  decision: 'recognized' | 'unknown';
+  personId: string | null;
+  confidence: number | null;
+  flags: PolicyFlag[];
+  /** The alert this decision raises, if any. */
+  alert: 'unknown_person' | 'watchlist' | null;
+  /** An unknown face that may be grouped with other unknown visits (not a known person hidden by consent). */
+  cluster: boolean;
+}
+
+/** Applies consent / watchlist rules to a tracker decision (pure; see decision-policy.ts). */
+export type DecisionPolicy = (d: DecisionResult, at: number) => PolicyOutcome;
 
 export interface VoteSummary {
   /** null = unknown. */
@@ -88,12 +133,20 @@ export interface DecisionResult {
   reason: 'clear_winner' | 'unknown_majority' | 'no_clear_winner' | 'no_usable_faces';
 }
 
+/**
+ * A track is one visit: face_detected once confirmed, decided (recognized / unknown; an unknown one may later be
+ * decided recognized, same track), lost when out of sight (may come back: same track), ended after the visit
+ * gap. discarded: a tentative track that never got confirmed, or was folded into a lost one (never announced).
+ */
 export type TrackEvent =
   | { type: 'face_detected'; trackId: string; cameraId: string; at: number; frameId: string; box: Box; score: number }
-  | ({ type: 'decided'; trackId: string; cameraId: string; at: number; revision: number; frames: number } & DecisionResult)
-  | { type: 'ended'; trackId: string; cameraId: string; at: number; lastSeenAt: number; startedAt: number; frames: number; decision: DecisionResult; votes: VoteSummary[] };
+  | ({ type: 'decided'; trackId: string; cameraId: string; at: number; revision: number; frames: number; outcome: PolicyOutcome; template: Float32Array | null } & DecisionResult)
+  | { type: 'lost'; trackId: string; cameraId: string; at: number; lastSeenAt: number; frames: number }
+  | { type: 'ended'; trackId: string; cameraId: string; at: number; lastSeenAt: number; startedAt: number; frames: number; sightings: number; decision: DecisionResult; outcome: PolicyOutcome; votes: VoteSummary[]; template: Float32Array | null }
+  | { type: 'discarded'; trackId: string; cameraId: string; at: number; into: string | null };
 
 export type DropStage = 'size' | 'detection' | 'tracking';
+export type TrackState = 'tentative' | 'active' | 'lost';
 
 export interface FaceAssignment {
   trackId: string | null;

@@ -66,6 +66,21 @@ export class VoteTally {
     return { personId: label === UNKNOWN ? null : label, weight };
   }
 
+  /** Adds another tally's votes (a tentative track folded into the visit it belongs to). */
+  absorb(other: VoteTally): void {
+    for (const [label, t] of other.#byLabel) {
+      const mine = this.#byLabel.get(label) ?? { count: 0, weight: 0, simWeighted: 0, marginWeighted: 0 };
+      mine.count += t.count;
+      mine.weight += t.weight;
+      mine.simWeighted += t.simWeighted;
+      mine.marginWeighted += t.marginWeighted;
+      this.#byLabel.set(label, mine);
+    }
+    this.#total += other.#total;
+    this.#count += other.#count;
+    if (other.#bestUnknownSim !== null) this.#bestUnknownSim = Math.max(this.#bestUnknownSim ?? -1, other.#bestUnknownSim);
+  }
+
   summary(): VoteSummary[] {
     return [...this.#byLabel.entries()]
       .map(([label, t]) => ({
@@ -87,12 +102,16 @@ export class VoteTally {
     return { decision: 'recognized', personId: first.personId, confidence: first.meanSimilarity, margin: first.meanMargin, share: round(share), votes: this.summary(), reason: 'clear_winner' };
   }
 
-  /** An "unknown" majority strong enough to settle before the track ends, or null. */
-  clearUnknown(): DecisionResult | null {
-    const [first] = this.summary();
-    if (!first || first.personId !== null || this.#count < this.o.unknownMinVotes) return null;
-    const share = first.weight / round(this.#total);
-    if (share < this.o.minShare) return null;
+  /**
+   * "unknown" settled before the sighting ends: enough usable votes, spread over `spanMs`, nearly all below the
+   * threshold. A known face seen badly for a moment keeps some named votes, so it stays pending instead.
+   */
+  clearUnknown(spanMs: number): DecisionResult | null {
+    if (this.#count < this.o.unknownMinVotes || spanMs < this.o.unknownMinSpanMs || this.#total <= 0) return null;
+    const unknown = this.#byLabel.get(UNKNOWN);
+    if (!unknown || unknown.count < this.o.unknownMinVotes) return null;
+    const share = unknown.weight / this.#total;
+    if (1 - share > this.o.unknownMaxNamedShare) return null;
     return this.#unknown('unknown_majority', share);
   }
 
