@@ -2,7 +2,7 @@
 // cosine-threshold calibration stored in models/manifest.json (`--write` updates the manifest).
 // Faces: the 21 people of the sample photos, plus faces-dev's labelled subjects when ../shared is present.
 //
-//   node --import tsx scripts/calibrate-embedder.ts [--dataset DIR] [--write]
+//   node --import tsx scripts/calibrate-embedder.ts [--dataset DIR] [--embedder ID] [--write]
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,8 @@ const args = process.argv.slice(2);
 const datasetArg = args.indexOf('--dataset');
 const DATASET = path.resolve(ROOT, datasetArg >= 0 ? args[datasetArg + 1] : '../shared/datasets/faces-dev');
 
-const engine = await Engine.create({ threads: 1 });
+const embedderArg = args.indexOf('--embedder');
+const engine = await Engine.create({ threads: 1, models: embedderArg >= 0 ? { embedder: args[embedderArg + 1] } : {} });
 const faces: { person: string; embedding: Float32Array }[] = [];
 
 for (const f of SAMPLE_FACES) {

@@ -9,6 +9,7 @@ import type { EmbedderEntry } from '../registry/manifest.ts';
 import { InputBuffer } from '../runtime/input-buffer.ts';
 import type { ModelSession } from '../runtime/model-session.ts';
 import { similarityTransform, type Point } from '../align/similarity.ts';
+import { chipMap } from './dlib-chip.ts';
 
 export class Embedder {
   readonly entry: EmbedderEntry;
@@ -33,16 +34,13 @@ export class Embedder {
   }
 
   /** template pixels -> frame pixels, for 5 landmarks in frame pixels */
-  alignment(five: Float32Array): Affine {
-    const src: Point[] = [];
-    for (let i = 0; i < 5; i++) src.push([five[2 * i], five[2 * i + 1]]);
-    return invert(similarityTransform(src, this.entry.params.template as Point[]));
+  alignment(five: ArrayLike<number>): Affine {
+    return alignment(this.entry, five);
   }
 
   /** The aligned face (RGB bytes, model input size). */
-  chip(pyramid: Pyramid, five: Float32Array): Uint8Array {
-    const { image, map } = pyramid.forMap(this.alignment(five));
-    return warpRgb(image, map, this.width, this.height, new Uint8Array(this.width * this.height * 3), [0, 0, 0]);
+  chip(pyramid: Pyramid, five: ArrayLike<number>): Uint8Array {
+    return alignedChip(this.entry, pyramid, five);
   }
 
   /** Embeds aligned faces, batching up to the model's maxBatch; returns unit vectors. */
@@ -59,6 +57,22 @@ export class Embedder {
     }
     return out;
   }
+}
+
+/** template pixels -> frame pixels for an embedder's template, from 5 landmarks in frame pixels */
+export function alignment(entry: EmbedderEntry, five: ArrayLike<number>): Affine {
+  const src: Point[] = [];
+  for (let i = 0; i < 5; i++) src.push([five[2 * i], five[2 * i + 1]]);
+  const template = entry.params.template as Point[];
+  if (entry.params.alignment === 'dlib-chip') return chipMap(template, src, entry.input.width, entry.input.height);
+  return invert(similarityTransform(src, template));
+}
+
+/** The aligned face for an embedder (RGB bytes, its input size); re-embedding and tests use it without a session. */
+export function alignedChip(entry: EmbedderEntry, pyramid: Pyramid, five: ArrayLike<number>): Uint8Array {
+  const { width, height } = entry.input;
+  const { image, map } = pyramid.forMap(alignment(entry, five));
+  return warpRgb(image, map, width, height, new Uint8Array(width * height * 3), [0, 0, 0]);
 }
 
 export function l2normalise(v: ArrayLike<number>): Float32Array {

@@ -112,6 +112,12 @@ const EmbedderSchema = z.object({
     dim: positiveInt,
     /** where the subject's left eye, right eye, nose, left and right mouth corners land in the input */
     template: z.array(point).length(5),
+    /**
+     * how the template is fitted: 'similarity' (default) maps the face's points onto the template by least
+     * squares (ArcFace norm_crop); 'dlib-chip' fits template -> image and extracts the way dlib's
+     * extract_image_chip does (template in dlib's pixel-centre coordinates; see embed/dlib-chip.ts)
+     */
+    alignment: z.enum(['similarity', 'dlib-chip']).optional(),
     /** cosine thresholds measured for target false-accept rates (see docs/engine.md) */
     calibration: z
       .array(z.object({ far: z.number().positive().lt(1), threshold: z.number().gt(-1).lt(1) }))
