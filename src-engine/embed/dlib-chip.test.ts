@@ -11,7 +11,7 @@ import type { RgbFrame } from '../frame.ts';
 import { loadManifest, type EmbedderEntry } from '../registry/manifest.ts';
 import { SAMPLE_FACES, samplePath } from '../testing/face-samples.ts';
 import { similarityTransform, type Point } from '../align/similarity.ts';
-import { DLIB_FIVE_POINT_CHIP, chipMap, dlibFivePointTemplate, meanFacePoint, padded } from './dlib-chip.ts';
+import { DLIB_FIVE_POINT_CHIP, chipMap, dlibFivePointTemplate, meanFacePoint } from './dlib-chip.ts';
 import { alignedChip } from './embedder.ts';
 
 async function dlibEntry(): Promise<EmbedderEntry> {
