@@ -119,3 +119,36 @@ test('a hung engine (SIGSTOP) is detected by the pings, killed and restarted; a 
     await sup.stop();
   }
 });
+
+test('two workers: both hold the gallery, cameras stay on their worker, a killed worker is restarted while the other serves', { timeout: 120_000 }, async () => {
+  const sup = supervisor({ workers: 2, maxInFlight: 2 });
+  try {
+    await sup.start();
+    await new Promise<void>((r) => { const t = setInterval(() => { if (sup.stats().workers.every((w) => w.state === 'ready')) { clearInterval(t); r(); } }, 50); });
+    const frame = await sampleFrame();
+    const probe = await sup.call({ op: 'analyze_frame', frame, options: { embeddings: true, match: false } });
+    sup.setGallery([{ person_id: 'p1', template_ids: ['t1'], embeddings: [probe.faces[0].embedding!] }]);
+    // One request per camera at a time: each camera is answered by its own worker, and both match from the shared gallery.
+    for (const cam of ['cam-a', 'cam-b']) {
+      const r = await sup.call({ op: 'analyze_frame', frame, options: { embeddings: true, match: true } }, { affinity: cam });
+      assert.ok(r.faces.some((f) => f.match?.matches[0]?.person_id === 'p1'), `${cam}: gallery on its worker`);
+    }
+    const st = sup.stats();
+    assert.deepEqual(st.workers.map((w) => w.cameras), [1, 1], 'one camera per worker');
+    assert.ok(st.workers.every((w) => w.completed >= 1), JSON.stringify(st.workers.map((w) => w.completed)));
+    assert.equal(st.completed, st.workers.reduce((a, w) => a + w.completed, 0));
+    // Kill worker 0: the pool stays ready on worker 1 and worker 0 comes back with the gallery.
+    const exit = once<{ worker: number }>(sup, 'exit');
+    process.kill(st.workers[0].pid!, 'SIGKILL');
+    assert.equal((await exit).worker, 0);
+    assert.equal(sup.state, 'ready', 'the other worker keeps the engine available');
+    const during = await sup.call({ op: 'analyze_frame', frame, options: { embeddings: true, match: true } }, { affinity: 'cam-a' });
+    assert.ok(during.faces.some((f) => f.match?.matches[0]?.person_id === 'p1'), 'cam-a served by worker 1 meanwhile');
+    await new Promise<void>((r) => { const t = setInterval(() => { if (sup.stats().workers[0].state === 'ready') { clearInterval(t); r(); } }, 50); });
+    const back = await sup.call({ op: 'analyze_frame', frame, options: { embeddings: true, match: true } }, { affinity: 'cam-a' });
+    assert.ok(back.faces.some((f) => f.match?.matches[0]?.person_id === 'p1'), 'restarted worker got the gallery again');
+    assert.equal(sup.stats().crashes, 1);
+  } finally {
+    await sup.stop();
+  }
+});

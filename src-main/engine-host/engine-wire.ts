@@ -2,7 +2,7 @@
 // engine's own builders; incoming ones are validated against its schema before the host trusts them.
 import { EngineMessageSchema, hostMessage } from '../../src-engine/protocol.ts';
 import type { EngineOp as ProtocolOp } from '../../src-engine/protocol.ts';
-import type { AnalyzeOptions } from '../../src-engine/public.ts';
+import type { AnalyzeOptions, AnalyzeResult as EngineAnalysisT, EngineHealth as EngineHealthT } from '../../src-engine/public.ts';
 
 /** One person's usable templates, as the engine's gallery holds them. */
 export interface GalleryPerson {
@@ -23,6 +23,22 @@ export type EngineOp =
   | { op: 'gallery_remove'; person_ids: string[] }
   | { op: 'health' }
   | Extract<ProtocolOp, { op: 'configure' | 'set_models' | 'compare' }>;
+/** What each operation answers (src-engine/process-main.ts), so `call()` is typed by its op. */
+export interface EngineResults {
+  analyze_frame: EngineAnalysisT;
+  analyze_image: EngineAnalysisT;
+  gallery_sync: GallerySize;
+  gallery_upsert: GallerySize;
+  gallery_remove: GallerySize;
+  health: EngineHealthT;
+  compare: { similarity: number; same: boolean; threshold: number };
+  configure: unknown;
+  set_models: { roles: Record<string, string | null>; health: EngineHealthT };
+}
+export interface GallerySize { persons: number; templates: number }
+export type EngineOpName = EngineOp['op'];
+export type EngineOpOf<K extends EngineOpName> = Extract<EngineOp, { op: K }>;
+
 /** What analyze_frame / analyze_image answer: the engine's own result types. */
 export type { AnalyzeResult as EngineAnalysis, FaceResult as EngineFace, EngineHealth } from '../../src-engine/public.ts';
 export type { ReadyInfo } from '../../src-engine/protocol.ts';

@@ -186,6 +186,7 @@ export class RecognitionPipeline {
   }
 
   /** Stops taking frames, drops what is queued (counted), ends every track. */
+    this.#d.engine.release(cameraId);
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -225,7 +226,8 @@ export class RecognitionPipeline {
     const op = job.kind === 'camera'
       ? { op: 'analyze_frame' as const, frame: this.#engineFrame(job), options: this.#frameOptions(job.frame.camera_id) }
       : { op: 'analyze_image' as const, bytes: job.image, options: job.options };
-    this.#d.engine.call(op).then(
+    // Camera affinity: one camera's frames stay on one engine worker (in order), other workers take overflow.
+    this.#d.engine.call(op, job.kind === 'camera' ? { affinity: job.frame.camera_id } : {}).then(
       (value) => {
         const result = value as EngineAnalysis;
         if (job.kind === 'push') {
