@@ -1,5 +1,5 @@
-// Camera configuration (spec §3.1/§3.2): the one schema the host validates with and the UI builds its forms from.
-// Secrets (passwords, tokens) are write-only: the host never returns them, it returns `has_password` instead.
+// Camera configuration (source, detection, live view, supervision): the one schema the host validates with and the UI builds its forms from.
+// Secrets (passwords, header values, sensitive URL query parameters) are write-only: see splitSourceSecrets below.
 import { z } from 'zod';
 
 export const CameraIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-" only (1-64)');
@@ -13,6 +13,9 @@ const HeadersSchema = z.record(
 const credentials = {
   username: z.string().max(128).optional(),
   password: z.string().max(256).optional(),
+  /** Extra URL query parameter names that carry secrets (sealed at rest, redacted when shown), beyond the
+   *  built-in SENSITIVE_QUERY_PARAM names. */
+  sensitive_query: z.array(z.string().min(1).max(128)).max(32).optional(),
 };
 
 export const RtspSourceSchema = z.object({
@@ -124,11 +127,93 @@ export type CameraConfigInput = z.input<typeof CameraConfigSchema>;
 export const CameraStateSchema = z.enum(['stopped', 'connecting', 'live', 'error', 'disabled']);
 export type CameraState = z.infer<typeof CameraStateSchema>;
 
-/** A source as shown to clients: secrets replaced by flags. */
-export function redactSource(source: CameraSource): CameraSource & { has_password?: boolean } {
+// ---- Secrets: a declared property of a source's fields, kept in one place. The password, every header value and
+// the URL query parameters marked sensitive (a name matching SENSITIVE_QUERY_PARAM, or listed in the source's
+// `sensitive_query`) are sealed at rest by the host and shown to clients and logs as REDACTED_SECRET. A client
+// that sends REDACTED_SECRET back (an unchanged form) keeps the stored secret.
+export const REDACTED_SECRET = '***';
+/** Query parameter names that carry credentials in camera URLs (api_key, token, auth, sig, password, ...). */
+export const SENSITIVE_QUERY_PARAM = /(token|key|secret|pass|pwd|auth|sig|session|credential)/i;
+
+export interface SourceSecrets {
+  password?: string;
+  /** Header name → value (every header value is a secret: cameras take auth in headers). */
+  headers?: Record<string, string>;
+  /** Query parameter name → raw (still percent-encoded) value, for sensitive parameters of `url`. */
+  query?: Record<string, string>;
+}
+
+type WithUrl = Extract<CameraSource, { url: string }>;
+const hasUrl = (s: CameraSource): s is WithUrl => 'url' in s && typeof (s as { url?: unknown }).url === 'string';
+
+export function isSensitiveQueryParam(name: string, source: CameraSource): boolean {
+  let decoded = name;
+  try { decoded = decodeURIComponent(name); } catch { /* keep raw */ }
+  const listed = 'sensitive_query' in source ? (source as { sensitive_query?: string[] }).sensitive_query ?? [] : [];
+  return SENSITIVE_QUERY_PARAM.test(decoded) || listed.some((n) => n.toLowerCase() === decoded.toLowerCase());
+}
+
+/** Rewrites the value of each sensitive query parameter of `url` with `map(name, value)` (string-level, so the
+ *  rest of the URL is kept byte for byte). */
+function mapQuery(url: string, source: CameraSource, map: (name: string, value: string) => string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const hash = url.indexOf('#', q);
+  const query = url.slice(q + 1, hash < 0 ? undefined : hash);
+  const parts = query.split('&').map((part) => {
+    const eq = part.indexOf('=');
+    if (eq < 0) return part;
+    const name = part.slice(0, eq);
+    return isSensitiveQueryParam(name, source) ? `${name}=${map(name, part.slice(eq + 1))}` : part;
+  });
+  return `${url.slice(0, q + 1)}${parts.join('&')}${hash < 0 ? '' : url.slice(hash)}`;
+}
+
+/** The source with every secret replaced by REDACTED_SECRET (password removed), and the secrets taken out.
+ *  Values already equal to REDACTED_SECRET are placeholders, not secrets. */
+export function splitSourceSecrets(source: CameraSource): { source: CameraSource; secrets: SourceSecrets } {
+  const secrets: SourceSecrets = {};
+  const out: Record<string, unknown> = { ...source };
   if ('password' in source) {
-    const { password, ...rest } = source;
-    return { ...rest, has_password: Boolean(password) } as CameraSource & { has_password?: boolean };
+    delete out.password;
+    if (source.password) secrets.password = source.password;
   }
-  return source;
+  if ('headers' in source && source.headers) {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(source.headers)) {
+      headers[k] = REDACTED_SECRET;
+      if (v !== REDACTED_SECRET) (secrets.headers ??= {})[k] = v;
+    }
+    out.headers = headers;
+  }
+  if (hasUrl(source)) {
+    out.url = mapQuery(source.url, source, (name, value) => {
+      if (value !== REDACTED_SECRET) (secrets.query ??= {})[name] = value;
+      return REDACTED_SECRET;
+    });
+  }
+  return { source: out as CameraSource, secrets };
+}
+
+/** Puts secrets back into a source split by splitSourceSecrets (placeholders without a secret stay as they are). */
+export function joinSourceSecrets(source: CameraSource, secrets: SourceSecrets): CameraSource {
+  const out: Record<string, unknown> = { ...source };
+  if ('username' in source || 'password' in source || source.type === 'rtsp' || source.type === 'http_mjpeg' || source.type === 'websocket') {
+    if (secrets.password) out.password = secrets.password;
+  }
+  if ('headers' in source && source.headers) {
+    const byName = new Map(Object.entries(secrets.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    out.headers = Object.fromEntries(Object.entries(source.headers).map(([k, v]) => [k, v === REDACTED_SECRET ? byName.get(k.toLowerCase()) ?? v : v]));
+  }
+  if (hasUrl(source)) {
+    out.url = mapQuery(source.url, source, (name, value) => (value === REDACTED_SECRET ? secrets.query?.[name] ?? value : value));
+  }
+  return out as CameraSource;
+}
+
+/** A source as shown to clients: every secret replaced (REDACTED_SECRET) and the password by a flag. */
+export function redactSource(source: CameraSource): CameraSource & { has_password?: boolean } {
+  const { source: shown } = splitSourceSecrets(source);
+  if ('password' in source || 'username' in source) return { ...shown, has_password: Boolean((source as { password?: string }).password) } as CameraSource & { has_password?: boolean };
+  return shown;
 }

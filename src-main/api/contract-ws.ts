@@ -35,10 +35,14 @@ export class PayloadCache {
   }
 }
 
-export function stillValid(authenticate: Authenticate, creds: ReturnType<typeof credentialsOf>, userId: string): () => boolean {
+/** True while the connection's credentials still name the same user with the same role and token scopes: a
+ * demotion, disable, expiry or revocation ends the stream (its subscriptions were checked for the old rights). */
+export function stillValid(authenticate: Authenticate, creds: ReturnType<typeof credentialsOf>, caller: Caller): () => boolean {
+  const scopes = (c: Caller) => (c.tokenScopes ? [...c.tokenScopes].sort().join(',') : '');
   return () => {
     try {
-      return authenticate(creds).user?.id === userId;
+      const now = authenticate({ ...creds, peek: true });
+      return now.user?.id === caller.user?.id && now.user?.role === caller.user?.role && scopes(now) === scopes(caller);
     } catch {
       return false;
     }
@@ -61,7 +65,7 @@ export function registerContractWs(app: FastifyInstance, deps: { bus: TopicBus; 
     const client = hub.add(socket, (channel) => ({
       channel,
       heartbeat: (): WsServerMessage => ({ type: 'heartbeat', at: new Date().toISOString() }),
-      stillValid: stillValid(authenticate, credentialsOf(req), caller.user.id),
+      stillValid: stillValid(authenticate, credentialsOf(req), caller),
     }), () => {
       for (const off of subs.values()) off();
       subs.clear();

@@ -1,4 +1,4 @@
-// WS /api/v1/detections/ws/{client_id} (spec §9.1.2): connection_established, subscribe / unsubscribe per camera
+// WS /api/v1/detections/ws/{client_id} (live detections for integrations): connection_established, subscribe / unsubscribe per camera
 // with filters (min_confidence, person_ids), detection_event pushes, heartbeats. Authentication: session cookie,
 // `Authorization: Bearer`, or `?access_token=` (browsers cannot set headers on a WebSocket). A second connection
 // with the same client_id from the same user replaces the first. Slow clients are downsampled (newest frame per
@@ -60,7 +60,7 @@ export function registerDetectionsWs(app: FastifyInstance, deps: { bus: TopicBus
         }
         return { type: 'heartbeat', timestamp: new Date().toISOString() };
       },
-      stillValid: stillValid(authenticate, credentialsOf(req, token(req.query)), caller.user.id),
+      stillValid: stillValid(authenticate, credentialsOf(req, token(req.query)), caller),
     }), () => {
       for (const offs of subs.values()) for (const off of offs) off();
       subs.clear();

@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { VigilError } from '../../src-contract/errors.ts';
 import { SESSION_COOKIE } from '../../src-contract/http-transport.ts';
+import { bearerToken } from '../auth/credentials.ts';
 
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];
 
@@ -34,7 +35,9 @@ export function registerSecurityHooks(app: FastifyInstance, allowedHosts: () => 
     if (allowed !== 'any' && !allowed.includes(hostname(String(req.headers.host ?? '')))) {
       throw new VigilError('FORBIDDEN', 'unexpected Host header; open the console through the address Vigil printed');
     }
-    const usesCookie = (req.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`) && !req.headers.authorization;
+    // Only a Bearer credential replaces the cookie (authenticate() falls back to the cookie for anything else, so a
+    // `Authorization: Basic …` header must not exempt a cookie request from the cross-origin check).
+    const usesCookie = (req.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`) && bearerToken(req.headers.authorization) === null;
     const unsafe = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
     const upgrade = (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
     if ((usesCookie && unsafe) || upgrade) {

@@ -3,7 +3,7 @@
 //   POST /api/rpc/<method>                    the typed contract (console transport) → Dispatcher
 //   WS   /api/ws                              contract subscriptions
 //   /api/v1/...                               public REST API (rest-routes.ts, process-frame, jobs, OpenAPI)
-//   WS   /api/v1/detections/ws/{client_id}    spec §9.1.2 live detections
+//   WS   /api/v1/detections/ws/{client_id}    live detections (v1)
 //   GET  /media/<ref>, /live/<camera>.mp4|.mjpeg, and the built console with SPA fallback
 // Binds 127.0.0.1 unless another interface is passed to listen() explicitly.
 import type { Logger } from 'pino';
@@ -49,6 +49,8 @@ export interface ApiServerDeps {
   dispatcher: Dispatcher;
   bus: TopicBus;
   authenticate: Authenticate;
+  /** Access changes (role, disable, sign-out, revocation): open WebSockets re-check their caller on each. */
+  onAccessChange?: (listener: () => void) => () => void;
   healthz: () => Healthz | Promise<Healthz>;
   /** Directory media references resolve against (the data directory). */
   mediaRoot: string;
@@ -60,7 +62,7 @@ export interface ApiServerDeps {
   jobs?: Partial<FrameJobsOptions>;
   limits?: Partial<ApiLimits>;
   ws?: Partial<HubOptions>;
-  /** frame_id de-duplication window (spec §4.3.3: 5 s). */
+  /** frame_id de-duplication window (ms; a resubmitted frame_id within it is refused, default 5 s). */
   dedupTtlMs?: number;
   /** Which callback URLs async jobs may POST to. Default: any http(s) URL. */
   allowCallback?: (url: URL) => boolean;
@@ -95,6 +97,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     },
   });
   const hub = new WsHub(deps.ws);
+  const offAccess = deps.onAccessChange?.(() => hub.recheck());
   const jobs = new FrameJobs(deps.jobs);
   const dedup = new DedupCache({ ttlMs: deps.dedupTtlMs ?? 5000 });
   const { dispatcher, bus, authenticate } = deps;
@@ -210,6 +213,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     },
     async close() {
       jobs.close();
+      offAccess?.();
       hub.close();
       await app.close();
     },

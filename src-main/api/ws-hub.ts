@@ -62,6 +62,11 @@ export class WsHub {
     for (const ws of this.#clients.keys()) ws.terminate();
   }
 
+  /** Closes every client whose caller lost its rights (called on each access change, not only at heartbeats). */
+  recheck(): void {
+    for (const [ws, c] of this.#clients) if (!c.stillValid()) ws.close(4401, 'access changed or session ended; reconnect');
+  }
+
   #tick(): void {
     for (const [ws, c] of this.#clients) {
       if (!c.alive) {

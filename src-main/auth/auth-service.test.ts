@@ -61,10 +61,18 @@ describe('login rate limiter', () => {
     rl.check('alice', 'ip1');
   });
 
-  it('locks an origin that sprays many usernames', () => {
-    const rl = new LoginRateLimiter({ freeAttempts: 100, freeAttemptsPerOrigin: 5 });
-    for (let i = 0; i < 5; i++) rl.fail(`user${i}`, 'ip9');
-    assert.throws(() => rl.check('someone-else', 'ip9'), (e: VigilError) => e.code === 'RATE_LIMITED');
+  it('failures on other usernames from the same origin never lock an account (issue 15 #11)', () => {
+    const rl = new LoginRateLimiter({ freeAttempts: 5, freeAttemptsPerUser: 10 });
+    for (let i = 0; i < 100; i++) rl.fail(`user${i}`, '127.0.0.1');
+    rl.check('admin', '127.0.0.1');
+  });
+
+  it('a username guessed from many origins is locked, except where it signed in correctly before', () => {
+    const rl = new LoginRateLimiter({ freeAttempts: 5, freeAttemptsPerUser: 10 });
+    rl.succeed('admin', 'office');
+    for (let i = 0; i < 10; i++) rl.fail('admin', `bot${i}`);
+    assert.throws(() => rl.check('admin', 'bot-new'), (e: VigilError) => e.code === 'RATE_LIMITED');
+    rl.check('admin', 'office');
   });
 });
 
@@ -169,7 +177,7 @@ describe('accounts, sessions and tokens', () => {
     const viaToken = auth.authenticate({ authorization: `Bearer ${tok.secret}`, origin: 'integration' });
     assert.deepEqual(viaToken.tokenScopes, ['read']);
     assert.equal(viaToken.tokenId, tok.id);
-    await d.dispatch('users.list', {}, viaToken); // a read method
+    await rejects(d.dispatch('users.list', {}, viaToken), 'FORBIDDEN'); // accounts: console sessions only (issue 15 #10)
     await rejects(d.dispatch('tokens.create', { name: 'x', scopes: ['write'] }, viaToken), 'FORBIDDEN'); // needs "write"
     const listed = (await d.dispatch('tokens.list', {}, admin) as Array<{ id: string; last_used_at: string | null }>).find((t) => t.id === tok.id);
     assert.ok(listed?.last_used_at);

@@ -39,6 +39,9 @@ export interface Auth {
   users: UsersRepository;
   sessions: SessionStore;
   tokens: ApiTokenStore;
+  /** Calls `listener` after any change that can narrow what a signed-in caller may do (role change, disable,
+   * password reset, sign-out, session or token revocation). Open streams re-check their caller on it. */
+  onAccessChange(listener: () => void): () => void;
 }
 
 export function createAuth(db: Connections, opts: AuthOptions): Auth {
@@ -51,6 +54,9 @@ export function createAuth(db: Connections, opts: AuthOptions): Auth {
   const trusted = new Set(opts.trustedSetupOrigins ?? ['ipc']);
   const audit = opts.audit;
   let setupSecret: string | null = users.count() === 0 ? randomBytes(18).toString('base64url') : null;
+  const accessListeners = new Set<() => void>();
+  // After the handler's transaction: listeners re-authenticate and must see the committed change.
+  const accessChanged = () => queueMicrotask(() => { for (const l of [...accessListeners]) l(); });
 
   const asCaller = (u: UserRow): NonNullable<Caller['user']> => ({ id: u.id, username: u.username, role: u.role });
 
@@ -114,6 +120,7 @@ export function createAuth(db: Connections, opts: AuthOptions): Auth {
 
     'auth.logout': (_input, caller) => {
       if (caller.sessionId) sessions.revoke(caller.sessionId);
+      accessChanged();
       return { ok: true as const };
     },
 
@@ -127,6 +134,7 @@ export function createAuth(db: Connections, opts: AuthOptions): Auth {
       }
       users.setPassword(user.id, await hashPassword(input.new_password, scrypt), now());
       sessions.revokeUser(user.id, caller.sessionId ?? null);
+      accessChanged();
       return { ok: true as const };
     },
 
@@ -155,6 +163,7 @@ export function createAuth(db: Connections, opts: AuthOptions): Auth {
       }).immediate();
       // A disabled account or a password reset ends the user's sessions (the admin's own one survives a self-reset).
       if (input.disabled || hash) sessions.revokeUser(target.id, target.id === caller.user?.id ? caller.sessionId ?? null : null);
+      accessChanged();
       return toUserView(users.get(input.id) as UserRow);
     },
 
@@ -162,6 +171,7 @@ export function createAuth(db: Connections, opts: AuthOptions): Auth {
     'tokens.create': (input, caller) => tokens.create(input.name, input.scopes, caller.user!.id),
     'tokens.revoke': (input) => {
       tokens.revoke(input.id);
+      accessChanged();
       return { ok: true as const };
     },
   };
@@ -175,12 +185,12 @@ export function createAuth(db: Connections, opts: AuthOptions): Auth {
         return { user: { ...asCaller(user), username: `${user.username} (token ${token.name})` }, tokenScopes: token.scopes, tokenId: token.id, origin };
       }
       // A session secret as a bearer (the Electron shell and scripts that signed in with auth.login).
-      const s = sessions.validate(bearer);
+      const s = sessions.validate(bearer, { touch: !creds.peek });
       if (!s) throw new VigilError('UNAUTHENTICATED', 'session expired or unknown; sign in again');
       return { user: asCaller(s.user), origin, sessionId: s.idHash };
     }
     const cookie = sessionCookie(creds.cookie);
-    const s = cookie ? sessions.validate(cookie) : null;
+    const s = cookie ? sessions.validate(cookie, { touch: !creds.peek }) : null;
     return s ? { user: asCaller(s.user), origin, sessionId: s.idHash } : { user: null, origin };
   }
 
@@ -192,5 +202,9 @@ export function createAuth(db: Connections, opts: AuthOptions): Auth {
     users,
     sessions,
     tokens,
+    onAccessChange(listener) {
+      accessListeners.add(listener);
+      return () => accessListeners.delete(listener);
+    },
   };
 }

@@ -11,6 +11,9 @@ export interface RequestCredentials {
   token?: string | undefined;
   /** ip address, "ipc" or "cli", for the audit trail and login throttling. */
   origin: string;
+  /** Re-check only (an open stream asking whether its caller is still allowed): does not refresh the session's
+   * idle timer or the token's last use, so an open stream alone does not keep a session alive. */
+  peek?: boolean;
 }
 
 export function cookieValue(header: string | undefined, name: string): string | null {

@@ -1,13 +1,20 @@
 // Login throttling: after a few free failures a key is locked out for a time that doubles with every further
-// failure (capped). Two keys per attempt: username+origin (guessing one account) and origin alone (spraying many
-// usernames from one place). Kept in memory, bounded: the oldest keys are evicted first.
+// failure (capped). Keys, per attempt:
+//   - username+origin: guessing one account from one place (5 free failures);
+//   - username alone: guessing one account from many places (a higher budget), skipped for an origin where this
+//     username signed in correctly before, so a distributed attack on "admin" does not lock the admin out of the
+//     machine they use.
+// There is deliberately no origin-only key: every console user shares 127.0.0.1 (and the desktop "ipc"), so an
+// origin lockout let anyone lock everyone out with failures on made-up usernames (issue 15 #11). Failures on
+// usernames that do not exist cannot get anyone in; real accounts are each covered by their own keys.
+// Kept in memory, bounded: the oldest keys are evicted first.
 import { VigilError } from '../../src-contract/errors.ts';
 
 export interface RateLimitOptions {
   /** Failures allowed per username+origin before the first lockout. */
   freeAttempts: number;
-  /** Failures allowed per origin (any username) before it is locked out. */
-  freeAttemptsPerOrigin: number;
+  /** Failures allowed per username from all origins together (distributed guessing) before it is locked. */
+  freeAttemptsPerUser: number;
   baseLockMs: number;
   maxLockMs: number;
   /** A key with no failure for this long starts over. */
@@ -17,7 +24,7 @@ export interface RateLimitOptions {
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = {
-  freeAttempts: 5, freeAttemptsPerOrigin: 30, baseLockMs: 1000, maxLockMs: 15 * 60_000,
+  freeAttempts: 5, freeAttemptsPerUser: 30, baseLockMs: 1000, maxLockMs: 15 * 60_000,
   forgetAfterMs: 60 * 60_000, maxKeys: 10_000, now: Date.now,
 };
 
@@ -25,6 +32,8 @@ interface Entry { failures: number; lockedUntil: number; lastFailure: number }
 
 export class LoginRateLimiter {
   private readonly entries = new Map<string, Entry>();
+  /** username → origins it signed in from correctly (bounded with the entries). */
+  private readonly knownGood = new Map<string, Set<string>>();
   private readonly opts: RateLimitOptions;
 
   constructor(opts: Partial<RateLimitOptions> = {}) {
@@ -32,7 +41,10 @@ export class LoginRateLimiter {
   }
 
   private keys(username: string, origin: string): Array<[string, number]> {
-    return [[`u:${username.toLowerCase()}\u0000${origin}`, this.opts.freeAttempts], [`o:${origin}`, this.opts.freeAttemptsPerOrigin]];
+    const name = username.toLowerCase();
+    const keys: Array<[string, number]> = [[`u:${name}\u0000${origin}`, this.opts.freeAttempts]];
+    if (!this.knownGood.get(name)?.has(origin)) keys.push([`n:${name}`, this.opts.freeAttemptsPerUser]);
+    return keys;
   }
 
   private live(key: string): Entry | undefined {
@@ -72,9 +84,17 @@ export class LoginRateLimiter {
     while (this.entries.size > this.opts.maxKeys) this.entries.delete(this.entries.keys().next().value as string);
   }
 
-  /** A good password clears the account key; the origin key only decays, so one valid account cannot reset it. */
+  /** A good password clears the username+origin key and marks the origin as known for this username; the
+   *  username-wide key only decays, so a success in one place does not reset an attack from elsewhere. */
   succeed(username: string, origin: string): void {
+    const name = username.toLowerCase();
     this.entries.delete(this.keys(username, origin)[0][0]);
+    const set = this.knownGood.get(name) ?? new Set<string>();
+    set.add(origin);
+    if (set.size > 16) set.delete(set.values().next().value as string);
+    this.knownGood.delete(name);
+    this.knownGood.set(name, set);
+    while (this.knownGood.size > this.opts.maxKeys) this.knownGood.delete(this.knownGood.keys().next().value as string);
   }
 
   get size(): number {

@@ -50,7 +50,7 @@ export class SessionStore {
   }
 
   /** The session's user when the secret is known, unexpired, and the user is enabled; refreshes the idle timer. */
-  validate(secret: string): ValidSession | null {
+  validate(secret: string, opts: { touch?: boolean } = {}): ValidSession | null {
     if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) return null;
     const idHash = sha256(secret);
     const row = this.#lookup.get(idHash);
@@ -60,7 +60,7 @@ export class SessionStore {
       this.#delete.run(idHash);
       return null;
     }
-    if (now - row.s_last_seen >= this.policy.touchEveryMs) this.#touch.run(now, idHash);
+    if (opts.touch !== false && now - row.s_last_seen >= this.policy.touchEveryMs) this.#touch.run(now, idHash);
     const { s_last_seen: _l, s_expires, ...user } = row;
     return { idHash, user, expiresAt: s_expires };
   }

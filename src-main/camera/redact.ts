@@ -1,12 +1,13 @@
 // Nothing that leaves the camera layer (logs, errors, events, stats) may carry a camera password.
 // ffmpeg echoes its input URL (userinfo included) in its messages, so every stderr line is redacted.
-import type { CameraSource } from './camera-config.ts';
+import { REDACTED_SECRET, splitSourceSecrets, type CameraSource } from './camera-config.ts';
 
-export const REDACTED = '***';
+export const REDACTED = REDACTED_SECRET;
 
 /** Replaces the password in a URL's userinfo: `rtsp://admin:***@host/…`. Non-URLs come back unchanged. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^/@\s]*@/i, `$1:${REDACTED}@`);
+  // Up to the LAST "@" before the path: an unencoded "@" inside the password is still password.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^/\s]*@/i, `$1:${REDACTED}@`);
 }
 
 /** Every secret a source config holds, in the forms it may appear in text (raw, URL-encoded, base64 basic auth). */
@@ -32,30 +33,28 @@ export function secretsOf(source: CameraSource): string[] {
   if ('username' in source && 'password' in source && source.password) {
     add(Buffer.from(`${source.username ?? ''}:${source.password}`).toString('base64'));
   }
-  if ('headers' in source) {
-    for (const [k, v] of Object.entries(source.headers)) {
-      if (/^(authorization|proxy-authorization|cookie|x-api-key|x-auth-token)$/i.test(k)) add(v);
-    }
+  // Every secret the contract declares: header values, sensitive query parameters (raw and decoded).
+  const { secrets } = splitSourceSecrets(source);
+  for (const v of Object.values(secrets.headers ?? {})) add(v);
+  for (const v of Object.values(secrets.query ?? {})) {
+    add(v);
+    try { add(decodeURIComponent(v)); } catch { /* raw only */ }
   }
   return [...out].sort((a, b) => b.length - a.length);
 }
 
 /** Redacts URL userinfo passwords and every listed secret from free text. */
 export function redactText(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s'"]*):[^/@\s'"]*@/gi, `$1:${REDACTED}@`);
+  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s'"]*):[^/\s'"]*@/gi, `$1:${REDACTED}@`);
   for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
   return out;
 }
 
-/** A copy of a source safe to log or show: password and sensitive headers replaced, URL userinfo redacted. */
+/** A copy of a source safe to log or show: every declared secret replaced (the contract's splitSourceSecrets),
+ *  URL userinfo redacted. */
 export function redactSourceForLog(source: CameraSource): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...source };
+  const copy: Record<string, unknown> = { ...splitSourceSecrets(source).source };
   if ('password' in source && source.password) copy.password = REDACTED;
-  if ('url' in source) copy.url = redactUrl(source.url);
-  if ('headers' in source) {
-    copy.headers = Object.fromEntries(
-      Object.entries(source.headers).map(([k, v]) => [k, /^(authorization|proxy-authorization|cookie|x-api-key|x-auth-token)$/i.test(k) ? REDACTED : v]),
-    );
-  }
+  if ('url' in copy && typeof copy.url === 'string') copy.url = redactUrl(copy.url);
   return copy;
 }

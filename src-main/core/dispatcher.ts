@@ -6,7 +6,7 @@ import type { Contract, MethodName, MethodOutput } from '../../src-contract/api.
 import type { Role } from '../../src-contract/schemas.ts';
 import { VigilError, fromZodError } from '../../src-contract/errors.ts';
 import type { z } from 'zod';
-import { requireAccess } from './access.ts';
+import { requireAccess, requireMethodScope } from './access.ts';
 
 export interface Caller {
   user: { id: string; username: string; role: Role } | null;
@@ -62,6 +62,7 @@ export class Dispatcher {
     const roles = contract[method].roles as readonly Role[] | null;
     if (roles === null) return;
     requireAccess(caller, roles, `call ${method}`, isReadMethod(method) ? 'read' : 'write');
+    requireMethodScope(caller, method);
   }
 
   async dispatch(method: string, rawInput: unknown, caller: Caller): Promise<unknown> {

@@ -20,6 +20,8 @@ export interface HostParts {
   dispatcher: Pick<Dispatcher, 'dispatch'>;
   bus: Pick<TopicBus, 'subscribe'>;
   authenticate: Authenticate;
+  /** Access changes (role, disable, sign-out, revocation): open subscriptions re-check their caller on each. */
+  onAccessChange?: (listener: () => void) => () => void;
   healthz(): HostHealth | Promise<HostHealth>;
   /** Directory media references resolve against (the data directory). */
   mediaRoot: string;
@@ -29,16 +31,37 @@ export interface HostParts {
 
 const MEDIA_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
 const VIEWERS: readonly Role[] = ['admin', 'guard'];
+/** Open subscriptions are also re-checked this often, so a session that merely expires (idle or absolute limit)
+ * stops its streams without any request. */
+export const SUBSCRIPTION_RECHECK_MS = 15_000;
 
-export function createDesktopHost(parts: HostParts): DesktopHost & { sessionCount(): number } {
+export function createDesktopHost(parts: HostParts, opts: { recheckMs?: number } = {}): DesktopHost & { sessionCount(): number; recheckSubscriptions(): void } {
   /** window session id → session secret from auth.login / auth.setup. */
   const secrets = new Map<string, string>();
+  /** Live subscriptions with the rights they were granted under: re-checked on every access change. */
+  const subscriptions = new Set<{ topic: TopicName; ctx: IpcCallContext; userId: string; role: Role; off: () => void }>();
+  function recheckSubscriptions(): void {
+    for (const sub of [...subscriptions]) {
+      const now = callerFor(sub.ctx, true);
+      let ok = now.user?.id === sub.userId && now.user?.role === sub.role;
+      if (ok) {
+        try { requireTopicAccess(now, sub.topic); } catch { ok = false; }
+      }
+      if (!ok) {
+        sub.off();
+        subscriptions.delete(sub);
+      }
+    }
+  }
+  const offAccess = parts.onAccessChange?.(recheckSubscriptions);
+  const timer = setInterval(recheckSubscriptions, opts.recheckMs ?? SUBSCRIPTION_RECHECK_MS);
+  timer.unref?.();
 
-  function callerFor(ctx: IpcCallContext): Caller {
+  function callerFor(ctx: IpcCallContext, peek = false): Caller {
     const token = secrets.get(ctx.sessionId);
     if (!token) return { user: null, origin: ctx.origin };
     try {
-      return parts.authenticate({ token, origin: ctx.origin });
+      return parts.authenticate({ token, origin: ctx.origin, peek });
     } catch {
       // Expired or revoked (password change elsewhere, user disabled): the window is signed out.
       secrets.delete(ctx.sessionId);
@@ -60,18 +83,26 @@ export function createDesktopHost(parts: HostParts): DesktopHost & { sessionCoun
       } else if (method === 'auth.logout') {
         secrets.delete(ctx.sessionId);
       }
+      // Without an access-change feed (tests, older hosts), every call that may change rights re-checks.
+      if (!parts.onAccessChange && (method === 'auth.logout' || method.startsWith('users.') || method.startsWith('tokens.') || method === 'auth.changePassword')) recheckSubscriptions();
       return out;
     },
 
     subscribe(topic: TopicName, filter: SubscriptionFilter, ctx: IpcCallContext, onEvent: (payload: unknown) => void): () => void {
-      requireTopicAccess(callerFor(ctx), topic);
-      return parts.bus.subscribe(topic, filter, onEvent as never);
+      const user = requireTopicAccess(callerFor(ctx), topic);
+      const sub = { topic, ctx, userId: user.id, role: user.role, off: parts.bus.subscribe(topic, filter, onEvent as never) };
+      subscriptions.add(sub);
+      return () => {
+        sub.off();
+        subscriptions.delete(sub);
+      };
     },
 
     /** The window is gone: sign its session out in the host too, so the secret is dead, not just forgotten. */
     endSession(sessionId: string): void {
       const caller = callerFor({ origin: 'ipc', sessionId });
       secrets.delete(sessionId);
+      recheckSubscriptions();
       if (caller.user) void Promise.resolve(parts.dispatcher.dispatch('auth.logout', {}, caller)).catch(() => {});
     },
 
@@ -98,7 +129,12 @@ export function createDesktopHost(parts: HostParts): DesktopHost & { sessionCoun
     },
 
     health: () => parts.healthz(),
-    close: () => parts.close(),
+    close: () => {
+      clearInterval(timer);
+      offAccess?.();
+      return parts.close();
+    },
     sessionCount: () => secrets.size,
+    recheckSubscriptions,
   };
 }

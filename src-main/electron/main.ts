@@ -15,6 +15,7 @@ runDesktopApp(async ({ dataDir, keyProvider, engineLauncher, resources, log }) =
     dispatcher: host.dispatcher,
     bus: host.bus,
     authenticate: (creds) => host.access.auth.authenticate(creds),
+    onAccessChange: (listener) => host.access.auth.onAccessChange(listener),
     healthz: () => host.healthz(),
     mediaRoot: host.mediaRoot,
     openLiveStream: (cameraId, kind, signal) => host.openLiveStream(cameraId, kind, signal),

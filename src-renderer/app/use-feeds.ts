@@ -7,8 +7,12 @@ import { useLive } from '../features/live/store.ts';
 
 export function useSessionFeeds(role: Role): void {
   useEffect(() => {
-    const offs = [api().subscribe('cameras.status', {}, (ev) => useCameras.getState().applyStatus(ev))];
-    if (role !== 'auditor') offs.push(api().subscribe('alerts', {}, (a) => useLive.getState().receiveAlert(a)));
+    // Auditors see the audit trail only: no camera states, no alerts (the host refuses both topics to them).
+    const offs: Array<() => void> = [];
+    if (role !== 'auditor') {
+      offs.push(api().subscribe('cameras.status', {}, (ev) => useCameras.getState().applyStatus(ev)));
+      offs.push(api().subscribe('alerts', {}, (a) => useLive.getState().receiveAlert(a)));
+    }
     return () => { for (const off of offs) off(); };
   }, [role]);
 }

@@ -51,7 +51,7 @@ export async function startApiFixture(opts: Partial<Omit<ApiServerDeps, 'dispatc
   };
   const access = await createAccessControl(store, dispatcher, { personView, now: opts.now, auth: { scrypt: TEST_SCRYPT } });
   const server = await createApiServer({
-    dispatcher, bus, authenticate: access.auth.authenticate, mediaRoot: dataDir, rendererDir: null,
+    dispatcher, bus, authenticate: access.auth.authenticate, onAccessChange: access.auth.onAccessChange, mediaRoot: dataDir, rendererDir: null,
     healthz: () => ({
       engine: { ready: opts.analyzeFrame !== undefined, providers: {} },
       cameras: store.cameras.list().map((c) => ({ id: c.config.id, name: c.config.name, state: 'stopped', fps: 0 })),

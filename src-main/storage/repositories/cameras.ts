@@ -1,7 +1,12 @@
 // Camera registry. The config is validated with the camera schema and stored as JSON, with the columns the host
-// filters on (name, role, enabled, stream type, location) copied out. The password never reaches a column in clear:
-// it is sealed by the KeyProvider, including one typed inside the URL (rtsp://user:pass@host), which is moved out.
-import { CameraConfigSchema, type CameraConfig, type CameraConfigInput, type CameraRole, type CameraSource } from '../../../src-contract/camera-config.ts';
+// filters on (name, role, enabled, stream type, location) copied out. No secret reaches a column in clear: the
+// contract declares which fields are secrets (splitSourceSecrets: password, header values, sensitive URL query
+// parameters); they are sealed together by the KeyProvider into `password_sealed`, and config_json keeps
+// placeholders. A password typed inside the URL (rtsp://user:pa@ss@host) is moved out, split at the LAST "@".
+import {
+  CameraConfigSchema, joinSourceSecrets, splitSourceSecrets, type CameraConfig, type CameraConfigInput, type CameraRole, type CameraSource,
+  type SourceSecrets,
+} from '../../../src-contract/camera-config.ts';
 import { openSecret, sealSecret } from '../../security/secret-box.ts';
 import type { KeyProvider } from '../../security/key-provider.ts';
 import { ConflictError, NotFoundError, translateSqliteError } from '../errors.ts';
@@ -37,7 +42,10 @@ export class CamerasRepository {
   readonly #update;
   readonly #delete;
 
+  readonly #db: Connections;
+
   constructor(db: Connections, private readonly keys: KeyProvider) {
+    this.#db = db;
     this.#get = db.reader.prepare<[string], CameraRow>('SELECT id, config_json, password_sealed, created_at, updated_at FROM cameras WHERE id = ?');
     this.#getW = db.writer.prepare<[string], CameraRow>('SELECT id, config_json, password_sealed, created_at, updated_at FROM cameras WHERE id = ?');
     this.#list = db.reader.prepare<[], CameraRow>('SELECT id, config_json, password_sealed, created_at, updated_at FROM cameras ORDER BY name, id');
@@ -51,18 +59,48 @@ export class CamerasRepository {
        config_json = @config_json, password_sealed = @password_sealed, updated_at = @now WHERE id = @id`,
     );
     this.#delete = db.writer.prepare('DELETE FROM cameras WHERE id = ?');
+    this.#sealClearSecrets();
+  }
+
+  /** Upgrade: rows written before header values and URL query tokens were secrets hold them in config_json in
+   *  clear. Move them into the sealed blob (idempotent: a row with only placeholders is left alone). */
+  #sealClearSecrets(): void {
+    const rows = this.#db.writer.prepare<[], CameraRow>('SELECT id, config_json, password_sealed, created_at, updated_at FROM cameras').all();
+    const fix = this.#db.writer.prepare('UPDATE cameras SET config_json = ?, password_sealed = ? WHERE id = ?');
+    this.#db.writer.transaction(() => {
+      for (const row of rows) {
+        const config = JSON.parse(row.config_json) as CameraConfig;
+        const { source, secrets } = splitSourceSecrets(config.source);
+        if (!secrets.headers && !secrets.query && !secrets.password) continue;
+        const merged = { ...this.#open(row.password_sealed), ...secrets };
+        fix.run(JSON.stringify({ ...config, source }), this.#seal(merged), row.id);
+      }
+    })();
+  }
+
+  #seal(secrets: SourceSecrets): Buffer | null {
+    const has = secrets.password || Object.keys(secrets.headers ?? {}).length || Object.keys(secrets.query ?? {}).length;
+    return has ? sealSecret(this.keys, SEALED_V2 + JSON.stringify(secrets)) : null;
+  }
+
+  #open(sealed: Buffer | null): SourceSecrets {
+    if (!sealed) return {};
+    const text = openSecret(this.keys, sealed);
+    // Before v2 the blob was the bare password.
+    return text.startsWith(SEALED_V2) ? (JSON.parse(text.slice(SEALED_V2.length)) as SourceSecrets) : { password: text };
   }
 
   create(input: CameraCreateInput, now = Date.now()): CameraRecord {
     const config = parseInput(CameraConfigSchema, { ...input, id: input.id ?? newId('cam') }, 'camera config');
-    const { source, password } = splitPassword(config.source);
+    const { source: plain, password } = splitPassword(config.source);
+    const { source, secrets } = splitSourceSecrets(password ? ({ ...plain, password } as CameraSource) : plain);
     const stored: CameraConfig = { ...config, source };
     try {
-      this.#insert.run({ ...columns(stored), password_sealed: password ? sealSecret(this.keys, password) : null, now });
+      this.#insert.run({ ...columns(stored), password_sealed: this.#seal(secrets), now });
     } catch (err) {
       translateSqliteError(err, `camera ${config.id}`);
     }
-    return { config: stored, hasPassword: Boolean(password), createdAt: now, updatedAt: now };
+    return { config: stored, hasPassword: Boolean(secrets.password), createdAt: now, updatedAt: now };
   }
 
   /**
@@ -73,25 +111,27 @@ export class CamerasRepository {
     const row = this.#getW.get(id);
     if (!row) throw new NotFoundError('camera', id);
     const current = JSON.parse(row.config_json) as CameraConfig;
+    const old = this.#open(row.password_sealed);
     const config = parseInput(CameraConfigSchema, { ...current, ...patch, id }, 'camera config');
-    const { source, password } = splitPassword(config.source);
-    let sealed = row.password_sealed;
+    const { source: plain, password } = splitPassword(config.source);
+    // Placeholders (REDACTED_SECRET) the client sent back keep the stored header values and query tokens.
+    const { source, secrets } = splitSourceSecrets(joinSourceSecrets(plain, old));
     const patchPassword = patch.source && 'password' in patch.source ? patch.source.password : undefined;
-    if (!hasCredentialFields(source)) sealed = null;
-    else if (patchPassword === '') sealed = null;
-    else if (password) sealed = sealSecret(this.keys, password);
+    if (!hasCredentialFields(source) || patchPassword === '') delete secrets.password;
+    else if (password) secrets.password = password;
+    else if (old.password) secrets.password = old.password;
     const stored: CameraConfig = { ...config, source };
-    this.#update.run({ ...columns(stored), password_sealed: sealed, now });
-    return { config: stored, hasPassword: sealed !== null, createdAt: row.created_at, updatedAt: now };
+    this.#update.run({ ...columns(stored), password_sealed: this.#seal(secrets), now });
+    return { config: stored, hasPassword: Boolean(secrets.password), createdAt: row.created_at, updatedAt: now };
   }
 
   get(id: string): CameraRecord | null {
     const row = this.#get.get(id);
-    return row ? toRecord(row) : null;
+    return row ? this.#toRecord(row) : null;
   }
 
   list(options: { enabledOnly?: boolean } = {}): CameraRecord[] {
-    return (options.enabledOnly ? this.#listEnabled : this.#list).all().map(toRecord);
+    return (options.enabledOnly ? this.#listEnabled : this.#list).all().map((r) => this.#toRecord(r));
   }
 
   /** The config with its password, for the camera runtime only. Never log or return the result to a client. */
@@ -99,10 +139,11 @@ export class CamerasRepository {
     const row = this.#get.get(id);
     if (!row) throw new NotFoundError('camera', id);
     const config = JSON.parse(row.config_json) as CameraConfig;
-    if (row.password_sealed && hasCredentialFields(config.source)) {
-      return { ...config, source: { ...config.source, password: openSecret(this.keys, row.password_sealed) } } as CameraConfig;
-    }
-    return config;
+    return { ...config, source: joinSourceSecrets(config.source, this.#open(row.password_sealed)) };
+  }
+
+  #toRecord(row: CameraRow): CameraRecord {
+    return { config: JSON.parse(row.config_json) as CameraConfig, hasPassword: Boolean(this.#open(row.password_sealed).password), createdAt: row.created_at, updatedAt: row.updated_at };
   }
 
   /** Deletes the camera; its events and log lines keep their camera_name, camera_id becomes null. */
@@ -125,7 +166,8 @@ function splitPassword(source: CameraSource): { source: CameraSource; password: 
   let url = rest.url;
   let username = rest.username;
   let embedded: string | null = null;
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/@?#]*)@/i.exec(url);
+  // Greedy up to the LAST "@" of the authority: an unencoded "@" in the password (u:pa@ss@host) stays in it.
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i.exec(url);
   if (m && m[2].includes(':')) {
     const [user, pass] = [m[2].slice(0, m[2].indexOf(':')), m[2].slice(m[2].indexOf(':') + 1)];
     embedded = safeDecode(pass);
@@ -151,6 +193,5 @@ function columns(c: CameraConfig): { id: string; name: string; role: CameraRole;
   return { id: c.id, name: c.name, role: c.role, enabled: c.enabled ? 1 : 0, stream_type: c.source.type, location: c.location, config_json: JSON.stringify(c) };
 }
 
-function toRecord(row: CameraRow): CameraRecord {
-  return { config: JSON.parse(row.config_json) as CameraConfig, hasPassword: row.password_sealed !== null, createdAt: row.created_at, updatedAt: row.updated_at };
-}
+/** Marks a sealed blob holding every secret of a source (JSON), not the bare password of older rows. */
+const SEALED_V2 = '\u0000vigil-secrets-v2:';
