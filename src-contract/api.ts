@@ -52,7 +52,8 @@ export const contract = {
   'auth.changePassword': method(z.object({ old_password: z.string().max(256), new_password: z.string().min(10).max(256) }), Ok, ALL),
 
   // --- cameras
-  'cameras.list': method(Empty, z.array(CameraViewSchema), ALL),
+  // Staff only: the auditor role sees the audit trail, not the cameras (issue 15 #2).
+  'cameras.list': method(Empty, z.array(CameraViewSchema), STAFF),
   'cameras.get': method(z.object({ id: CameraIdSchema }), CameraViewSchema, STAFF),
   'cameras.create': method(CameraConfigSchema.omit({ id: true }).extend({ id: CameraIdSchema.optional() }), CameraViewSchema, ADMIN),
   'cameras.update': method(z.object({ id: CameraIdSchema, patch: patchOf(CameraConfigSchema.omit({ id: true })) }), CameraViewSchema, ADMIN),
@@ -131,7 +132,7 @@ export const topics = {
   'live.frame': { payload: LiveFrameSchema, roles: STAFF },
   /** Track lifecycle: provisional face_detected, then recognized/unknown. */
   'events.track': { payload: z.object({ kind: z.enum(['face_detected', 'recognized', 'unknown', 'corrected']), event: EventSchema }), roles: STAFF },
-  'cameras.status': { payload: CameraStatusEventSchema, roles: ALL },
+  'cameras.status': { payload: CameraStatusEventSchema, roles: STAFF },
   'alerts': { payload: AlertSchema, roles: STAFF },
   'attendance.punch': { payload: z.object({ person_id: IdSchema, date: DateSchema, kind: z.enum(['check_in', 'check_out']), at: IsoTimeSchema }), roles: ADMIN },
 } as const;
