@@ -7,11 +7,13 @@ import { DEFAULT_QUALITY } from './quality/quality.ts';
 import { DEFAULT_DECODE_LIMITS } from './image/decode.ts';
 
 const unit = z.number().gt(0).lt(1);
+/** Smallest detection.minFaceSize a caller may ask for (px, longer side of the face box, stored-image pixels). */
+export const MIN_FACE_SIZE_FLOOR = 8;
 
 // Each group is declared once without defaults: the patch schemas must not fill in defaults (a patch
 // that sets one field would otherwise reset the others), the config schemas add them.
 const detectionFields = {
-  minFaceSize: z.number().min(8),
+  minFaceSize: z.number().min(MIN_FACE_SIZE_FLOOR),
   maxFaceRatio: z.number().min(0.2).max(4),
   scoreThreshold: unit,
   candidateThreshold: unit,
@@ -28,6 +30,9 @@ const qualityFields = {
   maxYaw: z.number().min(0).max(180),
   maxPitch: z.number().min(0).max(180),
   maxRoll: z.number().min(0).max(180),
+  minEmbedSize: z.number().min(4),
+  decisionMinSize: z.number().min(0),
+  decisionMinSharpness: z.number().min(0),
 };
 const matchFields = {
   /** target false-accept rate: per comparison for compare(), per unknown probe for gallery search */
@@ -38,6 +43,31 @@ const matchFields = {
 };
 
 export const DEFAULT_DETECTION = { minFaceSize: 20, maxFaceRatio: 1.3, scoreThreshold: 0.7, candidateThreshold: 0.5, maxFaces: 100, maxViews: 160 };
+/**
+ * Pass planning of the dynamic-input detector (YuNet, detect/passes.ts). Fixed engine defaults, not
+ * run-time settings: they trade speed for nothing the operator sets (the minimum face size does that).
+ */
+export const DETECTOR_DEFAULTS = {
+  /** largest upscale (x) of the frame when the minimum face is below the detector's reliable size */
+  maxUpscale: 2,
+  /** input pixels above which a pass is cut into tiles (bounds memory and the single-run latency) */
+  maxPassPixels: 1024 * 768,
+  /** tile side, input pixels */
+  tile: 768,
+  /** photos: a small image is upscaled until its shorter side is this many input pixels (thumbnails) */
+  thumbnailSide: 160,
+  /** photos: grey margin around the coarsest pass, as a fraction of the largest face (faces filling the image) */
+  photoPad: 0.2,
+  /** re-run the detector on a crop around each face where it is 80 px wide, for precise keypoints (alignment) */
+  refineKeypoints: true,
+};
+
+/** Embedding defaults. */
+export const EMBED_DEFAULTS = {
+  /** faces smaller than this (px, stored image) are embedded with flip test-time augmentation (mean of face + mirror); 0 disables */
+  flipBelowSize: 0,
+};
+
 export const DEFAULT_MATCH = { far: 1e-3, threshold: null, topK: 5 };
 
 function withDefaults<T extends Record<string, z.ZodType>>(fields: T, defaults: { [K in keyof T]: z.infer<T[K]> }): z.ZodObject<{ [K in keyof T]: z.ZodDefault<T[K]> }> {
@@ -68,7 +98,8 @@ export type EngineConfigPatch = z.infer<typeof EngineConfigPatchSchema>;
 
 export const ModelSelectionSchema = z.object({
   detector: z.string().optional(),
-  keypoints: z.string().optional(),
+  /** keypoint refiner of a detector without keypoints; ignored (null) with YuNet */
+  keypoints: z.string().nullable().optional(),
   /** null disables the optional model */
   landmarks: z.string().nullable().optional(),
   embedder: z.string().optional(),

@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 import type { EngineConfig, EngineConfigPatch, EngineOptionsInput, ModelSelection, ParsedEngineOptions } from './config.ts';
 import { EngineConfigPatchSchema, EngineConfigSchema, EngineOptionsSchema, ModelSelectionSchema, applyPatch, parseOrThrow } from './config.ts';
-import { FaceDetector, type DetectionStats } from './detect/detector.ts';
+import { FaceDetector, type DetectedFace, type DetectionOptions, type DetectionStats } from './detect/detector.ts';
+import { YuNetDetector } from './detect/yunet-detector.ts';
+import { EMBED_DEFAULTS } from './config.ts';
+import { mirrorChip } from './embed/embedder.ts';
 import { Embedder } from './embed/embedder.ts';
 import { EngineError, toEngineError } from './errors.ts';
 import { toRgbFrame, type Frame, type RgbFrame } from './frame.ts';
@@ -23,6 +26,7 @@ import { DEFAULT_MODELS_DIR, loadManifest, readVerifiedModel } from './registry/
 import { LatencyWindow } from './runtime/latency.ts';
 import { ModelSession, type ModelHealth, type SessionFactory } from './runtime/model-session.ts';
 import { providerChain, type ProviderName } from './runtime/providers.ts';
+import { round1, round2, round3 } from './runtime/round.ts';
 
 export interface EngineOptions extends EngineOptionsInput {
   /** Substitute session creation (custom runtimes, tests of provider fallback). */
@@ -38,6 +42,8 @@ export interface AnalyzeOptions {
   match?: boolean;
   detection?: EngineConfigPatch['detection'];
   quality?: EngineConfigPatch['quality'];
+  /** flip test-time augmentation below this face size (px, stored image); default EMBED_DEFAULTS.flipBelowSize */
+  flipBelowSize?: number;
 }
 
 export type Point2 = [number, number];
@@ -49,6 +55,8 @@ export interface FaceResult {
   /** eye on the image's left, eye on the image's right, nose tip, mouth corners (image left, image right) */
   landmarks5: [Point2, Point2, Point2, Point2, Point2];
   quality: Quality;
+  /** quality band 'low': matched (and compared) with the low band's stricter threshold */
+  low_quality: boolean;
   embedding?: Float32Array;
   liveness?: number;
   match?: SearchResult;
@@ -88,12 +96,12 @@ export interface EngineHealth {
   config: EngineConfig;
 }
 
-type Roles = { detector: string; keypoints: string; landmarks: string | null; embedder: string; liveness: string | null };
+type Roles = { detector: string; keypoints: string | null; landmarks: string | null; embedder: string; liveness: string | null };
 
 interface Pipeline {
   roles: Roles;
   sessions: Map<string, ModelSession>;
-  detector: FaceDetector;
+  detector: { detect(pyramid: Pyramid, opts: DetectionOptions, stats?: DetectionStats): Promise<DetectedFace[]> };
   landmarks: Landmarks68 | null;
   embedder: Embedder;
   liveness: Liveness | null;
@@ -187,7 +195,7 @@ export class Engine {
   async analyzeImage(bytes: Buffer | Uint8Array, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
     this.assertAlive();
     const decoded = await this.countingErrors(() => decodeImage(bytes, this.options.decode));
-    const result = await this.exclusive(() => this.run(decoded.frame, decoded.scaleX, decoded.scaleY, decoded.width, decoded.height, opts));
+    const result = await this.exclusive(() => this.run(decoded.frame, decoded.scaleX, decoded.scaleY, decoded.width, decoded.height, opts, true));
     result.decode_ms = round2(decoded.decodeMs);
     return result;
   }
@@ -196,11 +204,11 @@ export class Engine {
   async analyzeFrame(frame: Frame, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
     this.assertAlive();
     const rgb = await this.countingErrors(async () => toRgbFrame(frame));
-    return this.exclusive(() => this.run(rgb, 1, 1, rgb.width, rgb.height, opts));
+    return this.exclusive(() => this.run(rgb, 1, 1, rgb.width, rgb.height, opts, false));
   }
 
   /** Cosine similarity of two embeddings and the same/different decision at the configured threshold. */
-  compare(a: ArrayLike<number>, b: ArrayLike<number>): { similarity: number; same: boolean; threshold: number } {
+  compare(a: ArrayLike<number>, b: ArrayLike<number>, opts: { lowQuality?: boolean } = {}): { similarity: number; same: boolean; threshold: number } {
     const dim = this.pipeline.embedder.dim;
     if (a?.length !== dim || b?.length !== dim) throw new EngineError('INVALID_ARGUMENT', `embeddings must have ${dim} values`);
     let dot = 0;
@@ -212,20 +220,26 @@ export class Engine {
       nb += b[i] * b[i];
     }
     const similarity = na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
-    const threshold = this.verifyThreshold();
+    const threshold = this.verifyThreshold(opts.lowQuality ? 'low' : 'decision');
     return { similarity, same: similarity >= threshold, threshold };
   }
 
   /** Threshold for 1:1 verification: the configured cosine, or the calibrated value for the target FAR. */
-  verifyThreshold(): number {
+  verifyThreshold(band: 'decision' | 'low' = 'decision'): number {
     const m = this.cfg.match;
-    return m.threshold ?? thresholdForFar(m.far, this.pipeline.embedder.entry.params.calibration);
+    return m.threshold ?? thresholdForFar(m.far, this.calibration(band));
+  }
+
+  /** The calibration for a quality band: low-quality probes have their own where the manifest has one. */
+  private calibration(band: 'decision' | 'low'): readonly { far: number; threshold: number }[] {
+    const p = this.pipeline.embedder.entry.params;
+    return band === 'low' && p.calibrationLow ? p.calibrationLow : p.calibration;
   }
 
   /** Threshold for gallery search: FAR per unknown probe, spread over the enrolled persons. */
-  searchThreshold(): number {
+  searchThreshold(band: 'decision' | 'low' = 'decision'): number {
     const m = this.cfg.match;
-    return m.threshold ?? searchThreshold(m.far, this.gallery.persons, this.pipeline.embedder.entry.params.calibration);
+    return m.threshold ?? searchThreshold(m.far, this.gallery.persons, this.calibration(band));
   }
 
   get embeddingDim(): number {
@@ -298,10 +312,10 @@ export class Engine {
     return next;
   }
 
-  private async run(frame: RgbFrame, sx: number, sy: number, storedW: number, storedH: number, opts: AnalyzeOptions): Promise<AnalyzeResult> {
+  private async run(frame: RgbFrame, sx: number, sy: number, storedW: number, storedH: number, opts: AnalyzeOptions, photo: boolean): Promise<AnalyzeResult> {
     const t0 = performance.now();
     try {
-      const result = await this.analyze(frame, sx, sy, storedW, storedH, opts);
+      const result = await this.analyze(frame, sx, sy, storedW, storedH, opts, photo);
       result.ms = round2(performance.now() - t0);
       this.analyzed++;
       this.frameLatency.record(result.ms);
@@ -312,7 +326,7 @@ export class Engine {
     }
   }
 
-  private async analyze(frame: RgbFrame, sx: number, sy: number, storedW: number, storedH: number, opts: AnalyzeOptions): Promise<AnalyzeResult> {
+  private async analyze(frame: RgbFrame, sx: number, sy: number, storedW: number, storedH: number, opts: AnalyzeOptions, photo: boolean): Promise<AnalyzeResult> {
     const p = this.pipeline;
     const det = { ...this.cfg.detection, ...(opts.detection ? parseOrThrow(EngineConfigPatchSchema.shape.detection, opts.detection, 'detection options') : {}) };
     const qual = { ...this.cfg.quality, ...(opts.quality ? parseOrThrow(EngineConfigPatchSchema.shape.quality, opts.quality, 'quality options') : {}) };
@@ -321,7 +335,7 @@ export class Engine {
     const stats: DetectionStats = { views: 0, minFaceSize: 0, candidates: 0, detectMs: 0, confirmMs: 0 };
     // Sizes are configured in stored pixels; detection works in frame pixels.
     const scale = Math.sqrt(sx * sy);
-    const detected = await p.detector.detect(pyramid, { ...det, minFaceSize: Math.max(4, det.minFaceSize * scale) }, stats);
+    const detected = await p.detector.detect(pyramid, { ...det, minFaceSize: Math.max(4, det.minFaceSize * scale), photo }, stats);
     stages.detect_ms = stats.detectMs;
     stages.keypoints_ms = stats.confirmMs;
     stages.views = stats.views;
@@ -330,10 +344,13 @@ export class Engine {
     const faces: FaceResult[] = [];
     const chips: Uint8Array[] = [];
     const toEmbed: number[] = [];
+    const flipped: boolean[] = [];
+    const flipBelow = opts.flipBelowSize ?? EMBED_DEFAULTS.flipBelowSize;
     for (const d of detected) {
       let t = performance.now();
-      const lm68 = p.landmarks ? await p.landmarks.locate(pyramid, d) : null;
-      const five = fivePoints(d.keypoints, lm68);
+      // YuNet gives the 5 alignment points; the 68-point model only completes BlazeFace's 4 keypoints.
+      const lm68 = !d.five && p.landmarks ? await p.landmarks.locate(pyramid, d) : null;
+      const five = d.five ?? fivePoints(d.keypoints, lm68);
       stages.landmarks_ms += performance.now() - t;
       t = performance.now();
       const chip = p.embedder.chip(pyramid, five);
@@ -347,9 +364,13 @@ export class Engine {
       const quality = gate(d.score, size, measures, pose, qual);
       stages.align_ms += performance.now() - t;
       const landmarks5 = [0, 1, 2, 3, 4].map((i) => [round1(five[2 * i] / sx), round1(five[2 * i + 1] / sy)] as Point2) as FaceResult['landmarks5'];
-      faces.push({ box: [round1(x1), round1(y1), round1(Math.min(storedW, x2) - x1), round1(Math.min(storedH, y2) - y1)], score: round3(d.score), landmarks5, quality });
-      if (quality.passed) {
+      faces.push({ box: [round1(x1), round1(y1), round1(Math.min(storedW, x2) - x1), round1(Math.min(storedH, y2) - y1)], score: round3(d.score), landmarks5, quality, low_quality: quality.low_quality });
+      // Every face from minEmbedSize is embedded; its band decides the threshold it is matched with.
+      if (quality.embeddable) {
+        const flip = flipBelow > 0 && size < flipBelow;
         chips.push(chip);
+        if (flip) chips.push(mirrorChip(chip, p.embedder.width, p.embedder.height));
+        flipped.push(flip);
         toEmbed.push(faces.length - 1);
       }
     }
@@ -357,7 +378,12 @@ export class Engine {
     if (opts.embeddings !== false && chips.length) {
       const t = performance.now();
       const vectors = await p.embedder.embed(chips);
-      toEmbed.forEach((fi, k) => (faces[fi].embedding = vectors[k]));
+      let k = 0;
+      toEmbed.forEach((fi, j) => {
+        // Flip test-time augmentation: the mean of the face's and its mirror's embeddings.
+        faces[fi].embedding = flipped[j] ? meanUnit(vectors[k], vectors[k + 1]) : vectors[k];
+        k += flipped[j] ? 2 : 1;
+      });
       stages.embed_ms = performance.now() - t;
     }
     if (opts.liveness && p.liveness) {
@@ -367,8 +393,9 @@ export class Engine {
     }
     if ((opts.match ?? this.gallery.size > 0) && this.gallery.size > 0) {
       const t = performance.now();
-      const threshold = this.searchThreshold();
-      for (const f of faces) if (f.embedding) f.match = this.gallery.search(f.embedding, this.cfg.match.topK, threshold);
+      const threshold = this.searchThreshold('decision');
+      const lowThreshold = this.searchThreshold('low');
+      for (const f of faces) if (f.embedding) f.match = this.gallery.search(f.embedding, this.cfg.match.topK, f.low_quality ? lowThreshold : threshold);
       stages.match_ms = performance.now() - t;
     }
     for (const k of Object.keys(stages) as (keyof StageTimings)[]) stages[k] = round2(stages[k]);
@@ -389,7 +416,7 @@ async function buildPipeline(
   const d = manifest.defaults;
   const roles: Roles = {
     detector: selection.detector ?? d.detector,
-    keypoints: selection.keypoints ?? d.keypoints,
+    keypoints: selection.keypoints === undefined ? (d.keypoints ?? null) : selection.keypoints,
     landmarks: selection.landmarks === undefined ? (d.landmarks ?? null) : selection.landmarks,
     embedder: selection.embedder ?? d.embedder,
     liveness: selection.liveness === undefined ? (d.liveness ?? null) : selection.liveness,
@@ -413,7 +440,17 @@ async function buildPipeline(
   };
   try {
     const primary = await load('detector', roles.detector);
-    const keypoints = await load('keypoints', roles.keypoints);
+    let detector: Pipeline['detector'];
+    if (primary.entry.format === 'yunet') {
+      // YuNet regresses its own 5 points: no refiner, and the 68-point model only when asked for by name.
+      roles.keypoints = null;
+      if (selection.landmarks === undefined) roles.landmarks = null;
+      detector = new YuNetDetector(primary);
+    } else {
+      roles.keypoints ??= d.keypoints ?? manifest.models.find((m) => m.format === 'blazeface')?.id ?? null;
+      if (!roles.keypoints) throw new EngineError('INVALID_ARGUMENT', `detector ${roles.detector} gives no keypoints: select a keypoint model`, { model: roles.detector, role: 'keypoints' });
+      detector = new FaceDetector(primary, await load('keypoints', roles.keypoints));
+    }
     const embedder = new Embedder(await load('embedder', roles.embedder));
     let landmarks: Landmarks68 | null = null;
     let liveness: Liveness | null = null;
@@ -432,7 +469,7 @@ async function buildPipeline(
         failures[roles.liveness] = toEngineError(err).message;
       }
     }
-    return { roles, sessions, detector: new FaceDetector(primary, keypoints), landmarks, embedder, liveness, warmupMs };
+    return { roles, sessions, detector, landmarks, embedder, liveness, warmupMs };
   } catch (err) {
     await releaseUnused(sessions, reuse);
     throw err;
@@ -454,7 +491,16 @@ async function engineName(): Promise<string> {
   return `vigil-face-engine ${version} (onnxruntime-node ${ort.env.versions.node ?? 'unknown'})`;
 }
 
+function meanUnit(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length);
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    out[i] = a[i] + b[i];
+    sum += out[i] * out[i];
+  }
+  const k = sum > 0 ? 1 / Math.sqrt(sum) : 0;
+  for (let i = 0; i < a.length; i++) out[i] *= k;
+  return out;
+}
+
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
-const round1 = (v: number): number => Math.round(v * 10) / 10;
-const round2 = (v: number): number => Math.round(v * 100) / 100;
-const round3 = (v: number): number => Math.round(v * 1000) / 1000;

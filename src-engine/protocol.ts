@@ -27,6 +27,7 @@ export const AnalyzeOptionsSchema = z
     match: z.boolean().optional(),
     detection: EngineConfigPatchSchema.shape.detection,
     quality: EngineConfigPatchSchema.shape.quality,
+    flipBelowSize: z.number().min(0).optional(),
   })
   .optional();
 

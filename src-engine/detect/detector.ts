@@ -10,7 +10,7 @@ import type { Affine } from '../image/affine.ts';
 import { scaleOffset } from '../image/affine.ts';
 import type { Pyramid } from '../image/pyramid.ts';
 import { warpRgb } from '../image/warp.ts';
-import type { BlazeFaceEntry, DetectorEntry } from '../registry/manifest.ts';
+import type { BlazeFaceEntry, DetectorEntry, UltraFaceEntry } from '../registry/manifest.ts';
 import { InputBuffer } from '../runtime/input-buffer.ts';
 import type { ModelSession, Outputs } from '../runtime/model-session.ts';
 import { decodeBlazeFace } from './blazeface.ts';
@@ -18,6 +18,7 @@ import type { Candidate } from './candidate.ts';
 import { nms } from './nms.ts';
 import { planWithinBudget } from './plan.ts';
 import { decodeUltraFace } from './ultraface.ts';
+import { decodeYuNet } from './yunet.ts';
 
 export interface DetectionOptions {
   /** smallest face to find, in frame pixels */
@@ -32,6 +33,8 @@ export interface DetectionOptions {
   maxFaces: number;
   /** at most this many detector runs per frame; minFaceSize is raised when the plan needs more */
   maxViews: number;
+  /** a photo (analyzeImage): thumbnail upscaling and padding for faces that fill the image (YuNet path) */
+  photo?: boolean;
 }
 
 export interface DetectedFace {
@@ -42,6 +45,8 @@ export interface DetectedFace {
   score: number;
   /** eye on the image's left, eye on the image's right, nose tip, mouth centre: x, y in frame pixels */
   keypoints: Float32Array;
+  /** the 5 alignment points (eyes, nose tip, mouth corners: x, y) when the detector regresses them (YuNet) */
+  five?: Float32Array;
   candidateScore: number;
   confirmScore: number;
 }
@@ -69,7 +74,7 @@ export class FaceDetector {
     private readonly primary: ModelSession,
     private readonly confirm: ModelSession,
   ) {
-    if (primary.entry.family !== 'detector') throw new TypeError('primary model must be a detector');
+    if (primary.entry.family !== 'detector' || primary.entry.format === 'yunet') throw new TypeError('primary model must be a fixed-input detector (YuNet has its own YuNetDetector)');
     if (confirm.entry.format !== 'blazeface') throw new TypeError('keypoint model must be a BlazeFace-format detector');
     this.primaryInput = new InputBuffer(primary.entry.input);
     this.confirmInput = new InputBuffer(confirm.entry.input);
@@ -77,7 +82,7 @@ export class FaceDetector {
 
   async detect(pyramid: Pyramid, opts: DetectionOptions, stats?: DetectionStats): Promise<DetectedFace[]> {
     const frame = pyramid.base;
-    const entry = this.primary.entry as DetectorEntry;
+    const entry = this.primary.entry as UltraFaceEntry | BlazeFaceEntry;
     const t0 = performance.now();
     // No stage threshold is ever above the configured one (a lower setting really lowers every stage).
     // The first stage stops at candidateThreshold: below it UltraFace fires on texture everywhere and
@@ -170,6 +175,10 @@ export class FaceDetector {
 }
 
 export function decodeDetector(entry: DetectorEntry, out: Outputs, threshold: number, inputToFrame: Affine, view: number): Candidate[] {
+  if (entry.format === 'yunet') {
+    const levels = entry.outputs.levels.map((l) => ({ stride: l.stride, cls: out[l.cls].data as Float32Array, obj: out[l.obj].data as Float32Array, bbox: out[l.bbox].data as Float32Array, kps: out[l.kps].data as Float32Array }));
+    return decodeYuNet(levels, entry.input.width, threshold, inputToFrame, view);
+  }
   if (entry.format === 'ultraface-ssd') {
     return decodeUltraFace(
       out[entry.outputs.scores].data as Float32Array,

@@ -75,6 +75,22 @@ export function alignedChip(entry: EmbedderEntry, pyramid: Pyramid, five: ArrayL
   return warpRgb(image, map, width, height, new Uint8Array(width * height * 3), [0, 0, 0]);
 }
 
+/** The horizontally mirrored chip (flip test-time augmentation). */
+export function mirrorChip(chip: Uint8Array, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(chip.length);
+  for (let y = 0; y < height; y++) {
+    const row = y * width * 3;
+    for (let x = 0; x < width; x++) {
+      const s = row + x * 3;
+      const d = row + (width - 1 - x) * 3;
+      out[d] = chip[s];
+      out[d + 1] = chip[s + 1];
+      out[d + 2] = chip[s + 2];
+    }
+  }
+  return out;
+}
+
 export function l2normalise(v: ArrayLike<number>): Float32Array {
   let sum = 0;
   for (let i = 0; i < v.length; i++) sum += v[i] * v[i];

@@ -1,7 +1,10 @@
-// Per-face quality figures and the gate that decides whether a face is embedded. Sharpness and
+// Per-face quality figures and the gate that classifies a face: usable for enrolment (today's strict gate,
+// `passed`), usable for a decision, or low quality (still embedded from minEmbedSize, but matched with a
+// stricter threshold: small and soft faces give embeddings whose impostor scores run higher). Sharpness and
 // brightness are measured on the aligned 112x112 face, so they do not depend on where the face is or how
 // big the frame is; a small face upscaled to 112 is soft, which is the point (its embedding is poor).
 import type { Pose } from './pose.ts';
+import { round1 } from '../runtime/round.ts';
 
 export interface QualityThresholds {
   /** detector score needed to embed (faces below are reported, not embedded) */
@@ -16,6 +19,11 @@ export interface QualityThresholds {
   maxYaw: number;
   maxPitch: number;
   maxRoll: number;
+  /** faces at least this big (px, stored image) are embedded whatever their band */
+  minEmbedSize: number;
+  /** decision band: at least this big and this sharp (looser than the enrolment figures above) */
+  decisionMinSize: number;
+  decisionMinSharpness: number;
 }
 
 export const DEFAULT_QUALITY: QualityThresholds = {
@@ -27,7 +35,13 @@ export const DEFAULT_QUALITY: QualityThresholds = {
   maxYaw: 60,
   maxPitch: 50,
   maxRoll: 180,
+  minEmbedSize: 16,
+  decisionMinSize: 24,
+  decisionMinSharpness: 2,
 };
+
+/** enrolment: passes the strict gate; decision: may decide a match at the normal threshold; low: needs the low band's threshold */
+export type QualityBand = 'enrolment' | 'decision' | 'low';
 
 export type QualityReason = 'low_confidence' | 'too_small' | 'blurry' | 'too_dark' | 'too_bright' | 'pose';
 
@@ -38,8 +52,15 @@ export interface Quality {
   yaw: number;
   pitch: number;
   roll: number;
+  /** passed the enrolment gate (unchanged meaning: every figure within the enrolment thresholds) */
   passed: boolean;
+  /** the first enrolment check that failed */
   reason: QualityReason | null;
+  band: QualityBand;
+  /** band === 'low': matched with the low band's threshold */
+  low_quality: boolean;
+  /** the face is big enough to be embedded (size >= minEmbedSize) */
+  embeddable: boolean;
 }
 
 /**
@@ -88,6 +109,17 @@ export function gate(score: number, size: number, measures: { sharpness: number;
   else if (measures.brightness > t.maxBrightness) reason = 'too_bright';
   else if (measures.sharpness < t.minSharpness) reason = 'blurry';
   else if (Math.abs(pose.yaw) > t.maxYaw || Math.abs(pose.pitch) > t.maxPitch || Math.abs(pose.roll) > t.maxRoll) reason = 'pose';
+  const passed = reason === null;
+  const decision =
+    score >= t.minScore &&
+    size >= t.decisionMinSize &&
+    measures.sharpness >= t.decisionMinSharpness &&
+    measures.brightness >= t.minBrightness &&
+    measures.brightness <= t.maxBrightness &&
+    Math.abs(pose.yaw) <= t.maxYaw &&
+    Math.abs(pose.pitch) <= t.maxPitch &&
+    Math.abs(pose.roll) <= t.maxRoll;
+  const band: QualityBand = passed && decision ? 'enrolment' : decision ? 'decision' : 'low';
   return {
     sharpness: round1(measures.sharpness),
     brightness: round1(measures.brightness),
@@ -95,9 +127,10 @@ export function gate(score: number, size: number, measures: { sharpness: number;
     yaw: pose.yaw,
     pitch: pose.pitch,
     roll: pose.roll,
-    passed: reason === null,
+    passed,
     reason,
+    band,
+    low_quality: band === 'low',
+    embeddable: size >= t.minEmbedSize,
   };
 }
-
-const round1 = (v: number): number => Math.round(v * 10) / 10;

@@ -25,7 +25,7 @@ test('the shipped manifest verifies: every file matches its sha256', async () =>
 });
 
 test('a model file with one byte changed is refused with MODEL_INTEGRITY, before any session is created', async () => {
-  const victim = manifest.models.find((m) => m.id === manifest.defaults.keypoints)!;
+  const victim = manifest.models.find((m) => m.id === manifest.defaults.detector)!;
   const file = path.join(dir, victim.file);
   await rm(file);
   await copyFile(path.join(DEFAULT_MODELS_DIR, victim.file), file);
@@ -67,7 +67,9 @@ test('a new model of a known format is added by a manifest entry alone and can b
   await writeManifest({ ...manifest, models: [...manifest.models, extra] });
   const engine = await Engine.create({ modelsDir: dir, warmupIterations: 1, models: { liveness: null, landmarks: null } });
   try {
-    const roles = await engine.setModels({ keypoints: 'blazeface-back-256-copy' });
+    // YuNet (the default) needs no keypoint model; the UltraFace path takes the new entry as its refiner.
+    assert.equal(engine.roles.keypoints, null);
+    const roles = await engine.setModels({ detector: 'ultraface-320x240', keypoints: 'blazeface-back-256-copy' });
     assert.equal(roles.keypoints, 'blazeface-back-256-copy');
     assert.equal(engine.health().models['blazeface-back-256-copy'].provider, 'cpu');
     await assert.rejects(engine.setModels({ embedder: 'blazeface-back-256-copy' }), (err: unknown) => err instanceof EngineError && err.code === 'INVALID_ARGUMENT');

@@ -90,6 +90,23 @@ const BlazeFaceSchema = z.object({
   }),
 });
 
+const YuNetLevelSchema = z.object({ stride: positiveInt, cls: z.string(), obj: z.string(), bbox: z.string(), kps: z.string() });
+
+/** YuNet (dynamic input): `input.width/height` is the size used for warm-up; each pass picks its own size. */
+const YuNetSchema = z.object({
+  ...common,
+  family: z.literal('detector'),
+  format: z.literal('yunet'),
+  outputs: z.object({ levels: z.array(YuNetLevelSchema).min(1) }),
+  params: z.object({
+    /** smallest / largest face (input pixels) found reliably, measured by pasting faces at known sizes */
+    minFace: z.number().positive(),
+    maxFace: z.number().positive(),
+    /** input width and height must be multiples of this (the largest stride) */
+    multiple: positiveInt,
+  }),
+});
+
 const Landmarks68Schema = z.object({
   ...common,
   family: z.literal('landmarks'),
@@ -123,6 +140,12 @@ const EmbedderSchema = z.object({
       .array(z.object({ far: z.number().positive().lt(1), threshold: z.number().gt(-1).lt(1) }))
       .min(1),
     calibrationSource: z.string(),
+    /** thresholds for low-quality probes (small, soft faces), measured the same way on degraded probes */
+    calibrationLow: z
+      .array(z.object({ far: z.number().positive().lt(1), threshold: z.number().gt(-1).lt(1) }))
+      .min(1)
+      .optional(),
+    calibrationLowSource: z.string().optional(),
   }),
 });
 
@@ -138,11 +161,12 @@ const LivenessSchema = z.object({
   }),
 });
 
-export const ModelEntrySchema = z.discriminatedUnion('format', [UltraFaceSchema, BlazeFaceSchema, Landmarks68Schema, EmbedderSchema, LivenessSchema]);
+export const ModelEntrySchema = z.discriminatedUnion('format', [UltraFaceSchema, BlazeFaceSchema, YuNetSchema, Landmarks68Schema, EmbedderSchema, LivenessSchema]);
 export type ModelEntry = z.infer<typeof ModelEntrySchema>;
 export type UltraFaceEntry = z.infer<typeof UltraFaceSchema>;
 export type BlazeFaceEntry = z.infer<typeof BlazeFaceSchema>;
-export type DetectorEntry = UltraFaceEntry | BlazeFaceEntry;
+export type YuNetEntry = z.infer<typeof YuNetSchema>;
+export type DetectorEntry = UltraFaceEntry | BlazeFaceEntry | YuNetEntry;
 export type Landmarks68Entry = z.infer<typeof Landmarks68Schema>;
 export type EmbedderEntry = z.infer<typeof EmbedderSchema>;
 export type LivenessEntry = z.infer<typeof LivenessSchema>;
@@ -154,7 +178,8 @@ export const ManifestSchema = z
     /** the model used for each role unless the engine options say otherwise */
     defaults: z.object({
       detector: z.string(),
-      keypoints: z.string(),
+      /** BlazeFace keypoint refiner for a detector without keypoints (UltraFace); unused with YuNet */
+      keypoints: z.string().optional(),
       landmarks: z.string().optional(),
       embedder: z.string(),
       liveness: z.string().optional(),

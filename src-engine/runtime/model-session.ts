@@ -7,6 +7,7 @@ import type { ModelEntry } from '../registry/manifest.ts';
 import { tensorSize } from '../image/tensor.ts';
 import { LatencyWindow } from './latency.ts';
 import type { ProviderName } from './providers.ts';
+import { round2 } from './round.ts';
 
 // Native ORT logging would print provider-load failures and graph-cleanup warnings on stderr; the
 // engine records them in health instead.
@@ -231,6 +232,8 @@ export function outputNames(entry: ModelEntry): string[] {
       return [entry.outputs.scores, entry.outputs.boxes];
     case 'blazeface':
       return entry.outputs.layers.flatMap((l) => [l.scores, l.boxes]);
+    case 'yunet':
+      return entry.outputs.levels.flatMap((l) => [l.cls, l.obj, l.bbox, l.kps]);
     case 'ibug68':
       return [entry.outputs.points];
     case 'aligned-embedding':
@@ -245,5 +248,4 @@ function shortMessage(err: unknown): string {
   return msg.split('\n')[0].slice(0, 300);
 }
 
-const round2 = (v: number): number => Math.round(v * 100) / 100;
 const roundOrNull = (v: number | null): number | null => (v === null ? null : round2(v));
