@@ -6,11 +6,16 @@
 // The key is the API token the job was submitted with (the receiver already has it; Vigil keeps only its hash,
 // so the key lives in memory for the job's lifetime and is never stored).
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { guardedLookup } from './callback-guard.ts';
 
 export interface CallbackOptions {
   attempts: number;
   baseDelayMs: number;
   timeoutMs: number;
+  /** Hosts allowed although not public (settings.api.callback_private_hosts); every connect re-checks. */
+  privateHosts?: () => readonly string[];
 }
 
 export const DEFAULT_CALLBACK: CallbackOptions = { attempts: 4, baseDelayMs: 500, timeoutMs: 5000 };
@@ -34,20 +39,15 @@ export async function deliverCallback(state: DeliveryState, key: string, payload
     state.attempts++;
     const timestamp = String(Math.floor(Date.now() / 1000));
     try {
-      const res = await fetch(state.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-vigil-job-id': jobId, 'x-vigil-timestamp': timestamp, 'x-vigil-signature': signBody(key, timestamp, body) },
-        body,
-        redirect: 'error',
-        signal: AbortSignal.any([stop, AbortSignal.timeout(opts.timeoutMs)]),
-      });
-      state.lastStatus = res.status;
-      await res.body?.cancel();
-      if (res.ok) {
+      const status = await post(state.url, body, {
+        'content-type': 'application/json', 'x-vigil-job-id': jobId, 'x-vigil-timestamp': timestamp, 'x-vigil-signature': signBody(key, timestamp, body),
+      }, opts, AbortSignal.any([stop, AbortSignal.timeout(opts.timeoutMs)]));
+      state.lastStatus = status;
+      if (status >= 200 && status < 300) {
         state.delivered = true;
         return;
       }
-      if (res.status < 500 && res.status !== 429) return;
+      if (status < 500 && status !== 429) return;
     } catch {
       state.lastStatus = null;
     }
@@ -63,5 +63,23 @@ function sleep(ms: number, stop: AbortSignal): Promise<void> {
       resolve();
     }
     stop.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** One POST over node:http(s) whose lookup refuses non-public addresses at connect time (no redirects followed). */
+function post(url: string, body: string, headers: Record<string, string>, opts: CallbackOptions, signal: AbortSignal): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(u, {
+      method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, signal,
+      lookup: guardedLookup({ privateHosts: opts.privateHosts ?? (() => []) }) as never,
+    }, (res) => {
+      res.resume();
+      res.once('end', () => resolve(res.statusCode ?? 0));
+      res.once('error', reject);
+    });
+    req.once('error', reject);
+    req.end(body);
   });
 }

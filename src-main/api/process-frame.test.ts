@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { ProcessFrameResultSchema } from '../../src-contract/rest.ts';
-import type { Engine as EngineT } from '../../src-engine/public.ts';
+import type { Engine as EngineT } from '../../src-engine/in-process.ts';
 import type { AnalyzeFrame } from '../core/frame-analysis.ts';
 import { startApiFixture, type ApiFixture } from './testing/api-fixture.ts';
 
@@ -18,7 +18,7 @@ let engine: EngineT | null = null;
 let skip: string | false = existsSync(SAMPLE) ? false : `${SAMPLE} not installed`;
 if (!skip) {
   try {
-    const { Engine } = await import('../../src-engine/public.ts');
+    const { Engine } = await import('../../src-engine/in-process.ts');
     engine = await Engine.create({ threads: 1 });
   } catch (err) {
     skip = `engine not available: ${(err as Error).message}`;
@@ -86,6 +86,8 @@ describe('process-frame with the real engine', { skip }, () => {
       analyzeFrame: engineAnalyzer(engine!, new Map([['per_1', { employeeId: 'EMP-1', name: 'First Face' }]])),
       jobs: { concurrency: 1, maxQueued: 2, callback: { attempts: 3, baseDelayMs: 50, timeoutMs: 2000 } },
       allowCallback: (u) => u.hostname === '127.0.0.1',
+      // The receiver is on loopback: an admin allow-list entry (settings.api.callback_private_hosts) is needed.
+      callbackPrivateHosts: () => ['127.0.0.1'],
     });
     admin = await f.setupAdmin();
     token = (await f.rpc('tokens.create', { name: 'pusher', scopes: ['frames'] }, admin)).body.secret;
@@ -99,7 +101,7 @@ describe('process-frame with the real engine', { skip }, () => {
     await engine?.dispose();
   });
 
-  it('answers the spec §5.1 shape: boxes absolute + normalised, the enrolled face matched, summary, model info', async () => {
+  it('answers in the v1 response shape: boxes absolute + normalised, the enrolled face matched, summary, model info', async () => {
     const r = await f.http('POST', '/api/v1/detections/process-frame', {
       token, body: frame({ detection_options: { parameters: { return_embeddings: true, min_confidence: 0.5 } } }),
     });

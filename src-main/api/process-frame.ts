@@ -1,6 +1,7 @@
-// POST /api/v1/detections/process-frame (spec §4.1.1 → §5.1 / §5.3). Checks run cheapest first: payload size
+// POST /api/v1/detections/process-frame (one image in, faces out: synchronous reply or an async job). Checks run cheapest first: payload size
 // (413), schema (400), base64 alphabet and image signature (400 INVALID_IMAGE), then frame_id de-duplication, then
 // the shared frame queue. The decoder only ever sees bytes that start like a JPEG, PNG or WebP.
+import { checkCallbackUrl } from './callback-guard.ts';
 import { VigilError } from '../../src-contract/errors.ts';
 import { MAX_FRAME_BASE64, ProcessFrameRequestSchema, type ProcessFrameRequest } from '../../src-contract/rest.ts';
 import { fromZodError } from '../../src-contract/errors.ts';
@@ -19,6 +20,8 @@ export interface ProcessFrameDeps {
   mediaUrl: (ref: string) => string;
   /** Which callback URLs may be called (default: any http/https URL). */
   allowCallback: (url: URL) => boolean;
+  /** Hosts callbacks may reach although they resolve to non-public addresses (admin setting). */
+  callbackPrivateHosts: () => readonly string[];
 }
 
 const DATA_URL = /^data:image\/(jpeg|jpg|png|webp);base64,/i;
@@ -88,6 +91,7 @@ export async function processFrame(raw: unknown, caller: Caller, bearer: string 
       throw new VigilError('INVALID_REQUEST', 'client_context.callback_url: not a URL', { field: 'client_context.callback_url' });
     }
     if (!deps.allowCallback(url)) throw new VigilError('FORBIDDEN', `callbacks to ${url.host} are not allowed by this server`, { field: 'client_context.callback_url' });
+    await checkCallbackUrl(url, { privateHosts: deps.callbackPrivateHosts });
     callback = { url: url.href, key: bearer };
   }
 

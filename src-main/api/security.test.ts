@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
+import sharp from 'sharp';
 import type { LiveFrame } from '../../src-contract/schemas.ts';
+import { guardedLookup, isNonPublicAddress } from './callback-guard.ts';
 import { startApiFixture, type ApiFixture, type Body } from './testing/api-fixture.ts';
 
 const settle = (ms = 100) => new Promise((r) => setTimeout(r, ms));
@@ -89,6 +91,28 @@ describe('issue 15 security defects (HTTP)', () => {
     let limited = 0;
     for (let i = 0; i < 8; i++) if ((await f.rpc('auth.login', { username: 'target', password: `guess${i}` })).status === 429) limited++;
     assert.ok(limited > 0, 'guessing one account is still throttled');
+  });
+
+  it('#13 callbacks to loopback, private and link-local addresses are refused (names resolved, every connect re-checked)', async () => {
+    const token = ((await f.rpc('tokens.create', { name: 'frames', scopes: ['frames'] }, admin)).body as { secret: string }).secret;
+    const jpeg = (await sharp({ create: { width: 64, height: 48, channels: 3, background: '#888' } }).jpeg().toBuffer()).toString('base64');
+    for (const target of ['http://127.0.0.1:9/', 'http://localhost:9/', 'http://10.1.2.3/', 'http://169.254.169.254/latest/meta-data', 'http://[::1]:9/', 'http://[::ffff:127.0.0.1]/', 'http://192.168.1.10/']) {
+      const r = await f.http('POST', '/api/v1/detections/process-frame', { token, body: {
+        camera_id: 'cam_push', stream_type: 'RTSP', frame_id: `f_${Math.random()}`, timestamp: '2025-11-06T12:45:23.123Z', frame_data: jpeg,
+        detection_options: { processing: { async: true } }, client_context: { callback_url: target },
+      } });
+      assert.equal(r.status, 403, `${target}: ${JSON.stringify(r.body)}`);
+      assert.match(r.body.error.message, /not a public address/);
+    }
+    assert.equal(isNonPublicAddress('8.8.8.8'), false);
+    assert.equal(isNonPublicAddress('100.64.1.1'), true);
+    assert.equal(isNonPublicAddress('fd00::1'), true);
+    // Rebinding: the connection's own lookup refuses a name that now resolves to loopback, unless allow-listed.
+    const lookup = guardedLookup({ privateHosts: () => [] });
+    const err = await new Promise<Error | null>((r) => lookup('localhost', {}, (e) => r(e)));
+    assert.match(String(err?.message), /not a public address/);
+    const allowed = guardedLookup({ privateHosts: () => ['localhost'] });
+    assert.equal(await new Promise<Error | null>((r) => allowed('localhost', {}, (e) => r(e))), null);
   });
 
   it('#12 a non-Bearer Authorization header does not skip the cross-origin check on cookie requests', async () => {

@@ -20,6 +20,7 @@ import { registerContractWs } from './contract-ws.ts';
 import { registerDetectionsWs } from './detections-ws.ts';
 import type { AnalyzeFrame } from '../core/frame-analysis.ts';
 import { FrameJobs, type FrameJobsOptions } from './frame-jobs.ts';
+import { DEFAULT_CALLBACK } from './job-callbacks.ts';
 import { toHttpError } from './http-errors.ts';
 import { registerLiveRoutes, type OpenLiveStream } from './live-routes.ts';
 import { registerMediaRoutes } from './media-routes.ts';
@@ -66,6 +67,9 @@ export interface ApiServerDeps {
   dedupTtlMs?: number;
   /** Which callback URLs async jobs may POST to. Default: any http(s) URL. */
   allowCallback?: (url: URL) => boolean;
+  /** Hosts async-job callbacks may reach although they resolve to loopback/private/link-local addresses (the
+   *  admin setting api.callback_private_hosts). Default none: public addresses only. */
+  callbackPrivateHosts?: () => readonly string[];
   /** Host header names accepted. Default: loopback names when bound to loopback, anything otherwise. */
   allowedHosts?: readonly string[];
   version?: string;
@@ -98,7 +102,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   });
   const hub = new WsHub(deps.ws);
   const offAccess = deps.onAccessChange?.(() => hub.recheck());
-  const jobs = new FrameJobs(deps.jobs);
+  const callbackPrivateHosts = deps.callbackPrivateHosts ?? (() => []);
+  const jobs = new FrameJobs({ ...deps.jobs, callback: { ...DEFAULT_CALLBACK, ...deps.jobs?.callback, privateHosts: callbackPrivateHosts } });
   const dedup = new DedupCache({ ttlMs: deps.dedupTtlMs ?? 5000 });
   const { dispatcher, bus, authenticate } = deps;
   let allowed: readonly string[] | 'any' = deps.allowedHosts ?? LOOPBACK_HOSTS;
@@ -179,7 +184,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     requireCaller(caller, ['admin'], 'frames');
     const r = await processFrame(req.body, caller, bearerToken(req.headers.authorization), {
       analyzeFrame: deps.analyzeFrame, jobs, dedup, maxFrameBytes: limits.maxFrameBytes,
-      mediaUrl: (ref) => `/media/${ref}`, allowCallback: deps.allowCallback ?? (() => true),
+      mediaUrl: (ref) => `/media/${ref}`, allowCallback: deps.allowCallback ?? (() => true), callbackPrivateHosts,
     });
     return reply.code(r.status).send(r.body);
   });

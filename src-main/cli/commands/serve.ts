@@ -48,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
   if (token) process.stderr.write(`vigil: first run: create the admin account in the console with this setup token: ${token}\n`);
   const server = await createApiServer({
     dispatcher: host.dispatcher, bus: host.bus, authenticate: host.access.auth.authenticate, onAccessChange: host.access.auth.onAccessChange, healthz: host.healthz,
+    callbackPrivateHosts: () => host.store.settings.get().api.callback_private_hosts ?? [],
     mediaRoot: host.mediaRoot, openLiveStream: host.openLiveStream, analyzeFrame: host.analyzeFrame, version: host.context.version, logger,
   });
   const url = await server.listen(args.port, '127.0.0.1');
