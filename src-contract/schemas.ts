@@ -155,7 +155,10 @@ export const SettingsSchema = z.object({
   erasure_events: z.enum(['anonymise', 'delete']),
   attendance: z.object({ min_punch_gap_minutes: z.number().int().min(0).max(720) }),
   engine: z.object({ threads: z.number().int().min(1).max(64), providers: z.array(z.enum(['cuda', 'dml', 'coreml', 'cpu'])).min(1) }),
-  api: z.object({ bind: z.string().max(64) }),
+  api: z.object({ bind: z.string().max(64),
+    /** Hosts (names or addresses) async-job callbacks may reach although they resolve to loopback, private or
+     *  link-local addresses. Empty/absent: callbacks go to public addresses only (SSRF guard). */
+    callback_private_hosts: z.array(z.string().min(1).max(255)).max(50).optional() }),
   alerts: z.object({ sound: z.boolean() }),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
