@@ -49,13 +49,18 @@ async function measure(o: { kind: 'file' | 'rtsp'; source: Record<string, unknow
   const firstFrame = new Map<string, number>();
   let counting = false;
   let delivered = 0;
-  m.on('frame', (f) => {
-    if (!firstFrame.has(f.camera_id)) firstFrame.set(f.camera_id, performance.now() - started);
-    if (counting) delivered++;
-    m.markProcessed(f);
-  });
+  const stop = new AbortController();
+  const consume = async (id: string) => {
+    while (!stop.signal.aborted) {
+      const f = await m.nextFrame(id, stop.signal);
+      if (!f) { await new Promise((r) => setTimeout(r, 25)); continue; }
+      if (!firstFrame.has(f.camera_id)) firstFrame.set(f.camera_id, performance.now() - started);
+      if (counting) delivered++;
+    }
+  };
   for (let i = 0; i < o.n; i++) {
     m.add({ id: `bench-${i}`, name: `Bench ${i}`, source: o.source, detection: { fps_limit: FPS, detect_width: o.width }, live_view: { mode: o.live, mjpeg_fps: 4, mjpeg_width: 640 } });
+    void consume(`bench-${i}`);
   }
   const until = Date.now() + 30_000;
   while (m.list().some((s) => s.state !== 'live')) {
@@ -78,6 +83,7 @@ async function measure(o: { kind: 'file' | 'rtsp'; source: Record<string, unknow
   const nodePct = ((nodeUse.user + nodeUse.system) / 1e6 / elapsed) * 100;
   const live1 = m.list().reduce((s, c) => s + c.liveView.stats.fmp4_bytes + c.liveView.stats.mjpeg_bytes, 0);
   const dropped = m.allStats().reduce((s, x) => s + x.frames_dropped, 0);
+  stop.abort();
   m.close();
   const expected = o.n * FPS * elapsed;
   const ff = [...firstFrame.values()].sort((a, b) => a - b);

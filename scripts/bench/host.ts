@@ -1,48 +1,68 @@
-// Host benchmark: the whole pipeline (ffmpeg file cameras → scheduler → engine child → tracker → storage →
-// topics) with K cameras playing the demo's 1280×720 walking video (faces in it, one person enrolled), each
-// detected at 5 fps, for D seconds per K. Reports frames analysed vs offered, dropped, frame→event latency
-// (frame decoded → its live.frame published, p50/p95), tracks decided, and CPU / RSS of the host, the engine
-// process and the ffmpeg readers. Writes bench-results/host.json and prints a table.
-//   npm run bench:host [-- --seconds 60 --k 1,4,8,16]
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Host benchmark: the whole pipeline (ffmpeg file cameras → motion gate → scheduler → engine worker(s) → tracker →
+// storage → topics) with K cameras, each analysed at 5 fps, for D seconds per run. Every run is its own child
+// process (clean memory, its own CPU figures) and the same runs are made against the previous release (a git
+// worktree, `--prev DIR`) in the same invocation, so the ratios compare like with like on a noisy machine.
+//
+// Scenes (composed once with the demo's walking-video tools, temporal sensor noise added):
+//   busy    the demo walk: someone in view ~88 % of the time
+//   sparse  two walkers with long empty gaps: someone in view ~25 % of the time (typical CCTV)
+// Modes:
+//   main    K main streams 1280×720 @ 25 fps (decoded once at the detection width, fMP4 live copy)
+//   sub     K substreams 640×360 @ 10 fps decoded for detection, the 1280×720 main stream copied for live view
+//           (the previous release has no detect stream: it gets the same camera config and decodes the main stream)
+// Reports frames offered / skipped as static / analysed, the share of frames with motion analysed, drops,
+// frame→event latency (frame decoded → its live.frame published, p50/p95), queue depth over time, CPU % of one
+// core per process (host, engine workers, ffmpeg readers), RSS, and the 1-minute load average at the start.
+//   npm run bench:host [-- --seconds 20 --k 1,4,8,16 --modes sub,main --scenes sparse,busy --prev /work/prev
+//                        --workers 1 --only sub:sparse:16,main:busy:4 --out host]
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createHost } from '../../src-main/host/host.ts';
-import type { Caller } from '../../src-main/core/dispatcher.ts';
-import { createLogger } from '../../src-main/logging/logger.ts';
-import { DEMO_CAST, DEMO_DIR, DEMO_SCENE, composeScene, readSceneManifest } from '../../src-main/demo/demo-assets.ts';
+import { promisify } from 'node:util';
+import { DEMO_CAST, DEMO_DIR, DEMO_SCENE, composeScene, readSceneManifest, sceneFingerprint } from '../../src-main/demo/demo-assets.ts';
 import { defaultFfmpegPath } from '../../src-main/ffmpeg/resolve-ffmpeg.ts';
-import { readProcessCpuMs } from '../../src-main/ffmpeg/process-cpu.ts';
+import type * as HostModule from '../../src-main/host/host.ts';
+import type * as LoggerModule from '../../src-main/logging/logger.ts';
 
+const run = promisify(execFile);
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : def;
 };
-const SECONDS = Number(arg('seconds', process.env.BENCH_HOST_SECONDS ?? '60'));
-const KS = arg('k', '1,4,8,16').split(',').map(Number);
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const FPS = 5;
-const ADMIN: Caller = { user: { id: 'bench', username: 'bench', role: 'admin' }, origin: 'bench' };
+
+type Mode = 'main' | 'sub';
+type Scene = 'busy' | 'sparse';
+
+interface RunSpec {
+  root: string;
+  version: 'current' | 'previous';
+  mode: Mode;
+  scene: Scene;
+  k: number;
+  seconds: number;
+  workers: number | null;
+  main: string;
+  sub: string;
+  photo: string;
+}
 
 interface Row {
-  cameras: number;
-  seconds: number;
-  frames_offered: number;
-  frames_analysed: number;
-  analysed_ratio: number;
-  frames_dropped: number;
-  drops: Record<string, number>;
-  latency_p50_ms: number | null;
-  latency_p95_ms: number | null;
-  tracks: number;
-  decided: number;
-  engine_ms_mean: number | null;
-  cpu_host_pct: number;
-  cpu_engine_pct: number;
-  cpu_ffmpeg_pct: number;
-  rss_host_mb: number;
-  rss_engine_mb: number;
-  loadavg_1m: number;
+  version: string; mode: Mode; scene: Scene; cameras: number; workers: number; seconds: number;
+  frames_offered: number; skipped_static: number; frames_analysed: number;
+  /** analysed / (offered − skipped as static): the share of frames with motion (or a live track) analysed.
+   *  roi_frames: frames the planner chose to analyse as a crop. */
+  motion_analysed_ratio: number;
+  frames_dropped: number; drops: Record<string, number>;
+  latency_p50_ms: number | null; latency_p95_ms: number | null;
+  queue_depth_max: number; dropped_first_half: number; dropped_second_half: number;
+  roi_frames: number; decided: number; engine_ms_mean: number | null;
+  cpu_host_pct: number; cpu_engine_pct: number; cpu_ffmpeg_pct: number; rss_host_mb: number; rss_engine_mb: number; loadavg_1m: number;
 }
+
+// ---------------------------------------------------------------- one run (child process)
 
 function rssMb(pid: number | null | undefined): number {
   if (!pid) return 0;
@@ -54,57 +74,107 @@ function rssMb(pid: number | null | undefined): number {
   }
 }
 
-async function runK(k: number, video: string, photo: string): Promise<Row> {
+/** utime + stime of a process and its children that were waited for, ms. */
+function cpuMs(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return ((Number(parts[11]) + Number(parts[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function commOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'latin1').trim();
+  } catch {
+    return '';
+  }
+}
+
+async function runOne(spec: RunSpec): Promise<Row> {
+  // The host of the tree under test (this one or the previous release's worktree), loaded by path.
+  const { createHost } = (await import(path.join(spec.root, 'src-main/host/host.ts'))) as typeof HostModule;
+  const { createLogger } = (await import(path.join(spec.root, 'src-main/logging/logger.ts'))) as typeof LoggerModule;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-host-'));
-  const host = await createHost({ dataDir, logger: createLogger({ level: 'error' }), waitForEngineMs: 120_000 });
+  const ADMIN = { user: { id: 'bench', username: 'bench', role: 'admin' as const }, origin: 'bench' };
+  const host = await createHost({
+    dataDir, logger: createLogger({ level: 'error' }), waitForEngineMs: 120_000,
+    ...(spec.workers ? { supervisor: { workers: spec.workers } } : {}),
+  } as Parameters<typeof createHost>[0]);
   try {
     const p = (await host.dispatcher.dispatch('persons.create', { employee_id: 'E-1', name: 'Enrolled' }, ADMIN)) as { id: string };
-    await host.dispatcher.dispatch('persons.enrolPhotos', { id: p.id, photos: [{ name: 'p.jpg', data_base64: readFileSync(photo).toString('base64') }] }, ADMIN);
+    await host.dispatcher.dispatch('persons.enrolPhotos', { id: p.id, photos: [{ name: 'p.jpg', data_base64: readFileSync(spec.photo).toString('base64') }] }, ADMIN);
     let decided = 0;
-    host.bus.subscribe('events.track', {}, (e) => { if (e.kind === 'recognized' || e.kind === 'unknown') decided++; });
-    for (let i = 0; i < k; i++) {
+    host.bus.subscribe('events.track', {}, (e: { kind?: string }) => { if (e.kind === 'recognized' || e.kind === 'unknown') decided++; });
+    for (let i = 0; i < spec.k; i++) {
       await host.dispatcher.dispatch('cameras.create', {
-        id: `cam${i}`, name: `Camera ${i}`, source: { type: 'file', path: video, loop: true, realtime: true },
-        detection: { fps_limit: FPS, detect_width: 1280 }, live_view: { mode: 'off' },
+        id: `cam${i}`, name: `Camera ${i}`, source: { type: 'file', path: spec.main, loop: true, realtime: true },
+        detection: { fps_limit: FPS, detect_width: 640, ...(spec.mode === 'sub' ? { detect_stream: spec.sub } : {}) },
+        live_view: { mode: 'auto' },
       }, ADMIN);
     }
-    // Warm-up: let every camera connect before measuring.
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, 4000)); // every camera connected, the engine warm
     const sched = host.pipeline.scheduler.counters;
-    const stats = host.context.stats.total;
-    const base = { offered: sched.offered, analysed: stats.frames_analysed, dropped: { ...sched.dropped }, ms: stats.processing_ms_sum, decided };
+    const stats = host.context.stats.total as unknown as Record<string, number>;
+    // Frames the cameras delivered to the pipeline (before the motion gate; the scheduler sees the rest).
+    const base = { offered: stats.frames_offered, analysed: stats.frames_analysed, skipped: stats.frames_skipped_static ?? 0, dropped: { ...sched.dropped }, ms: stats.processing_ms_sum, decided };
+    const roiBase = roiFrames(host);
     host.pipeline.latency.clear();
     const load = os.loadavg()[0];
-    const enginePid = host.engine.stats().pid;
-    const ffmpegPids = () => host.cameras.ids().map((id) => host.cameras.stats(id)?.cpu_percent ?? 0);
+    const engine = host.engine as unknown as { pids?: () => number[]; stats(): { pid: number | null } };
+    const enginePids = () => engine.pids?.() ?? [engine.stats().pid].filter((x): x is number => x !== null);
+    const ffmpeg = () => childPids(process.pid).filter((c) => commOf(c) === 'ffmpeg');
+    const e0 = new Map(enginePids().map((pid) => [pid, cpuMs(pid)]));
+    const f0 = new Map(ffmpeg().map((pid) => [pid, cpuMs(pid)]));
     const cpuHost0 = process.cpuUsage();
-    const cpuEngine0 = readProcessCpuMs(enginePid ?? undefined) ?? 0;
     const t0 = performance.now();
-    const ffSamples: number[] = [];
     let rssHost = 0;
     let rssEngine = 0;
-    while (performance.now() - t0 < SECONDS * 1000) {
+    let depthMax = 0;
+    const dropsAt: number[] = [];
+    const droppedNow = () => Object.values(sched.dropped).reduce((a, b) => a + b, 0);
+    while (performance.now() - t0 < spec.seconds * 1000) {
       await new Promise((r) => setTimeout(r, 1000));
-      ffSamples.push(ffmpegPids().reduce((a, b) => a + b, 0));
+      depthMax = Math.max(depthMax, host.pipeline.scheduler.depth);
+      dropsAt.push(droppedNow());
       rssHost = Math.max(rssHost, Math.round(process.memoryUsage().rss / 1048576));
-      rssEngine = Math.max(rssEngine, rssMb(host.engine.stats().pid));
+      rssEngine = Math.max(rssEngine, enginePids().reduce((a, pid) => a + rssMb(pid), 0));
     }
     const wall = performance.now() - t0;
     const cpuHost = process.cpuUsage(cpuHost0);
-    const cpuEngine = (readProcessCpuMs(enginePid ?? undefined) ?? cpuEngine0) - cpuEngine0;
-    const offered = sched.offered - base.offered;
+    const delta = (start: Map<number, number>, pids: number[]) => pids.reduce((a, pid) => a + cpuMs(pid) - (start.get(pid) ?? 0), 0);
+    const cpuEngine = delta(e0, enginePids());
+    const cpuFfmpeg = delta(f0, ffmpeg());
+    const offered = stats.frames_offered - base.offered;
     const analysed = stats.frames_analysed - base.analysed;
-    const drops = Object.fromEntries(Object.entries(sched.dropped).map(([r, n]) => [r, n - base.dropped[r as keyof typeof base.dropped]]).filter(([, n]) => (n as number) > 0));
-    const dropped = Object.values(drops).reduce((a: number, b) => a + (b as number), 0);
+    const skipped = (stats.frames_skipped_static ?? 0) - base.skipped;
+    const drops = Object.fromEntries(Object.entries(sched.dropped).map(([r, n]) => [r, n - base.dropped[r as keyof typeof base.dropped]]).filter(([, n]) => (n as number) > 0)) as Record<string, number>;
+    const dropped = Object.values(drops).reduce((a, b) => a + b, 0);
+    const half = Math.floor(dropsAt.length / 2);
+    const d0 = base.dropped ? Object.values(base.dropped).reduce((a, b) => a + b, 0) : 0;
+    const pct = (ms: number) => Math.round((ms / wall) * 1000) / 10;
     return {
-      cameras: k, seconds: Math.round(wall / 100) / 10, frames_offered: offered, frames_analysed: analysed,
-      analysed_ratio: offered ? Math.round((analysed / offered) * 1000) / 1000 : 0, frames_dropped: dropped, drops: drops as Record<string, number>,
+      version: spec.version, mode: spec.mode, scene: spec.scene, cameras: spec.k, workers: enginePids().length, seconds: Math.round(wall / 100) / 10,
+      frames_offered: offered, skipped_static: skipped, frames_analysed: analysed,
+      motion_analysed_ratio: offered - skipped > 0 ? Math.round((analysed / (offered - skipped)) * 1000) / 1000 : 0,
+      frames_dropped: dropped, drops,
       latency_p50_ms: round(host.pipeline.latency.percentile(50)), latency_p95_ms: round(host.pipeline.latency.percentile(95)),
-      tracks: host.store.events.list({ limit: 500 }).items.length, decided: decided - base.decided,
+      queue_depth_max: depthMax,
+      dropped_first_half: half > 0 ? dropsAt[half - 1] - d0 : 0,
+      dropped_second_half: dropsAt.length ? dropsAt[dropsAt.length - 1] - (half > 0 ? dropsAt[half - 1] : d0) : 0,
+      roi_frames: roiFrames(host) - roiBase, decided: decided - base.decided,
       engine_ms_mean: analysed ? round((stats.processing_ms_sum - base.ms) / analysed) : null,
-      cpu_host_pct: Math.round(((cpuHost.user + cpuHost.system) / 1000 / wall) * 1000) / 10,
-      cpu_engine_pct: Math.round((cpuEngine / wall) * 1000) / 10,
-      cpu_ffmpeg_pct: Math.round(ffSamples.reduce((a, b) => a + b, 0) / Math.max(1, ffSamples.length) * 10) / 10,
+      cpu_host_pct: pct((cpuHost.user + cpuHost.system) / 1000), cpu_engine_pct: pct(cpuEngine), cpu_ffmpeg_pct: pct(cpuFfmpeg),
       rss_host_mb: rssHost, rss_engine_mb: rssEngine, loadavg_1m: Math.round(load * 100) / 100,
     };
   } finally {
@@ -113,102 +183,117 @@ async function runK(k: number, video: string, photo: string): Promise<Row> {
   }
 }
 
-const round = (v: number | null) => (v === null ? null : Math.round(v));
-
-interface TransportRow { frame: string; path: string; ms_per_frame: number; host_cpu_ms: number; child_cpu_ms: number }
-
-/**
- * What carrying one RGB frame to the engine process costs: the structured-clone IPC the host uses (one copy into
- * the channel, one out in the child) against a raw side pipe (no serializer; the child reassembles chunks).
- */
-async function measureFrameTransport(): Promise<TransportRow[]> {
-  const { fork } = await import('node:child_process');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-ipc-'));
-  const child = path.join(dir, 'child.mjs');
-  writeFileSync(child, `
-import net from 'node:net';
-const size = Number(process.argv[2]);
-const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-let parts = [], have = 0, n = 0;
-if (process.argv[3] === 'pipe') new net.Socket({ fd: 4, readable: true, writable: false }).on('data', (c) => {
-  let off = 0;
-  while (off < c.length) { const k = Math.min(size - have, c.length - off); parts.push(c.subarray(off, off + k)); have += k; off += k;
-    if (have === size) { const f = parts.length === 1 ? parts[0] : Buffer.concat(parts, size); parts = []; have = 0; process.send({ ack: n++, len: f.length }); } }
-});
-process.on('message', (m) => {
-  if (m.type === 'frame') process.send({ ack: n++, len: m.data.length });
-  else if (m.type === 'cpu') process.send({ cpu: cpu() });
-  else process.exit(0);
-});
-process.send({ ready: true });
-`);
-  const rows: TransportRow[] = [];
-  try {
-    for (const [w, h] of [[640, 360], [1280, 720]]) {
-      for (const mode of ['ipc', 'pipe'] as const) {
-        const size = w * h * 3;
-        const c = fork(child, [String(size), mode], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'] });
-        const msgs: Array<(m: { ack?: number; cpu?: number; ready?: boolean }) => void> = [];
-        c.on('message', (m) => msgs.shift()?.(m as never));
-        const next = () => new Promise<{ ack?: number; cpu?: number }>((r) => msgs.push(r));
-        await next(); // ready
-        const frame = Buffer.alloc(size, 7);
-        const N = 60;
-        c.send({ type: 'cpu' });
-        const childCpu0 = (await next()).cpu!;
-        const host0 = process.cpuUsage();
-        const t0 = performance.now();
-        for (let i = 0; i < N; i++) {
-          const ack = next();
-          if (mode === 'ipc') c.send({ type: 'frame', data: frame });
-          else (c.stdio[4] as NodeJS.WritableStream).write(frame);
-          await ack;
-        }
-        const ms = performance.now() - t0;
-        const hostCpu = process.cpuUsage(host0);
-        c.send({ type: 'cpu' });
-        const childCpu = (await next()).cpu! - childCpu0;
-        c.send({ type: 'exit' });
-        rows.push({
-          frame: `${w}x${h}`, path: mode === 'ipc' ? 'fork IPC, advanced serialization (used)' : 'raw side pipe (alternative)',
-          ms_per_frame: Math.round((ms / N) * 100) / 100, host_cpu_ms: Math.round(((hostCpu.user + hostCpu.system) / 1000 / N) * 100) / 100,
-          child_cpu_ms: Math.round((childCpu / N) * 100) / 100,
-        });
-      }
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return rows;
+function roiFrames(host: { cameras: { ids(): string[] }; pipeline: unknown }): number {
+  const p = host.pipeline as { workCounters?: (id: string) => { roi_frames: number } | null };
+  if (!p.workCounters) return 0;
+  return host.cameras.ids().reduce((a, id) => a + (p.workCounters!(id)?.roi_frames ?? 0), 0);
 }
 
+const round = (v: number | null) => (v === null ? null : Math.round(v));
+
+// ---------------------------------------------------------------- scenes
+
+interface SceneFiles { main: string; sub: string; photo: string; seconds: number; on_screen: number }
+
+/** 1280×720@25 main and 640×360@10 substream of a scene, with temporal sensor noise, cached by fingerprint. */
+async function sceneFiles(scene: Scene): Promise<SceneFiles> {
+  const ffmpeg = defaultFfmpegPath();
+  const cast = scene === 'busy' ? DEMO_CAST : DEMO_CAST.slice(0, 2);
+  const opts = scene === 'busy' ? DEMO_SCENE : { ...DEMO_SCENE, gapSeconds: 16 };
+  const dir = scene === 'busy' ? DEMO_DIR : path.join(os.tmpdir(), 'vigil-bench-scenes', sceneFingerprint(cast, opts));
+  const manifest = readSceneManifest(dir, sceneFingerprint(cast, opts)) ?? await composeScene({ outDir: dir, videoName: `walk-${scene}.mp4`, cast, scene: opts, ffmpegPath: ffmpeg });
+  const clean = path.join(dir, manifest.video);
+  const out = path.join(os.tmpdir(), 'vigil-bench-scenes', `${manifest.fingerprint}`);
+  mkdirSync(out, { recursive: true });
+  const main = path.join(out, 'main-1280x720-25.mp4');
+  const sub = path.join(out, 'sub-640x360-10.mp4');
+  const enc = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-an'];
+  // Sensor noise changes every frame (allf=t), as on a real camera: the motion gate must not take it for motion.
+  if (!existsSync(main)) await run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-i', clean, '-vf', 'noise=alls=5:allf=t', '-r', '25', '-g', '50', ...enc, `${main}.tmp.mp4`]).then(() => run('mv', [`${main}.tmp.mp4`, main]));
+  if (!existsSync(sub)) await run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-i', main, '-vf', 'scale=640:360', '-r', '10', '-g', '20', ...enc, `${sub}.tmp.mp4`]).then(() => run('mv', [`${sub}.tmp.mp4`, sub]));
+  const enrolled = manifest.people.find((x) => x.enrolled)!;
+  const onScreen = manifest.people.reduce((a, x) => a + (x.on_screen[1] - x.on_screen[0]), 0) / manifest.seconds;
+  return { main, sub, photo: path.join(dir, enrolled.photo!), seconds: manifest.seconds, on_screen: Math.round(onScreen * 100) / 100 };
+}
+
+// ---------------------------------------------------------------- orchestration
+
+function runChild(spec: RunSpec): Promise<Row> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--one', JSON.stringify(spec)], {
+      cwd: spec.root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env },
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    child.on('close', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      try {
+        if (code !== 0) throw new Error(`exit ${code}`);
+        resolve(JSON.parse(line) as Row);
+      } catch (err) {
+        reject(new Error(`bench run ${spec.version} ${spec.mode}/${spec.scene} K=${spec.k} failed: ${(err as Error).message}\n${out.slice(-2000)}`));
+      }
+    });
+  });
+}
+
+const fmtRow = (r: Row) => [
+  r.version, r.mode, r.scene, r.cameras, r.workers, r.frames_offered, r.skipped_static, r.frames_analysed, r.motion_analysed_ratio, r.frames_dropped,
+  r.latency_p50_ms, r.latency_p95_ms, r.queue_depth_max, `${r.dropped_first_half}/${r.dropped_second_half}`, r.roi_frames, r.decided, r.engine_ms_mean,
+  r.cpu_host_pct, r.cpu_engine_pct, r.cpu_ffmpeg_pct, r.rss_host_mb, r.rss_engine_mb, r.loadavg_1m,
+].map(String);
+const HEAD = ['version', 'mode', 'scene', 'K', 'workers', 'offered', 'skipped static', 'analysed', 'motion analysed', 'dropped', 'p50 ms', 'p95 ms', 'max queue', 'drops 1st/2nd half', 'roi frames', 'decided', 'engine ms', 'host %', 'engine %', 'ffmpeg %', 'RSS host MB', 'RSS engine MB', 'load 1m'];
+
+function table(head: string[], lines: string[][]): string {
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...lines.map((l) => `| ${l.join(' | ')} |`)].join('\n');
+}
+
+const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? '—' : (Math.round((a / b) * 100) / 100).toString());
+
 async function main(): Promise<void> {
-  const manifest = readSceneManifest() ?? await composeScene({ outDir: DEMO_DIR, videoName: 'demo-walk.mp4', cast: DEMO_CAST, scene: DEMO_SCENE, ffmpegPath: defaultFfmpegPath() });
-  const video = path.join(DEMO_DIR, manifest.video);
-  const photo = path.join(DEMO_DIR, manifest.people.find((p) => p.enrolled)!.photo!);
-  const transport = await measureFrameTransport();
-  const rows: Row[] = [];
-  for (const k of KS) {
-    process.stderr.write(`bench:host K=${k} for ${SECONDS} s...\n`);
-    rows.push(await runK(k, video, photo));
+  const one = arg('one', '');
+  if (one) {
+    const row = await runOne(JSON.parse(one) as RunSpec);
+    process.stdout.write(`${JSON.stringify(row)}\n`);
+    process.exit(0);
   }
+  const seconds = Number(arg('seconds', process.env.BENCH_HOST_SECONDS ?? '20'));
+  const ks = arg('k', '1,4,8,16').split(',').map(Number);
+  const modes = arg('modes', 'sub,main').split(',') as Mode[];
+  const scenes = arg('scenes', 'sparse,busy').split(',') as Scene[];
+  const prev = arg('prev', existsSync('/work/prev/src-main/host/host.ts') ? '/work/prev' : '');
+  const workers = arg('workers', '') ? Number(arg('workers', '')) : null;
+  const only = arg('only', '');
+  const outName = arg('out', 'host');
+  const files = Object.fromEntries(await Promise.all(scenes.map(async (s) => [s, await sceneFiles(s)] as const))) as Record<Scene, SceneFiles>;
+  const combos: Array<[Mode, Scene, number]> = only
+    ? only.split(',').map((c) => { const [m, s, k] = c.split(':'); return [m as Mode, s as Scene, Number(k)]; })
+    : modes.flatMap((m) => scenes.flatMap((s) => ks.map((k) => [m, s, k] as [Mode, Scene, number])));
+  const rows: Row[] = [];
+  for (const [mode, scene, k] of combos) {
+    const f = files[scene] ?? await sceneFiles(scene);
+    for (const [version, root] of [['current', ROOT], ...(prev ? [['previous', prev]] : [])] as Array<[RunSpec['version'], string]>) {
+      process.stderr.write(`bench:host ${version} ${mode}/${scene} K=${k} for ${seconds} s (load ${os.loadavg()[0].toFixed(2)})...\n`);
+      const row = await runChild({ root, version, mode, scene, k, seconds, workers: version === 'current' ? workers : null, main: f.main, sub: f.sub, photo: f.photo });
+      rows.push(row);
+      process.stderr.write(`  ${fmtRow(row).join(' ')}\n`);
+    }
+  }
+  const pairs = rows.filter((r) => r.version === 'current').map((c) => [c, rows.find((p) => p.version === 'previous' && p.mode === c.mode && p.scene === c.scene && p.cameras === c.cameras)] as const);
+  const ratioHead = ['mode', 'scene', 'K', 'analysed (frames with motion) now/prev', 'p95 now/prev', 'host CPU', 'engine CPU', 'ffmpeg CPU', 'RSS host', 'RSS engine'];
+  const ratioLines = pairs.filter(([, p]) => p).map(([c, p]) => [c.mode, c.scene, String(c.cameras),
+    `${c.motion_analysed_ratio} / ${p!.motion_analysed_ratio}`, ratio(c.latency_p95_ms, p!.latency_p95_ms), ratio(c.cpu_host_pct, p!.cpu_host_pct),
+    ratio(c.cpu_engine_pct, p!.cpu_engine_pct), ratio(c.cpu_ffmpeg_pct, p!.cpu_ffmpeg_pct), ratio(c.rss_host_mb, p!.rss_host_mb), ratio(c.rss_engine_mb, p!.rss_engine_mb)]);
   const out = {
     bench: 'host', at: new Date().toISOString(), cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? '', node: process.version,
-    video: { width: manifest.width, height: manifest.height, fps: manifest.fps }, detect_fps: FPS, seconds: SECONDS, rows, frame_transport: transport,
-    notes: 'latency = camera frame decoded → its live.frame published (scheduler wait + engine + tracker); CPU in % of one core; ffmpeg = sum over readers',
+    detect_fps: FPS, seconds, scenes: files, previous: prev || null, rows,
+    notes: 'latency = camera frame decoded → its live.frame published; CPU in % of one core over the run; engine = sum over engine processes, ffmpeg = sum over readers; load = 1-minute load average at the start of the run',
   };
-  const dir = path.resolve(import.meta.dirname, '..', '..', 'bench-results');
+  const dir = path.join(ROOT, 'bench-results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'host.json'), JSON.stringify(out, null, 2));
-  const head = ['K', 'offered', 'analysed', 'ratio', 'dropped', 'p50 ms', 'p95 ms', 'decided', 'engine ms', 'host %', 'engine %', 'ffmpeg %', 'RSS host', 'RSS engine', 'load'];
-  const lines = rows.map((r) => [r.cameras, r.frames_offered, r.frames_analysed, r.analysed_ratio, r.frames_dropped, r.latency_p50_ms, r.latency_p95_ms, r.decided, r.engine_ms_mean, r.cpu_host_pct, r.cpu_engine_pct, r.cpu_ffmpeg_pct, r.rss_host_mb, r.rss_engine_mb, r.loadavg_1m].map(String));
-  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i])).join(' | ')} |`;
-  console.log(fmt(head));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const l of lines) console.log(fmt(l));
-  console.log('\nframe transport to the engine process (per frame, round trip with an ack):');
-  for (const t of transport) console.log(`  ${t.frame.padEnd(9)} ${t.path.padEnd(40)} ${String(t.ms_per_frame).padStart(6)} ms  host CPU ${t.host_cpu_ms} ms  engine CPU ${t.child_cpu_ms} ms`);
+  writeFileSync(path.join(dir, `${outName}.json`), JSON.stringify(out, null, 2));
+  console.log(table(HEAD, rows.map(fmtRow)));
+  if (ratioLines.length) console.log(`\ncurrent ÷ previous (same run):\n${table(ratioHead, ratioLines)}`);
 }
 
 main().catch((err: unknown) => {

@@ -5,7 +5,6 @@ import net from 'node:net';
 import { after, test } from 'node:test';
 import { VigilError } from '../../src-contract/errors.ts';
 import { CameraManager } from './camera-manager.ts';
-import type { CameraFrame } from './camera-frame.ts';
 import { rtspServerUnavailable, startRtspServer, type RtspServer } from './testing/rtsp-server.ts';
 import { errorReasons, FAST_TIMINGS, recordEvents, waitFor } from './testing/session-probe.ts';
 import { makeTestVideo } from './testing/test-media.ts';
@@ -42,10 +41,15 @@ test('8 cameras at once, one failing: the other 7 deliver at their rate', async 
 
   const counts = new Map<string, number>();
   let windowOpen = false;
-  manager.on('frame', (f: CameraFrame) => {
-    if (windowOpen) counts.set(f.camera_id, (counts.get(f.camera_id) ?? 0) + 1);
-    manager.markProcessed(f);
-  });
+  const stop = new AbortController();
+  for (const id of healthy) {
+    void (async () => {
+      for (let f = await manager.nextFrame(id, stop.signal); !stop.signal.aborted; f = await manager.nextFrame(id, stop.signal)) {
+        if (f && windowOpen) counts.set(f.camera_id, (counts.get(f.camera_id) ?? 0) + 1);
+        if (!f) await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
+  }
   await waitFor(() => healthy.every((id) => manager.get(id).state === 'live'), 45_000, 'all healthy cameras live');
   await new Promise((r) => setTimeout(r, 1000)); // past RTSP's start-up burst
   windowOpen = true;
@@ -64,6 +68,7 @@ test('8 cameras at once, one failing: the other 7 deliver at their rate', async 
   assert.ok(broken.error_count >= 3, `broken camera kept retrying with backoff (${broken.error_count})`);
   assert.ok(errorReasons(events.filter((e) => e.camera_id === 'broken')).every((r) => r === 'STREAM_UNAVAILABLE'));
   assert.ok(events.some((e) => e.event_type === 'camera_stats' && e.camera_id === 'cam-0' && e.stats.fps > 0));
+  stop.abort();
   manager.close();
 });
 

@@ -12,7 +12,6 @@ import type { LiveView } from './live-view.ts';
 import { parseCameraConfig } from './parse-camera-config.ts';
 
 type ManagerEvents = {
-  frame: [CameraFrame];
   event: [CameraEvent];
   state: [{ camera_id: string; state: CameraState; previous: CameraState }];
 };
@@ -34,7 +33,6 @@ export class CameraManager extends EventEmitter<ManagerEvents> {
     const config = parseCameraConfig(input);
     if (this.sessions.has(config.id)) throw new VigilError('CONFLICT', `camera ${config.id} already exists`, { field: 'id' });
     const session = new CameraSession(config, this.options);
-    session.on('frame', (f) => this.emit('frame', f));
     session.on('event', (e) => this.emit('event', e));
     session.on('state', (state, previous) => this.emit('state', { camera_id: config.id, state, previous }));
     this.sessions.set(config.id, session);
@@ -105,15 +103,12 @@ export class CameraManager extends EventEmitter<ManagerEvents> {
     return this.get(id).liveView;
   }
 
-  takeFrame(id: string): CameraFrame | undefined {
-    return this.get(id).takeFrame();
+  /** Newest frame of a camera (capture, enrolment still); null before the first. */
+  latestFrame(id: string): CameraFrame | null {
+    return this.get(id).latestFrame();
   }
 
   nextFrame(id: string, signal?: AbortSignal): Promise<CameraFrame | null> {
     return this.get(id).nextFrame(signal);
-  }
-
-  markProcessed(frame: CameraFrame): void {
-    this.sessions.get(frame.camera_id)?.markProcessed(frame);
   }
 }

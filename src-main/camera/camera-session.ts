@@ -1,4 +1,4 @@
-// One camera, supervised (spec §6.3): connecting → live → error → (retry) connecting … → stopped.
+// One camera, supervised: connecting → live → error → (retry) connecting … → stopped.
 // Owns the reader of the current connection, the frame ring (10, drop oldest), the live view, the
 // statistics and the camera events. Every failure is contained here: one camera's trouble never
 // reaches another camera's session.
@@ -17,8 +17,9 @@ import { FrameRing } from './frame-ring.ts';
 import { LiveView, type LiveFormat } from './live-view.ts';
 import { RateWindow } from './rate-window.ts';
 import { redactSourceForLog, secretsOf } from './redact.ts';
-import { createReader, usesFfmpeg } from './readers/create-reader.ts';
+import { createReader, usesFfmpeg, type CreateReaderOptions } from './readers/create-reader.ts';
 import type { ReaderFrame, ReaderPlan, ReaderSink, SourceReader, StreamInfo } from './readers/source-reader.ts';
+import { round2 } from '../../src-engine/public.ts';
 
 export interface SessionTimings {
   backoffInitialMs: number;
@@ -60,10 +61,11 @@ export interface CameraSessionOptions {
   /** Decoder threads per ffmpeg child (default 1). */
   decodeThreads?: number;
   logger?: CameraLogger;
+  /** Makes the reader of each connection (default: the one for the source type); tests and other transports inject theirs. */
+  createReader?: (o: CreateReaderOptions) => SourceReader;
 }
 
 type SessionEvents = {
-  frame: [CameraFrame];
   event: [CameraEvent];
   state: [CameraState, CameraState];
 };
@@ -122,7 +124,6 @@ export class CameraSession extends EventEmitter<SessionEvents> {
   private sourceFrames = 0;
   private queued = 0;
   private processed = 0;
-  private lastProcessedSeq = 0;
   private dropped = 0;
   private corruptFrames = 0;
   private garbageBytes = 0;
@@ -133,6 +134,7 @@ export class CameraSession extends EventEmitter<SessionEvents> {
   private readonly bytesWindow = new RateWindow();
   private sawBytes = false;
   private detectSize: { width: number; height: number } | null = null;
+  private latest: CameraFrame | null = null;
 
   constructor(
     config: CameraConfig,
@@ -211,28 +213,28 @@ export class CameraSession extends EventEmitter<SessionEvents> {
     this.stop('removed');
     this.liveView.close();
     this.ring.clear();
+    this.latest = null;
   }
 
-  // ---- frames for the consumer ----
+  // ---- frames for the consumer: one queue, one way to take from it (nextFrame) ----
 
-  /** Oldest queued frame, if any. */
-  takeFrame(): CameraFrame | undefined {
-    return this.ring.shift();
+  /** Newest frame the camera delivered, taken or not (a still for a capture or an enrolment photo). */
+  latestFrame(): CameraFrame | null {
+    return this.latest;
   }
 
-  /** Newest frame without taking it (e.g. a still for enrolment). */
-  latestFrame(): CameraFrame | undefined {
-    return this.ring.peekLatest();
-  }
-
-  /** Waits for the next frame; null when the session stops or `signal` aborts. */
+  /** Waits for the next frame; null when the session stops or `signal` aborts. A frame handed out counts as processed. */
   nextFrame(signal?: AbortSignal): Promise<CameraFrame | null> {
     const f = this.ring.shift();
-    if (f) return Promise.resolve(f);
+    if (f) {
+      this.processed++;
+      return Promise.resolve(f);
+    }
     if (!this.running || signal?.aborted) return Promise.resolve(null);
     return new Promise((resolve) => {
       const waiter = (frame: CameraFrame | null) => {
         signal?.removeEventListener('abort', onAbort);
+        if (frame) this.processed++;
         resolve(frame);
       };
       const onAbort = () => {
@@ -242,12 +244,6 @@ export class CameraSession extends EventEmitter<SessionEvents> {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.push(waiter);
     });
-  }
-
-  /** The consumer finished a frame (from the ring or the 'frame' event): it no longer counts as a drop. */
-  markProcessed(frame: CameraFrame): void {
-    this.processed++;
-    if (frame.seq > this.lastProcessedSeq) this.lastProcessedSeq = frame.seq;
   }
 
   // ---- statistics ----
@@ -350,7 +346,7 @@ export class CameraSession extends EventEmitter<SessionEvents> {
       if (gen === this.generation && this.st === 'connecting') this.onFailure(new CameraError('TIMEOUT', `no frame within ${connectMs} ms of connecting`));
     }, connectMs);
     try {
-      this.reader = createReader({
+      this.reader = (this.options.createReader ?? createReader)({
         source: this.cfg.source,
         plan: this.plan,
         sink,
@@ -412,18 +408,10 @@ export class CameraSession extends EventEmitter<SessionEvents> {
     };
     this.fpsWindow.add(1);
     this.queued++;
+    this.latest = frame;
     const waiter = this.waiters.shift();
     if (waiter) waiter(frame);
-    else {
-      const evicted = this.ring.push(frame);
-      if (evicted && evicted.seq > this.lastProcessedSeq) this.dropped++;
-    }
-    try {
-      this.emit('frame', frame);
-    } catch (err) {
-      // A consumer's bug must not take the camera down.
-      this.log('warn', { err: (err as Error).message }, 'frame listener threw');
-    }
+    else if (this.ring.push(frame)) this.dropped++; // the oldest frame left the ring untaken
   }
 
   private becomeLive(now: number): void {
@@ -551,5 +539,3 @@ export class CameraSession extends EventEmitter<SessionEvents> {
     this.options.logger?.[level]({ camera_id: this.cfg.id, ...obj }, msg);
   }
 }
-
-const round2 = (n: number) => Math.round(n * 100) / 100;

@@ -106,7 +106,7 @@ export async function testCamera(input: unknown, options: CameraTestOptions = {}
     };
     const onAbort = () => void finish({ ok: false, error: { code: 'TIMEOUT', message: 'test cancelled' } });
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    session.on('frame', (f) => {
+    const onFrame = (f: CameraFrame) => {
       frames++;
       const at = performance.now() - started;
       arrivals.push(at);
@@ -115,7 +115,7 @@ export async function testCamera(input: unknown, options: CameraTestOptions = {}
         firstMs = at;
         windowTimer = setTimeout(() => void finish(null), seconds * 1000);
       }
-    });
+    };
     session.on('event', (e) => {
       if (e.event_type === 'camera_error') {
         const err = (e as CameraErrorEvent).error;
@@ -127,5 +127,8 @@ export async function testCamera(input: unknown, options: CameraTestOptions = {}
       }
     });
     session.start();
+    void (async () => {
+      for (let f = await session.nextFrame(); f && !settled; f = await session.nextFrame()) onFrame(f);
+    })();
   });
 }

@@ -90,20 +90,20 @@ test('live view off, and forced JPEG for an H.264 source', async () => {
   assert.deepEqual(jpegOnly.liveView.formats, ['mjpeg']);
 });
 
-test('ring: a consumer that never takes frames loses the oldest (counted); taken or processed frames are not drops', async () => {
+test('ring: a consumer that never takes frames loses the oldest (counted); taken frames are processed, not drops', async () => {
   const s = session({ path: h264, loop: true, realtime: false }, { detection: { fps_limit: 30, detect_width: 160 } });
   s.start();
-  await nextFrames(s, 25, 10_000);
+  await waitFor(() => s.stats().frames_queued >= 25, 10_000, '25 frames');
   const st = s.stats();
   assert.equal(st.queue_depth, 10);
   assert.ok(st.frames_dropped >= 15 && st.frames_dropped === st.frames_queued - 10, JSON.stringify(st));
-  const oldest = s.takeFrame()!;
-  const next = await s.nextFrame();
-  assert.ok(next && next.seq > oldest.seq);
-  s.markProcessed(next!);
-  assert.equal(s.stats().frames_processed, 1);
+  const oldest = (await s.nextFrame())!;
+  const next = (await s.nextFrame())!;
+  assert.ok(next.seq > oldest.seq && oldest.seq > st.frames_dropped, 'the oldest frames were the ones dropped');
+  assert.equal(s.stats().frames_processed, 2);
+  assert.ok(s.latestFrame()!.seq >= next.seq, 'the latest frame is there for a capture without taking it');
   s.stop();
-  while (s.takeFrame());
+  while (await s.nextFrame());
   assert.equal(await s.nextFrame(), null, 'a stopped, drained camera answers null at once');
 });
 

@@ -10,6 +10,7 @@ import { VigilError } from '../../src-contract/errors.ts';
 import type { CameraManager } from '../camera/camera-manager.ts';
 import type { CameraEvent } from '../camera/camera-events.ts';
 import type { CameraSessionStats } from '../camera/camera-stats.ts';
+import type { CameraFrame } from '../camera/camera-frame.ts';
 import type { HostStore } from '../storage/host-store.ts';
 import type { CameraCreateInput, CameraPatch } from '../storage/repositories/cameras.ts';
 import type { RecognitionPipeline } from '../pipeline/recognition-pipeline.ts';
@@ -118,6 +119,11 @@ export class CameraService {
     } catch {
       return null;
     }
+  }
+
+  /** Newest frame a camera delivered (a capture), analysed or not; null when it has none. */
+  latestFrame(id: string): CameraFrame | null {
+    return this.#d.manager.has(id) ? this.#d.manager.latestFrame(id) : null;
   }
 
   stats(id: string): CameraSessionStats | null {

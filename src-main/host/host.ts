@@ -134,7 +134,6 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
     engine, recorder, bus, logger, stats, live,
     camera: (id) => cameras?.config(id) ?? null,
     minVotes: () => store.settings.get().recognition.min_votes,
-    onAnalysed: (frame) => manager.markProcessed(frame),
     modelInfo: () => engineStatus.modelInfo(),
   }, o.pipeline);
   cameras = new CameraService({ store, manager, pipeline, bus, logger });

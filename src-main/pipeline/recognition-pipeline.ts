@@ -74,8 +74,6 @@ export interface PipelineDeps {
   camera: (id: string) => CameraConfig | null;
   /** Votes a name needs (site setting). */
   minVotes: () => number;
-  /** A camera frame was analysed (the camera layer counts it as processed). */
-  onAnalysed?: (frame: CameraFrame) => void;
   /** Engine model/device names for the per-frame log. */
   modelInfo: () => { model: string; device: string; fallback: boolean };
 }
@@ -154,11 +152,6 @@ export class RecognitionPipeline {
       if (r.status === 'duplicate') reject(Object.assign(new Error(`frame ${job.frameId} was already submitted`), { code: 'DUPLICATE' }));
       this.#pump.kick();
     });
-  }
-
-  /** Newest frame seen from a camera (for a capture), whether or not it was analysed. */
-  latestFrame(cameraId: string): CameraFrame | null {
-    return this.#cameras.get(cameraId)?.lastFrame ?? null;
   }
 
   /** The camera stopped or went into error: close its tracks now rather than after their timeout. */
@@ -315,7 +308,6 @@ export class RecognitionPipeline {
     const now = Date.now();
     this.#d.stats.frameAnalysed(cam.id, result.ms, result.faces.length);
     this.latency.record(now - frame.received_timestamp);
-    this.#d.onAnalysed?.(frame);
     const info = this.#d.modelInfo();
     const identified = liveFaces.filter((x) => x.decision === 'recognized').length;
     const scores = result.faces.map((x) => x.score);

@@ -94,9 +94,17 @@ export class WorkPlanner {
   }
 }
 
-/** Clamps to the frame, grows to `minSide`, rounds to even integers (chroma-friendly, exact byte offsets). */
+/** Crop sides are multiples of this: the detector sees a handful of input shapes again and again, not a new one
+ *  per frame (a runtime with dynamic shapes plans and allocates per new shape). */
+export const ROI_STEP = 64;
+
+/** Clamps to the frame, grows to `minSide` and to a multiple of ROI_STEP, rounds to even integers. */
 export function fitRect(r: Rect, W: number, H: number, minSide: number): Rect {
   let [x, y, w, h] = r;
+  const qw = Math.ceil(Math.max(w, minSide) / ROI_STEP) * ROI_STEP;
+  const qh = Math.ceil(Math.max(h, minSide) / ROI_STEP) * ROI_STEP;
+  x -= (qw - w) / 2; w = qw;
+  y -= (qh - h) / 2; h = qh;
   if (w < minSide) { x -= (minSide - w) / 2; w = minSide; }
   if (h < minSide) { y -= (minSide - h) / 2; h = minSide; }
   let x0 = Math.max(0, Math.floor(x / 2) * 2);

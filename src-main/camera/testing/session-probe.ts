@@ -32,24 +32,22 @@ export async function waitFor<T>(check: () => T | undefined | null | false, time
   }
 }
 
-/** Collects the next `n` frames a session emits. */
-export function nextFrames(session: CameraSession, n: number, timeoutMs: number): Promise<CameraFrame[]> {
-  return new Promise((resolve, reject) => {
-    const got: CameraFrame[] = [];
-    const timer = setTimeout(() => {
-      session.off('frame', on);
-      reject(new Error(`timed out after ${timeoutMs} ms with ${got.length}/${n} frames (state ${session.state}, last error ${session.stats().last_error})`));
-    }, timeoutMs);
-    const on = (f: CameraFrame) => {
-      got.push(f);
-      if (got.length >= n) {
-        clearTimeout(timer);
-        session.off('frame', on);
-        resolve(got);
-      }
-    };
-    session.on('frame', on);
-  });
+/** Takes the next `n` frames from a session (the consumer's way: nextFrame). */
+export async function nextFrames(session: CameraSession, n: number, timeoutMs: number): Promise<CameraFrame[]> {
+  const got: CameraFrame[] = [];
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), timeoutMs);
+  try {
+    while (got.length < n) {
+      const f = await session.nextFrame(ctrl.signal);
+      if (f) { got.push(f); continue; }
+      if (ctrl.signal.aborted) throw new Error(`timed out after ${timeoutMs} ms with ${got.length}/${n} frames (state ${session.state}, last error ${session.stats().last_error})`);
+      await new Promise((r) => setTimeout(r, 25)); // not started yet, or between connections
+    }
+    return got;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export const connectionStatuses = (events: CameraEvent[]) => events.flatMap((e) => (e.event_type === 'camera_connection' ? [e.status] : []));

@@ -29,7 +29,7 @@ export function cameraHandlers(ctx: HostContext): Handlers {
 
     'cameras.capture': async ({ id }) => {
       if (!ctx.cameras.config(id)) throw new VigilError('NOT_FOUND', `no camera ${id}`);
-      return ctx.enrolment.capture(id, ctx.pipeline.latestFrame(id));
+      return ctx.enrolment.capture(id, ctx.cameras.latestFrame(id));
     },
 
     'live.latest': ({ camera_id }) => ctx.live.latest(camera_id),
