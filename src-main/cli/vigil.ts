@@ -3,7 +3,7 @@
 type CommandModule = { run(argv: string[]): Promise<number> };
 
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
-  analyze: { summary: 'analyze [--embeddings] [--out FILE] <file|dir>...   detect faces in images, JSON out', load: () => import('./commands/analyze.ts') },
+  analyze: { summary: 'analyze [--embeddings] [--out FILE] [--from FILE] <file|dir|->...   detect faces in images (any number; - reads paths from stdin), JSON out', load: () => import('./commands/analyze.ts') },
   compare: { summary: 'compare <imageA> <imageB>                             similarity of the largest faces', load: () => import('./commands/compare.ts') },
   models: { summary: 'models                                                the model registry with providers and health', load: () => import('./commands/models.ts') },
   'camera-test': { summary: "camera-test '<json config | url>' [--seconds N]     connect to a camera like the app does", load: () => import('./commands/camera-test.ts') },
