@@ -167,6 +167,7 @@ export class RecognitionPipeline {
     this.cameraStopped(cameraId);
     this.#cameras.delete(cameraId);
     this.#d.stats.forgetCamera(cameraId);
+    this.#d.engine.release(cameraId);
   }
 
   /** Motion gating and crop counters of a camera (null before its first frame or with gating off). */
@@ -179,7 +180,6 @@ export class RecognitionPipeline {
   }
 
   /** Stops taking frames, drops what is queued (counted), ends every track. */
-    this.#d.engine.release(cameraId);
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
