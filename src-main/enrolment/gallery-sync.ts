@@ -17,13 +17,18 @@ export function fullGallery(store: Pick<HostStore, 'templates'>, model?: string)
   return [...byPerson.values()];
 }
 
-/** One person's usable templates (none when the person is inactive or gone: the engine then forgets them). */
-export function personGallery(store: Pick<HostStore, 'templates' | 'persons'>, personId: string): GalleryPerson {
+/**
+ * One person's usable templates (none when the person is inactive or gone: the engine then forgets them). With
+ * `model`, only templates enrolled by that embedder (or of unrecorded origin): a gallery never mixes embedders;
+ * other embedders' templates join once re-embedded (reembed-job.ts).
+ */
+export function personGallery(store: Pick<HostStore, 'templates' | 'persons'>, personId: string, model?: string | null): GalleryPerson {
   const person = store.persons.get(personId);
   const out: GalleryPerson = { person_id: personId, template_ids: [], embeddings: [] };
   if (!person || person.status !== 'active') return out;
   for (const t of store.templates.listForPerson(personId)) {
     if (t.outlier) continue;
+    if (model && t.model !== null && t.model !== model) continue;
     out.template_ids.push(t.id);
     out.embeddings.push(store.templates.embedding(t.id));
   }
