@@ -45,8 +45,8 @@ export default tseslint.config(
     plugins: { vigil: vigilLayers },
     rules: {
       'vigil/src-main-layers': ['error', { tiers: SRC_MAIN_LAYERS }],
-      // The engine's protocol, its public types and tools, and the engine process entry (Electron utility process).
-      'vigil/engine-public-only': ['error', { allow: ['src-engine/protocol.ts', 'src-engine/public.ts', 'src-engine/process-main.ts'] }],
+      // The engine's protocol, its public types and tools, the in-process Engine (CLI), the engine process entry.
+      'vigil/engine-public-only': ['error', { allow: ['src-engine/protocol.ts', 'src-engine/public.ts', 'src-engine/in-process.ts', 'src-engine/process-main.ts'] }],
       'vigil/no-testing-helpers': 'error',
     },
   },

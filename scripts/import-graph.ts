@@ -9,8 +9,8 @@ import ts from 'typescript';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const packages = ['src-main', 'src-engine', 'src-contract', 'src-renderer', 'e2e', 'scripts'];
-/** Files in src-engine that src-main may import (the engine's protocol and public types). */
-const enginePublic = new Set(['src-engine/protocol.ts', 'src-engine/public.ts']);
+/** Files in src-engine that src-main may import (protocol, public types, in-process Engine, process entry). */
+const enginePublic = new Set(['src-engine/protocol.ts', 'src-engine/public.ts', 'src-engine/in-process.ts', 'src-engine/process-main.ts']);
 
 const args = new Set(process.argv.slice(2));
 const prodOnly = args.has('--prod');

@@ -116,7 +116,7 @@ export type MethodName = keyof Contract;
 export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
 export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>;
 
-// ---- subscriptions (server → client pushes). Filters follow spec §9.1.2.
+// ---- subscriptions (server → client pushes). Filters: camera, minimum confidence, person ids.
 export const SubscriptionFilterSchema = z.object({
   camera_id: CameraIdSchema.optional(),
   min_confidence: z.number().min(0).max(1).optional(),

@@ -1,4 +1,4 @@
-// Error shape shared by every transport (spec §5.2): `{ status: 'error', error: { code, message, ... } }`.
+// Error shape shared by every transport (one envelope for HTTP, WebSocket and IPC): `{ status: 'error', error: { code, message, ... } }`.
 import { z } from 'zod';
 
 export const ErrorCodeSchema = z.enum([

@@ -1,5 +1,5 @@
 // Shapes of the public REST API under /api/v1 that are not plain contract methods: push-mode frame processing
-// (spec §4.1.1 request, §5.1 response, §5.3 async), jobs and callbacks, health, and the v1 detection WebSocket
+// (the process-frame request, its sync response and the async job reply), jobs and callbacks, health, and the v1 detection WebSocket
 // (§9.1.2). The server validates with these and generates its OpenAPI document from them.
 import { z } from 'zod';
 import { CameraIdSchema } from './camera-config.ts';
@@ -153,7 +153,7 @@ export const HealthzSchema = z.object({
 });
 export type Healthz = z.output<typeof HealthzSchema>;
 
-// ---- GET /detections query (spec §9.1.1 names accepted beside the contract's)
+// ---- GET /detections query (the integrators' older parameter names accepted beside the contract's)
 export const DetectionsQuerySchema = z.object({
   camera_id: CameraIdSchema.optional(),
   person_id: IdSchema.optional(),

@@ -1,6 +1,6 @@
 // Typed engine errors. Every failure that reaches a caller carries one of these codes, so the host can
-// decide (retry, drop the frame, show the operator) without parsing messages. The wire shape follows
-// spec §5.2: { status: 'error', error: { code, message, ...details } }.
+// decide (retry, drop the frame, show the operator) without parsing messages. The wire shape is the envelope
+// every transport shares: { status: 'error', error: { code, message, ...details } }.
 
 export const ERROR_CODES = [
   'INVALID_IMAGE', // corrupt, truncated, zero-size or not an image we decode
@@ -42,17 +42,9 @@ export class EngineError extends Error {
   }
 }
 
-export function isEngineError(err: unknown): err is EngineError {
-  return err instanceof EngineError;
-}
-
 /** Wraps anything thrown into an EngineError; known errors pass through unchanged. */
 export function toEngineError(err: unknown, fallback: ErrorCode = 'INTERNAL'): EngineError {
   if (err instanceof EngineError) return err;
   const message = err instanceof Error ? err.message : String(err);
   return new EngineError(fallback, message, {}, { cause: err });
-}
-
-export function toErrorShape(err: unknown): ErrorShape {
-  return { status: 'error', error: toEngineError(err).toJSON() };
 }

@@ -2,7 +2,8 @@
 // relative import is resolved to the file it names and checked against the folder it lands in.
 //
 //   vigil/src-main-layers       a src-main folder imports only folders of a lower tier (options: the tier list)
-//   vigil/engine-public-only    src-main reaches src-engine only through its public modules (options: the files)
+//   vigil/engine-public-only    src-main reaches src-engine only through its public modules (options: the files);
+//                               tests may also use src-engine/testing/ helpers
 //   vigil/no-testing-helpers    production code never imports a testing/ helper (tests and helpers may)
 import path from 'node:path';
 
@@ -88,7 +89,10 @@ const enginePublicOnly = {
     const allow = new Set(context.options[0].allow);
     const rel = repoRelative(context.filename ?? context.getFilename());
     if (!rel || !rel.startsWith('src-main/')) return {};
+    const testOnly = isTestOnly(rel);
     return forEachImport(context, (node, target) => {
+      // Tests and test helpers may use the engine's test helpers (sample faces, composed frames).
+      if (testOnly && target.startsWith('src-engine/testing/')) return;
       if (target.startsWith('src-engine/') && !allow.has(target)) {
         context.report({ node, messageId: 'internal', data: { target, allow: [...allow].join(' or ') } });
       }

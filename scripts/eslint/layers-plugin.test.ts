@@ -33,6 +33,10 @@ test('src-main reaches the engine only through its public modules', async () => 
   assert.deepEqual(await ruleIds(internal, 'src-main/pipeline/layer-probe.ts'), ['vigil/engine-public-only']);
   const viaPublic = "import type { AnalyzeResult } from '../../src-engine/public.ts';\nexport type R = AnalyzeResult;\n";
   assert.deepEqual(await ruleIds(viaPublic, 'src-main/pipeline/layer-probe.ts'), []);
+  // A test may use the engine's test helpers, production code may not.
+  const helper = "import { SAMPLE_FACES } from '../../src-engine/testing/face-samples.ts';\nexport const s = SAMPLE_FACES;\n";
+  assert.deepEqual(await ruleIds(helper, 'src-main/pipeline/layer-probe.test.ts'), []);
+  assert.deepEqual((await ruleIds(helper, 'src-main/pipeline/layer-probe.ts')).sort(), ['vigil/engine-public-only', 'vigil/no-testing-helpers']);
 });
 
 test('testing/ helpers stay out of production imports; tests and other helpers may use them', async () => {

@@ -35,7 +35,7 @@ interface Req {
 let analyze: AnalyzeFrame | undefined;
 let engine: { dispose(): Promise<void> } | null = null;
 try {
-  const { Engine } = await import('../../src-engine/public.ts');
+  const { Engine } = await import('../../src-engine/in-process.ts');
   const e = await Engine.create({ threads: 1 });
   engine = e;
   // Real decode + detection; the fuzz only needs the decoder's verdict on broken images.

@@ -1,4 +1,4 @@
-// One mapping from anything thrown to the spec §5.2 error shape and an HTTP status. Client mistakes (bad JSON,
+// One mapping from anything thrown to the shared error envelope and an HTTP status. Client mistakes (bad JSON,
 // too large, wrong content type) come out as typed 4xx; only genuine bugs become 500 INTERNAL, without details.
 import { ErrorCodeSchema, VigilError, httpStatusOf, type ErrorBody, type ErrorCode } from '../../src-contract/errors.ts';
 import { ZodError } from 'zod';

@@ -66,7 +66,7 @@ export function buildOpenApi(routes: readonly ContractRoute[], version: string):
   }
 
   add('POST', '/detections/process-frame', {
-    tags: ['detections'], summary: 'Submit one frame for detection (spec §4.1.1); sync by default, async with detection_options.processing.async',
+    tags: ['detections'], summary: 'Submit one frame for detection; sync by default, async with detection_options.processing.async',
     description: 'Needs an admin session or an API token with the "frames" scope. A frame_id seen again for the same camera within the de-duplication window is answered with status "duplicate".',
     operationId: 'postProcessFrame',
     requestBody: { required: true, content: { 'application/json': { schema: schema(ProcessFrameRequestSchema, 'input') } } },

@@ -38,7 +38,7 @@ const TimeQuery = { from: IsoTimeSchema.optional(), to: IsoTimeSchema.optional()
 export const ProviderConfigSchema = SettingsSchema.pick({ recognition: true, engine: true, consent_policy: true }).partial().strict();
 
 export const restRoutes: ContractRoute[] = [
-  // --- detections (spec §9.1.1)
+  // --- detections (search by camera, person, decision, time)
   {
     method: 'GET', path: '/detections/live', tag: 'detections', summary: 'Latest detections per camera (cached, 3 s TTL)', contract: 'live.latest',
     query: z.object({ camera_id: CameraIdSchema.optional() }),

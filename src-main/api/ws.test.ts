@@ -1,5 +1,5 @@
 // WebSocket endpoints over a real server and real `ws` clients: auth on upgrade, role-checked subscriptions,
-// spec §9.1.2 filters, heartbeats, session revocation, and back-pressure (slow clients downsampled, then dropped).
+// subscription filters (camera, confidence, persons), heartbeats, session revocation, and back-pressure (slow clients downsampled, then dropped).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';

@@ -7,8 +7,9 @@
 // belongs to Monday.
 import { DateTime } from 'luxon';
 import type { CameraRole } from '../../src-contract/camera-config.ts';
+import type { DayStatus, DaySummary } from '../storage/repositories/attendance.ts';
 
-export type DayStatus = 'present' | 'late' | 'absent' | 'off' | 'in_progress';
+export type { DayStatus };
 
 export interface ShiftRule {
   id?: string;
@@ -33,19 +34,9 @@ export interface CorrectionLike {
   createdAt: number;
 }
 
-export interface DayRecord {
-  day: string;
-  timeZone: string;
-  shiftId: string | null;
+export interface DayRecord extends DaySummary {
   scheduled: { start: number; end: number } | null;
-  status: DayStatus;
-  checkIn: number | null;
-  checkOut: number | null;
-  lateMinutes: number;
-  earlyLeaveMinutes: number;
-  workedMinutes: number;
   punchCount: number;
-  corrected: boolean;
   /** What the punches alone gave, before corrections. */
   original: { checkIn: number | null; checkOut: number | null };
   corrections: CorrectionLike[];

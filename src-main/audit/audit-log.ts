@@ -1,4 +1,4 @@
-// The audit trail (spec §8.4): append-only rows chained by hash. Each row stores prev_hash and
+// The audit trail (who saw or changed what, tamper-evident): append-only rows chained by hash. Each row stores prev_hash and
 // hash = sha256(prev_hash + canonical(row)), so editing, inserting or deleting a row anywhere breaks every
 // later link; `verify()` walks the chain and names the first row that does not fit. Truncating the tail is
 // caught by an optional head file outside the database that records the last row written.

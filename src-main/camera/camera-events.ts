@@ -1,5 +1,5 @@
-// Camera events in the seed's shape (spec §8.1.2 camera_connection, §5.2.2 stream-lost error), plus a
-// periodic camera_stats carrying the session statistics (spec §6.3) for storage and the UI.
+// Camera events (camera_connection with state changes, a typed stream-lost error), plus a
+// periodic camera_stats carrying the session statistics for storage and the UI.
 import { randomUUID } from 'node:crypto';
 import type { CameraState } from '../../src-contract/camera-config.ts';
 import type { CameraErrorCode, CameraTestErrorCode } from './camera-error.ts';

@@ -1,4 +1,4 @@
-// A decoded detection frame as it leaves the camera layer (spec §3.4 frame schema): packed RGB
+// A decoded detection frame as it leaves the camera layer (one frame schema for every source): packed RGB
 // (rgb24, row-major, no row padding; the engine's Frame layout) plus identity and timing.
 
 export interface CameraFrame {
@@ -9,7 +9,7 @@ export interface CameraFrame {
   seq: number;
   /** Capture time claimed by the source (epoch ms), when it sends one. */
   camera_timestamp: number | null;
-  /** When the decoded frame reached the host (epoch ms): the source of truth (spec §3.4). */
+  /** When the decoded frame reached the host (epoch ms): the source of truth for ordering and latency (camera clocks drift). */
   received_timestamp: number;
   /** received − camera, when the camera time is known. */
   latency_ms: number | null;

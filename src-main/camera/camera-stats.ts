@@ -1,4 +1,4 @@
-// Session statistics (spec §3.2 stream session, §6.3 StreamSession). A superset of the contract's
+// Session statistics of one camera connection. A superset of the contract's
 // CameraStats (src-contract/schemas.ts): the host can hand `stats()` to the UI as is.
 import type { CameraState } from '../../src-contract/camera-config.ts';
 import type { CameraErrorCode } from './camera-error.ts';

@@ -1,5 +1,5 @@
 // What `vigil camera-test` and the UI's "Test connection" accept: a URL or path, a source config
-// (contract shape), a whole camera config, or a source written the seed's way (spec §3.1:
+// (contract shape), a whole camera config, or a source written with the integrators' field names (
 // `stream_type: "RTSP"`, `rtsp_url`, …). Everything ends as a validated CameraConfig.
 import { existsSync } from 'node:fs';
 import { VigilError } from '../../src-contract/errors.ts';
@@ -26,7 +26,7 @@ export function sourceFromUrl(text: string): Record<string, unknown> {
 
 const SEED_TYPES: Record<string, string> = { RTSP: 'rtsp', USB: 'usb', HTTP_MJPEG: 'http_mjpeg', WEBSOCKET: 'websocket', SOCKET: 'socket', FILE: 'file' };
 
-/** Maps the seed's field names (spec §3.1) onto the contract's. */
+/** Maps the integrators' field names onto the contract's. */
 export function sourceFromSeed(seed: Record<string, unknown>): Record<string, unknown> {
   const type = SEED_TYPES[String(seed.stream_type).toUpperCase()];
   if (!type) throw new VigilError('INVALID_CONFIG', `unknown stream_type ${String(seed.stream_type)}`, { field: 'source.stream_type' });

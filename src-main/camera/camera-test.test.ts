@@ -71,7 +71,7 @@ test('RTSP with a wrong password is AUTH_FAILED (message redacted)', async (t) =
   assert.ok(!JSON.stringify(r).includes('hunter2-wrong'));
 });
 
-test('inputs: URLs, seed-shaped sources (spec §3.1), whole camera configs', () => {
+test('inputs: URLs, sources with integrator field names, whole camera configs', () => {
   assert.equal(cameraTestConfig('rtsp://cam/s').source.type, 'rtsp');
   assert.equal(cameraTestConfig('ws://cam/s').source.type, 'websocket');
   assert.equal(cameraTestConfig('http://cam/video.mjpg').source.type, 'http_mjpeg');

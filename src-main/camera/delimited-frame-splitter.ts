@@ -1,4 +1,4 @@
-// Cuts a raw TCP byte stream into frames at a configured marker (spec §3.1.5). When the marker is a
+// Cuts a raw TCP byte stream into frames at a configured marker. When the marker is a
 // JPEG SOI (FFD8…) it belongs to the frame, and the end is found by walking the JPEG structure, so a
 // frame is delivered as soon as its EOI arrives rather than when the next frame starts. Any other
 // marker is a frame header: it is stripped and the frame runs to the next marker.

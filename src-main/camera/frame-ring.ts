@@ -1,4 +1,4 @@
-// Fixed-capacity FIFO of the most recent frames (spec §3.4: 10 per camera, overflow drops the oldest).
+// Fixed-capacity FIFO of the most recent frames (10 per camera by default; overflow drops the oldest).
 // Slots are reused, so pushing and shifting never allocate.
 
 export class FrameRing<T> {

@@ -1,4 +1,4 @@
-// multipart/x-mixed-replace reader for MJPEG cameras (spec §3.1.3) and for ffmpeg's own `mpjpeg`
+// multipart/x-mixed-replace reader for MJPEG cameras and for ffmpeg's own `mpjpeg`
 // output. A part is delivered as soon as its Content-Length is satisfied (no waiting for the next
 // boundary); without Content-Length it ends at the next boundary. A part cut short by the next
 // boundary is still delivered, so the caller can count it as corrupt.

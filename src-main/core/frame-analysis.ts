@@ -1,6 +1,6 @@
 // What the API needs from the host to answer POST /api/v1/detections/process-frame: one function that analyses
 // an encoded image (detect, quality, recognise, consent policy, optional snapshot) and reports what it found in
-// host terms. The REST layer turns that into the spec §5.1 response; the host owns the engine and the gallery.
+// host terms. The REST layer turns that into the v1 response; the host owns the engine and the gallery.
 import type { z } from 'zod';
 import type { QualitySchema } from '../../src-contract/schemas.ts';
 

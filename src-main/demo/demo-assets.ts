@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Engine } from '../../src-engine/public.ts';
+import { Engine } from '../../src-engine/in-process.ts';
 import { composeWalkVideo, corridorBackground } from './walk-video.ts';
 import type { Walker } from './walk-video.ts';
 import { makeEnrolmentPhoto, makeSprite } from './face-sprites.ts';

@@ -56,7 +56,7 @@ export class EngineStatus {
     }));
   }
 
-  /** Names for the per-frame log line (spec §8.3 processing.model_used / device / fallback). */
+  /** Names for the per-frame log line (processing.model_used / device / fallback). */
   modelInfo(): { model: string; device: string; fallback: boolean } {
     const h = this.#health;
     if (!h) return { model: 'unknown', device: 'unknown', fallback: false };

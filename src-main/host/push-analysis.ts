@@ -1,11 +1,12 @@
 // Push mode (POST /api/v1/detections/process-frame): an integration sends an encoded image; it goes through the
 // same scheduler as camera frames (with the request's priority) and the same engine, and the answer is put in
-// host terms (matched person, consent policy, optional snapshot) for the API layer to shape (spec §5.1).
+// host terms (matched person, consent policy, optional snapshot) for the API layer to shape.
 import sharp from 'sharp';
 import { VigilError } from '../../src-contract/errors.ts';
 import type { AnalyzeFrame, AnalyzedFace, FrameAnalysis } from '../core/frame-analysis.ts';
 import type { EngineFace } from '../engine-host/engine-wire.ts';
 import type { HostContext } from './host-context.ts';
+import { engineDetectionOptions } from '../pipeline/detection-policy.ts';
 
 export function createPushAnalyzer(ctx: HostContext): AnalyzeFrame {
   return async (image, opts) => {
@@ -19,12 +20,8 @@ export function createPushAnalyzer(ctx: HostContext): AnalyzeFrame {
     const width = meta.width ?? 0;
     const height = meta.height ?? 0;
     if (!width || !height) throw new VigilError('INVALID_IMAGE', 'image has no size');
-    const detection: Record<string, number> = { maxFaces: opts.maxFaces };
-    if (opts.minFaceSize !== undefined) detection.minFaceSize = Math.max(8, opts.minFaceSize);
-    if (opts.minConfidence !== undefined) {
-      detection.scoreThreshold = Math.min(0.99, Math.max(0.01, opts.minConfidence));
-      detection.candidateThreshold = Math.min(0.5, detection.scoreThreshold);
-    }
+    // The same clamping as camera frames; only the detector gets them (a pushed image keeps the engine's quality gate).
+    const { detection } = engineDetectionOptions({ maxFaces: opts.maxFaces, minFacePx: opts.minFaceSize, minConfidence: opts.minConfidence });
     const analysis = ctx.pipeline.analyzePush({
       image, cameraId: opts.cameraId, frameId: opts.frameId, priority: opts.priority, cost: width * height,
       options: { embeddings: opts.recognize || opts.returnEmbeddings, match: opts.recognize, detection },

@@ -1,4 +1,4 @@
-// Per-frame log lines in the spec §8.3 shape, and the debug-level "why was this face dropped" line.
+// Per-frame log lines (camera, frame, trace id, timings, model, device, faces), and the debug-level "why was this face dropped" line.
 import type { Logger } from 'pino';
 
 export interface FrameTimings {

@@ -11,7 +11,7 @@ function capture(level: 'info' | 'debug') {
   return { logger: createLogger({ level, destination, version: '1.2.3', instanceId: 'test-1' }), lines };
 }
 
-test('frame lines carry the spec §8.3 fields and the trace id', () => {
+test('frame lines carry camera, frame, timing and model fields and the trace id', () => {
   const { logger, lines } = capture('debug');
   const trace = newTraceId();
   assert.match(trace, /^trace_[0-9a-f]{16}$/);

@@ -1,4 +1,4 @@
-// Structured JSON logs (pino). Every line carries service/version/instance_id (spec §8.3); secrets are redacted
+// Structured JSON logs (pino). Every line carries service/version/instance_id (so a site's logs can be merged); secrets are redacted
 // by path so a camera config or request body logged whole cannot leak a password or token.
 import { hostname } from 'node:os';
 import pino, { type DestinationStream, type Logger, type LevelWithSilent } from 'pino';

@@ -1,4 +1,4 @@
-// Dynamic batching (spec §7.4 BatchProcessor): when the engine has a free slot, a batch leaves as soon as it is
+// Dynamic batching: when the engine has a free slot, a batch leaves as soon as it is
 // full or its oldest frame has waited `maxWaitMs`; under load the queue fills while the engine is busy, so
 // batches form by themselves without adding latency at low load.
 import type { FrameScheduler, QueuedFrame } from './frame-scheduler.ts';

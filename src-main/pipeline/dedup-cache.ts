@@ -1,4 +1,4 @@
-// frame_id de-duplication with a TTL (spec §4.3.3: "SETEX detection:processed:{frame_id} 5"). The TTL is the
+// frame_id de-duplication with a TTL (a frame_id resubmitted within 5 s is refused as a duplicate). The TTL is the
 // same for every key, so insertion order is expiry order and expiring is a scan from the front of the Map.
 
 export class DedupCache {

@@ -1,4 +1,4 @@
-// The frame queue between cameras (and push-mode requests) and the engine (spec §4.3.2, §6.4).
+// The frame queue between cameras (and push-mode requests) and the engine: priorities, per-camera fairness, admission and age limits.
 //
 // - Four priority levels, served strictly in order urgent > high > normal > low.
 // - Within a level, sources (cameras) are served by deficit round-robin with a cost in pixels, so a camera that

@@ -1,4 +1,4 @@
-// Pipeline counters, global and per camera (spec §6.3 session statistics, `GET /statistics`, /healthz).
+// Pipeline counters, global and per camera (for camera session statistics, `GET /statistics` and /healthz).
 // Totals since start are plain counters; per-minute buckets (kept 30 days, ~43k small entries at most) answer
 // "in the last hour/day" for the figures that are not stored as rows (frames analysed, processing time, drops).
 /** faces_detected counts tracks (one person walking past = 1); detections counts faces over all frames. */

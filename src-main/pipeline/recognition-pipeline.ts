@@ -10,7 +10,7 @@ type LiveFace = LiveFrame['faces'][number];
 import type { TopicBus } from '../core/topic-bus.ts';
 import type { CameraFrame } from '../camera/camera-frame.ts';
 import { CameraTracker } from '../tracking/camera-tracker.ts';
-import type { Candidate, FaceObservation, TrackerOptions } from '../tracking/types.ts';
+import type { CameraThresholds, Candidate, FaceObservation, TrackerOptions } from '../tracking/types.ts';
 import type { EngineSupervisor } from '../engine-host/engine-supervisor.ts';
 import { EngineUnavailableError } from '../engine-host/engine-errors.ts';
 import type { EngineAnalysis, EngineFace } from '../engine-host/engine-wire.ts';
@@ -26,6 +26,8 @@ import type { LiveState } from './live-state.ts';
 import type { PipelineStats } from './pipeline-stats.ts';
 import type { CameraMeta, TrackRecorder } from './track-recorder.ts';
 import { LatencyWindow } from '../../src-engine/public.ts';
+import { DEFAULT_CAMERA_DETECTION } from '../core/defaults.ts';
+import { resolveDetectionPolicy, samePolicy, type DetectionPolicy, type EngineMatchInfo } from './detection-policy.ts';
 
 export interface CameraJob {
   kind: 'camera';
@@ -33,6 +35,8 @@ export interface CameraJob {
   traceId: string;
   /** Detect only in this part of the frame (frame pixels); null = the whole frame. */
   roi: Rect | null;
+  /** The camera's detection policy when the frame was offered (its engine options go with the frame). */
+  policy: DetectionPolicy;
 }
 
 /** What happened to an offered camera frame: the scheduler's answer, or skipped before it (nothing moved). */
@@ -81,7 +85,10 @@ export interface PipelineDeps {
 interface CameraState {
   tracker: CameraTracker;
   planner: WorkPlanner | null;
-  thresholdKey: string;
+  /** Current detection policy and the inputs it was resolved from; the one last applied to the tracker. */
+  policy: DetectionPolicy;
+  policyKey: string;
+  applied: DetectionPolicy;
   lastFrame: CameraFrame | null;
 }
 
@@ -96,8 +103,8 @@ export class RecognitionPipeline {
   readonly #cameras = new Map<string, CameraState>();
   readonly #flushTimer: ReturnType<typeof setInterval>;
   #closed = false;
-  /** Last search threshold the engine reported (it follows the FAR target and the number of enrolled people). */
-  #engineThreshold = 0.5;
+  /** What the engine last reported about matching (its search threshold follows the FAR target and the gallery size). */
+  #engineMatch: EngineMatchInfo = { searchThreshold: null };
 
   constructor(deps: PipelineDeps, opts: PipelineOptions = {}) {
     this.#d = deps;
@@ -138,7 +145,7 @@ export class RecognitionPipeline {
     const priority: Priority = pending && (configured === 'normal' || configured === 'low') ? (configured === 'low' ? 'normal' : 'high') : configured;
     const r = this.scheduler.offer({
       frameId: frame.frame_id, source: frame.camera_id, priority, cost: frame.width * frame.height,
-      enqueuedAt: Date.now(), payload: { kind: 'camera', frame, traceId: newTraceId(), roi: plan?.kind === 'roi' ? plan.rect : null },
+      enqueuedAt: Date.now(), payload: { kind: 'camera', frame, traceId: newTraceId(), roi: plan?.kind === 'roi' ? plan.rect : null, policy: this.#policyOf(state, cam) },
     });
     this.#pump.kick();
     return r;
@@ -194,7 +201,8 @@ export class RecognitionPipeline {
   #state(cameraId: string): CameraState {
     let s = this.#cameras.get(cameraId);
     if (!s) {
-      s = { tracker: new CameraTracker(cameraId, { minFacePx: 24, minDetectionConfidence: 0.6, recognitionThreshold: 0.5 }, this.#trackerOptions()), thresholdKey: '', lastFrame: null,
+      const policy = this.#resolvePolicy(this.#d.camera(cameraId));
+      s = { tracker: new CameraTracker(cameraId, trackerThresholds(policy.value), this.#trackerOptions()), policy: policy.value, policyKey: policy.key, applied: policy.value, lastFrame: null,
         planner: this.#o.workPlan === false ? null : new WorkPlanner(this.#o.workPlan ?? {}) };
       this.#cameras.set(cameraId, s);
     }
@@ -217,7 +225,7 @@ export class RecognitionPipeline {
     const job = f.payload;
     const dispatchedAt = Date.now();
     const op = job.kind === 'camera'
-      ? { op: 'analyze_frame' as const, frame: this.#engineFrame(job), options: this.#frameOptions(job.frame.camera_id) }
+      ? { op: 'analyze_frame' as const, frame: this.#engineFrame(job), options: job.policy.engine }
       : { op: 'analyze_image' as const, bytes: job.image, options: job.options };
     // Camera affinity: one camera's frames stay on one engine worker (in order), other workers take overflow.
     this.#d.engine.call(op, job.kind === 'camera' ? { affinity: job.frame.camera_id } : {}).then(
@@ -248,12 +256,23 @@ export class RecognitionPipeline {
     return { width: roi[2], height: roi[3], channels: 3, data: cropRgb(frame.data, frame.width, roi) };
   }
 
-  /** Engine options for a camera's frames: its own face size and confidence thresholds reach the detector. */
-  #frameOptions(cameraId: string): AnalyzeOptions {
-    const d = this.#d.camera(cameraId)?.detection;
-    if (!d) return { embeddings: true, match: true };
-    const score = Math.min(0.99, Math.max(0.01, d.min_detection_confidence));
-    return { embeddings: true, match: true, detection: { minFaceSize: d.min_face_px, scoreThreshold: score, candidateThreshold: Math.min(0.5, score) } };
+  /** The camera's detection policy, resolved again only when one of its inputs changed. */
+  #policyOf(s: CameraState, cam: CameraConfig | null): DetectionPolicy {
+    const next = this.#resolvePolicy(cam, s.policyKey);
+    if (next) {
+      s.policy = next.value;
+      s.policyKey = next.key;
+    }
+    return s.policy;
+  }
+
+  #resolvePolicy(cam: CameraConfig | null): { value: DetectionPolicy; key: string };
+  #resolvePolicy(cam: CameraConfig | null, unlessKey: string): { value: DetectionPolicy; key: string } | null;
+  #resolvePolicy(cam: CameraConfig | null, unlessKey?: string): { value: DetectionPolicy; key: string } | null {
+    const d = cam?.detection ?? DEFAULT_CAMERA_DETECTION;
+    const site = { min_votes: this.#d.minVotes() };
+    const key = `${d.min_face_px}|${d.min_detection_confidence}|${d.recognition_threshold}|${site.min_votes}|${this.#engineMatch.searchThreshold}`;
+    return key === unlessKey ? null : { value: resolveDetectionPolicy(d, site, this.#engineMatch), key };
   }
 
   #onResult(f: QueuedFrame<Job>, job: CameraJob, result: EngineAnalysis, dispatchedAt: number): void {
@@ -263,14 +282,13 @@ export class RecognitionPipeline {
     if (job.roi) offsetFaces(result.faces, job.roi[0], job.roi[1]); // crop pixels → frame pixels
     const meta: CameraMeta = { id: cam.id, name: cam.name, location: cam.location, role: cam.role };
     const s = this.#state(cam.id);
-    // The camera's own threshold, else the engine's search threshold for the site's false-accept target.
+    // The engine's search threshold (site FAR target, gallery size) comes with its matches; the policy follows it.
     const engineThreshold = result.faces.find((x) => x.match)?.match?.threshold;
-    if (engineThreshold !== undefined && Number.isFinite(engineThreshold)) this.#engineThreshold = engineThreshold;
-    const threshold = cam.detection.recognition_threshold ?? this.#engineThreshold;
-    const key = `${cam.detection.min_face_px}|${cam.detection.min_detection_confidence}|${threshold}`;
-    if (key !== s.thresholdKey) {
-      s.tracker.setThresholds({ minFacePx: cam.detection.min_face_px, minDetectionConfidence: cam.detection.min_detection_confidence, recognitionThreshold: threshold });
-      s.thresholdKey = key;
+    if (engineThreshold !== undefined && Number.isFinite(engineThreshold)) this.#engineMatch = { searchThreshold: engineThreshold };
+    const policy = this.#policyOf(s, cam);
+    if (!samePolicy(s.applied, policy)) {
+      s.tracker.setThresholds(trackerThresholds(policy));
+      s.applied = policy;
     }
     const at = frame.camera_timestamp ?? frame.received_timestamp;
     const observations: FaceObservation[] = result.faces.map((face) => ({
@@ -368,4 +386,8 @@ export function byPerson(matches: ReadonlyArray<{ person_id: string; score: numb
 function qualityRecord(face: EngineFace): Record<string, unknown> {
   const { sharpness, brightness, size, yaw, pitch, roll, passed, reason } = face.quality;
   return { sharpness, brightness, size, yaw, pitch, roll, passed, reason };
+}
+
+function trackerThresholds(p: DetectionPolicy): CameraThresholds {
+  return { minFacePx: p.minFacePx, minDetectionConfidence: p.minDetectionConfidence, recognitionThreshold: p.recognitionThreshold };
 }

@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { IANAZone } from 'luxon';
 import { SettingsSchema, type Settings } from '../../src-contract/schemas.ts';
+import { DEFAULTS } from '../core/defaults.ts';
 import { InvalidInputError } from './errors.ts';
 import { parseInput } from './input-validation.ts';
 import type { SettingsRepository } from './repositories/settings.ts';
@@ -12,7 +13,7 @@ const SECTIONS = Object.keys(SettingsSchema.shape) as Section[];
 export function defaultSettings(): Settings {
   return {
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
-    recognition: { target_far: 0.001, min_votes: 3, unknown_alerts: true },
+    recognition: { target_far: DEFAULTS.site.targetFar.value, min_votes: DEFAULTS.site.minVotes.value, unknown_alerts: DEFAULTS.site.unknownAlerts.value },
     consent_policy: 'flag',
     // Unknown faces are nobody's enrolled data: keep their pictures for a week only.
     retention_days: { events: 90, unknown_snapshots: 7, audit: 365 },

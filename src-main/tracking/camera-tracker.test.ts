@@ -159,7 +159,7 @@ test('per-camera thresholds: size and confidence drop faces with a reason; the r
   const tracker = new CameraTracker('cam1', THRESHOLDS, {}, ids());
   const u = tracker.update({ frameId: 'x', at: T0, faces: [face([0, 0, 30, 34]), face([100, 100, 80, 90], undefined, { score: 0.5 }), face([400, 100, 80, 90])] });
   assert.deepEqual(u.faces.map((f) => f.dropped?.stage ?? null), ['size', 'detection', null]);
-  assert.match(u.faces[0].dropped!.reason, /30 px < min_face_px 40/);
+  assert.match(u.faces[0].dropped!.reason, /34 px < min_face_px 40/);
   assert.match(u.faces[1].dropped!.reason, /0\.50 < min_detection_confidence 0\.6/);
 
   // Same similarities, two thresholds: recognised at 0.45, unknown at 0.55 (no hidden cap or hard-coded cut).

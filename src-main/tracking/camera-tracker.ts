@@ -18,6 +18,7 @@ import { centerDistance, iou } from './box-geometry.ts';
 import { VoteTally } from './vote-tally.ts';
 import { Appearance } from './appearance.ts';
 import { openPolicy } from './decision-policy.ts';
+import { faceSizePx } from '../core/defaults.ts';
 import type {
   Box, CameraThresholds, DecisionPolicy, DecisionResult, FaceAssignment, FaceObservation, PolicyOutcome, TrackEvent, TrackerFrame,
   TrackerOptions, TrackerOptionsInput, TrackerUpdate, TrackState,
@@ -239,7 +240,7 @@ export class CameraTracker {
     const base: FaceAssignment = { trackId: null, isBest: false, decision: 'pending', personId: null };
     const [, , w, h] = f.box;
     if (!f.box.every(Number.isFinite) || w <= 0 || h <= 0) return { ...base, dropped: { stage: 'detection', reason: `invalid box ${JSON.stringify(f.box)}` } };
-    const size = Math.min(w, h);
+    const size = faceSizePx(f.box);
     if (size < this.#thresholds.minFacePx) return { ...base, dropped: { stage: 'size', reason: `face ${Math.round(size)} px < min_face_px ${this.#thresholds.minFacePx}` } };
     if (!(f.score >= this.#thresholds.minDetectionConfidence)) {
       return { ...base, dropped: { stage: 'detection', reason: `score ${f.score.toFixed(2)} < min_detection_confidence ${this.#thresholds.minDetectionConfidence}` } };
@@ -302,7 +303,7 @@ export class CameraTracker {
     t.lastSeenAt = at;
     t.hits++;
     t.frames++;
-    const size = Math.min(f.box[2], f.box[3]);
+    const size = faceSizePx(f.box);
     const quality = f.quality?.score ?? f.score;
     const passed = f.quality?.passed !== false;
     // Best view: big, sharp, confident, and through the quality gate.

@@ -30,7 +30,7 @@ export interface TrackerFrame {
 }
 
 export interface CameraThresholds {
-  /** Faces smaller than this (shorter side, px) are dropped before tracking. */
+  /** Faces smaller than this (px, longer side: core/defaults.ts faceSizePx) are dropped before tracking. */
   minFacePx: number;
   minDetectionConfidence: number;
   /** Cosine similarity a match needs to count as a vote for that person. */

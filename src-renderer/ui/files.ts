@@ -12,10 +12,6 @@ export function readAsBase64(file: Blob): Promise<string> {
   });
 }
 
-export function readAsText(file: Blob): Promise<string> {
-  return file.text();
-}
-
 export function downloadBase64(file: { filename: string; mime: string; data_base64: string }): void {
   const bin = atob(file.data_base64);
   const bytes = new Uint8Array(bin.length);

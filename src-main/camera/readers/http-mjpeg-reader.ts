@@ -1,4 +1,4 @@
-// HTTP MJPEG cameras (multipart/x-mixed-replace, spec §3.1.3), read in Node so that every part can
+// HTTP MJPEG cameras (multipart/x-mixed-replace), read in Node so that every part can
 // be checked, counted and timestamped (X-Timestamp part headers) before decoding.
 import http from 'node:http';
 import https from 'node:https';

@@ -1,4 +1,4 @@
-// Raw TCP cameras (spec §3.1.5): a byte stream of frames separated by a configured marker, with TCP
+// Raw TCP cameras: a byte stream of frames separated by a configured marker, with TCP
 // keepalive so a silently dead peer is noticed by the OS too.
 import net from 'node:net';
 import type { CameraSource } from '../camera-config.ts';

@@ -1,4 +1,4 @@
-// WebSocket cameras (spec §3.1.4): one JPEG per message, binary or base64 text. A base64 message may
+// WebSocket cameras: one JPEG per message, binary or base64 text. A base64 message may
 // also be JSON {"image"|"data"|"frame": "<base64>", "timestamp": …}, which carries the camera time.
 // Pings detect a dead peer: no pong by the next ping → the connection is dropped and retried.
 import WebSocket from 'ws';

@@ -3,7 +3,8 @@
 // decision at the configured threshold (target false-accept rate, see docs/engine.md). Exit code 0 when
 // both faces were compared, 1 when an image has no usable face or cannot be read, 2 on bad usage.
 import { readFile } from 'node:fs/promises';
-import { Engine, type FaceResult, toEngineError } from '../../../src-engine/public.ts';
+import { Engine } from '../../../src-engine/in-process.ts';
+import { type FaceResult, toEngineError } from '../../../src-engine/public.ts';
 
 const USAGE = 'usage: vigil compare <imageA> <imageB>\n';
 

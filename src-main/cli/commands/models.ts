@@ -1,7 +1,8 @@
 // vigil models [--json]
 // The model registry (models/manifest.json) with what loading it here gives: sha256 check, the execution
 // provider each model actually runs on (after fallbacks), warm-up time and latency.
-import { Engine, toEngineError, loadManifest, readVerifiedModel } from '../../../src-engine/public.ts';
+import { Engine } from '../../../src-engine/in-process.ts';
+import { toEngineError, loadManifest, readVerifiedModel } from '../../../src-engine/public.ts';
 
 export async function run(argv: string[]): Promise<number> {
   const json = argv.includes('--json');

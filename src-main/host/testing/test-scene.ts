@@ -16,7 +16,7 @@ export interface ComposedScene {
   manifest: DemoManifest;
 }
 
-let pending: Map<string, Promise<ComposedScene>> = new Map();
+const pending = new Map<string, Promise<ComposedScene>>();
 
 export function testScene(cast: CastMember[] = TEST_CAST, scene: SceneOptions = TEST_SCENE): Promise<ComposedScene> {
   const fp = sceneFingerprint(cast, scene);
@@ -44,9 +44,4 @@ export function testScene(cast: CastMember[] = TEST_CAST, scene: SceneOptions = 
     pending.set(fp, p);
   }
   return p;
-}
-
-/** Forget composed scenes held by this process (tests that recompose on purpose). */
-export function resetSceneCache(): void {
-  pending = new Map();
 }

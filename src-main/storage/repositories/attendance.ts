@@ -36,8 +36,8 @@ export interface CorrectionRecord {
   createdAt: number;
 }
 
-export interface DayRow {
-  personId: string;
+/** The summary of one attendance day that is stored in columns (the attendance rules' DayRecord extends it). */
+export interface DaySummary {
   day: string;
   timeZone: string;
   shiftId: string | null;
@@ -48,6 +48,10 @@ export interface DayRow {
   earlyLeaveMinutes: number;
   workedMinutes: number;
   corrected: boolean;
+}
+
+export interface DayRow extends DaySummary {
+  personId: string;
   /** The full computed record (originals, corrections applied) as produced by the attendance rules. */
   record: unknown;
   computedAt: number;

@@ -1,4 +1,4 @@
-// One row per camera connection session (spec §3.2 / §6.3): opened when the stream goes live, its statistics
+// One row per camera connection session: opened when the stream goes live, its statistics
 // snapshot refreshed periodically, closed with a reason. Survives restarts for uptime/error history.
 import { newId } from '../ids.ts';
 import { readJson } from '../input-validation.ts';

@@ -1,4 +1,4 @@
-// The operational event log (spec §8.1): detection, camera_connection, model_fallback and other host events,
+// The operational event log: detection, camera_connection, model_fallback and other host events,
 // with the spec's indexed fields as columns and the rest of each shape in payload_json.
 import { InvalidInputError } from '../errors.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
