@@ -125,6 +125,18 @@ describe('process-frame with the real engine', { skip }, () => {
     assert.equal(out.model_info.recognition_model?.embedding_size, 512);
   });
 
+  it('an undecodable image does not burn its frame_id: the intact retry is analysed (issue 15 #8)', async () => {
+    const post = (body: unknown) => f.http('POST', '/api/v1/detections/process-frame', { token, body });
+    const id = `f_retry_${Date.now()}`;
+    const cut = await post(frame({ frame_id: id, frame_data: photo.subarray(0, Math.floor(photo.length * 0.6)).toString('base64') }));
+    assert.equal(cut.status, 400, JSON.stringify(cut.body));
+    assert.equal(cut.body.error.code, 'INVALID_IMAGE');
+    const whole = await post(frame({ frame_id: id }));
+    assert.equal(whole.status, 200);
+    assert.notEqual(whole.body.status, 'duplicate', JSON.stringify(whole.body).slice(0, 300));
+    assert.ok(whole.body.detections.length >= 1);
+  });
+
   it('de-duplicates a frame_id per camera within the window', async () => {
     const body = frame({ detection_options: { model_type: 'face-detection' } });
     assert.equal((await f.http('POST', '/api/v1/detections/process-frame', { token, body })).body.status, 'success');

@@ -124,6 +124,9 @@ export async function processFrame(raw: unknown, caller: Caller, bearer: string 
     deps.dedup.forget(dedupKey); // refused before analysis: the client may offer it again
     throw err;
   }
+  // Only an analysed frame burns its frame_id: after any failure (undecodable image, timeout, engine down, full
+  // queue) a retry with the same frame_id — e.g. the intact image — must be analysed, not answered "duplicate".
+  void job.done.then((d) => { if (d.error) deps.dedup.forget(dedupKey); }, () => deps.dedup.forget(dedupKey));
 
   if (processing.async) {
     return {
@@ -136,7 +139,7 @@ export async function processFrame(raw: unknown, caller: Caller, bearer: string 
   }
   const done = await job.done;
   if (done.error) {
-    if (done.error.code === 'MODEL_TIMEOUT' || done.error.code === 'ENGINE_UNAVAILABLE') deps.dedup.forget(dedupKey);
+    deps.dedup.forget(dedupKey);
     throw new VigilError(done.error.code, done.error.message, { field: done.error.field, details: done.error.details });
   }
   return { status: 200, body: done.result };

@@ -20,6 +20,13 @@ export function createPushAnalyzer(ctx: HostContext): AnalyzeFrame {
     const width = meta.width ?? 0;
     const height = meta.height ?? 0;
     if (!width || !height) throw new VigilError('INVALID_IMAGE', 'image has no size');
+    // The header alone says nothing about the rest: a truncated or corrupt body must be a 400 here, not an engine
+    // failure reported as a full queue. A 1/8-scale decode (JPEG shrink-on-load) reads every byte cheaply.
+    try {
+      await sharp(image, { failOn: 'truncated' }).resize({ width: Math.max(1, Math.ceil(width / 8)) }).raw().toBuffer();
+    } catch (err) {
+      throw new VigilError('INVALID_IMAGE', `image cannot be decoded (truncated or corrupt): ${(err as Error).message}`);
+    }
     // The same clamping as camera frames; only the detector gets them (a pushed image keeps the engine's quality gate).
     const { detection } = engineDetectionOptions({ maxFaces: opts.maxFaces, minFacePx: opts.minFaceSize, minConfidence: opts.minConfidence });
     const analysis = ctx.pipeline.analyzePush({
