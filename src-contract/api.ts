@@ -10,6 +10,7 @@ import {
   TokenSchema, UserSchema, pageOf,
 } from './schemas.ts';
 import type { Role } from './schemas.ts';
+import { AlertSchema, AlertStateSchema, ClusterEnrolResultSchema, ClusterSchema, ClusterVisitSchema, ReviewSchema } from './visits.ts';
 
 const ALL: Role[] = ['admin', 'guard', 'auditor'];
 const STAFF: Role[] = ['admin', 'guard'];
@@ -87,6 +88,22 @@ export const contract = {
   'events.correct': method(z.object({ id: IdSchema, person_id: IdSchema.nullable(), reason: z.string().max(500).optional(), add_template: z.boolean().default(false) }), EventSchema, ADMIN),
   'events.export': method(TimeRange.extend({ camera_id: CameraIdSchema.optional(), person_id: IdSchema.optional(), decision: z.enum(['recognized', 'unknown', 'pending']).optional(), format: ExportFormatSchema.default('csv') }), ExportResult, ADMIN, { personal: true }),
 
+  // --- alerts, unknown clusters, review queue (issue 12)
+  'alerts.list': method(z.object({ state: z.union([AlertStateSchema, z.literal('all')]).default('open'), camera_id: CameraIdSchema.optional(), limit: z.number().int().min(1).max(500).default(100) }), z.array(AlertSchema), STAFF),
+  /** Acknowledge by id, every open alert of a camera, or all open alerts (give exactly one). */
+  'alerts.acknowledge': method(z.object({ ids: z.array(IdSchema).min(1).max(500).optional(), camera_id: CameraIdSchema.optional(), all: z.literal(true).optional() }), z.object({ acknowledged: z.number().int() }), STAFF),
+  /** A guard flags a recognition as wrong: the event joins the admin's review queue. */
+  'events.reportWrongMatch': method(z.object({ id: IdSchema, note: z.string().max(500).optional() }), Ok, STAFF),
+  'reviews.list': method(z.object({ state: z.enum(['open', 'resolved', 'dismissed', 'all']).default('open') }), z.array(ReviewSchema), ADMIN, { personal: true }),
+  'reviews.dismiss': method(z.object({ event_id: IdSchema }), Ok, ADMIN),
+  'clusters.list': method(z.object({ status: z.enum(['open', 'enrolled', 'merged', 'dismissed', 'all']).default('open'), limit: z.number().int().min(1).max(500).default(100) }), z.array(ClusterSchema), STAFF, { personal: true }),
+  'clusters.get': method(z.object({ id: IdSchema }), ClusterSchema.extend({ visits: z.array(ClusterVisitSchema) }), STAFF, { personal: true }),
+  /** Enrol a stranger's cluster as a new person from its best crops; its visits are relabelled to them. */
+  'clusters.enrol': method(z.object({ id: IdSchema, person: PersonInputSchema, max_photos: z.number().int().min(1).max(10).default(5) }), ClusterEnrolResultSchema, ADMIN, { personal: true }),
+  /** Merge a cluster into an existing person: its crops become templates, its visits are relabelled. */
+  'clusters.merge': method(z.object({ id: IdSchema, person_id: IdSchema, max_photos: z.number().int().min(1).max(10).default(5) }), ClusterEnrolResultSchema, ADMIN, { personal: true }),
+  'clusters.dismiss': method(z.object({ id: IdSchema }), Ok, ADMIN),
+
   // --- attendance
   'attendance.day': method(z.object({ date: DateSchema, department: z.string().max(120).optional() }), z.array(AttendanceDaySchema), ADMIN),
   'attendance.range': method(z.object({ from: DateSchema, to: DateSchema, person_id: IdSchema.optional(), department: z.string().max(120).optional() }), z.array(AttendanceDaySchema), ADMIN),
@@ -125,7 +142,7 @@ export const SubscriptionFilterSchema = z.object({
 export type SubscriptionFilter = z.infer<typeof SubscriptionFilterSchema>;
 
 export const CameraStatusEventSchema = z.object({ camera_id: CameraIdSchema, state: CameraViewSchema.shape.state, next_retry_at: IsoTimeSchema.nullable(), stats: CameraViewSchema.shape.stats, last_error: z.string().nullable() });
-export const AlertSchema = z.object({ id: IdSchema, kind: z.enum(['unknown_person', 'watchlist']), event: EventSchema, at: IsoTimeSchema });
+export { AlertSchema } from './visits.ts';
 
 export const topics = {
   /** Boxes and names per analysed frame (high rate). */

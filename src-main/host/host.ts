@@ -24,8 +24,13 @@ import { RecognitionPipeline } from '../pipeline/recognition-pipeline.ts';
 import type { PipelineOptions } from '../pipeline/recognition-pipeline.ts';
 import { PipelineStats } from '../pipeline/pipeline-stats.ts';
 import { LiveState } from '../pipeline/live-state.ts';
-import { TrackRecorder } from '../pipeline/track-recorder.ts';
-import type { PersonInfo } from '../pipeline/track-recorder.ts';
+import { EventRecorder } from '../pipeline/event-recorder.ts';
+import { VisitPublisher } from '../pipeline/visit-publisher.ts';
+import { CameraAlerts } from '../pipeline/camera-alerts.ts';
+import { consentPolicy } from '../tracking/decision-policy.ts';
+import { visitsStore } from '../storage/repositories/visits.ts';
+import { visitsMigrations } from '../storage/migrations/visits.ts';
+import { visitHandlers } from './handlers/visits.ts';
 import { EnrolmentService } from '../enrolment/enrolment-service.ts';
 import { fullGallery } from '../enrolment/gallery-sync.ts';
 import { Dispatcher } from '../core/dispatcher.ts';
@@ -92,7 +97,7 @@ export function engineOptionsFrom(settings: Settings, extra: Record<string, unkn
 export async function createHost(o: CreateHostOptions): Promise<Host> {
   const logger = o.logger ?? createLogger();
   const manifest = await loadManifest();
-  const store = await openStore(o.dataDir, { keyProvider: o.keyProvider, migrations: ACCESS_MIGRATIONS, logger });
+  const store = await openStore(o.dataDir, { keyProvider: o.keyProvider, migrations: [...ACCESS_MIGRATIONS, visitsMigrations], logger });
   const bus = new TopicBus();
   const dispatcher = new Dispatcher();
   let ffmpeg = o.ffmpegPath ?? null;
@@ -111,6 +116,7 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
   const attendance = new AttendanceService(store);
 
   // Names on the live view are looked up per face per frame: cache them briefly.
+  type PersonInfo = { name: string; watchlist: boolean };
   const people = new Map<string, { info: PersonInfo | null; at: number }>();
   const person = (id: string): PersonInfo | null => {
     const hit = people.get(id);
@@ -122,21 +128,27 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
   };
   let access: AccessControl | null = null;
 
-  const recorder = new TrackRecorder({
-    store, bus, logger, stats, person, attendance,
-    consent: (id, now) => access?.privacy.consents.decision(id, now) ?? 'allowed',
-    settings: () => store.settings.get(),
-    model: () => engineStatus.modelInfo().model,
+  // Decide (tracker + consent/watchlist policy) → record (one transaction per tracker event) → publish.
+  const visits = visitsStore({ writer: store.db.writer, reader: store.db.reader });
+  const decisionPolicy = consentPolicy({
+    person, consent: (id, now) => access?.privacy.consents.decision(id, now) ?? 'allowed',
+    unknownAlerts: () => store.settings.get().recognition.unknown_alerts,
+  });
+  const publisher = new VisitPublisher({ bus, store, visits, stats, logger });
+  const recorder = new EventRecorder({
+    store, visits, logger, attendance, model: () => engineStatus.modelInfo().model, onCommitted: (c) => publisher.publish(c),
   });
   const manager = new CameraManager({ ffmpegPath, logger: logger.child({ component: 'camera' }) });
   let cameras: CameraService | null = null;
   const pipeline = new RecognitionPipeline({
-    engine, recorder, bus, logger, stats, live,
+    engine, recorder, bus, logger, stats, live, decisionPolicy,
+    personName: (id) => person(id)?.name ?? null,
     camera: (id) => cameras?.config(id) ?? null,
     minVotes: () => store.settings.get().recognition.min_votes,
     modelInfo: () => engineStatus.modelInfo(),
   }, o.pipeline);
   cameras = new CameraService({ store, manager, pipeline, bus, logger });
+  const cameraAlerts = new CameraAlerts({ store, visits, bus, cameraName: (id) => cameras?.config(id)?.name ?? id });
   const enrolment = new EnrolmentService({
     store, engine, logger,
     sameFloor: () => sameFloorOf(manifest, engineStatus.embedder()),
@@ -175,6 +187,7 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
     ...cameraHandlers(ctx),
     ...personHandlers(ctx, (id) => people.delete(id)),
     ...eventHandlers(ctx),
+    ...visitHandlers(ctx, visits),
     ...attendanceHandlers(ctx),
     ...systemHandlers(ctx, { applySettings }),
   }));
@@ -217,6 +230,7 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
       pipeline.close();
       await Promise.race([recorder.idle(), new Promise((r) => setTimeout(r, 5000).unref())]);
       recorder.close();
+      cameraAlerts.close();
       manager.close();
       engineStatus.close();
       await store.close();

@@ -1,4 +1,5 @@
-// Camera frame → scheduler → engine → tracker → track recorder (storage, topics, attendance) → live state.
+// Camera frame → scheduler → engine → tracker (association, decisions, consent policy) → event recorder (one
+// transaction per tracker event) → publisher (topics, alerts) → live state.
 // The scheduler decides which frames the engine sees (priority, fairness, admission); the engine supervisor
 // carries them to the engine process; results come back per frame and go through the camera's tracker, so one
 // person walking past is one track with one decision. Every frame offered ends up analysed or counted as dropped.
@@ -10,7 +11,7 @@ type LiveFace = LiveFrame['faces'][number];
 import type { TopicBus } from '../core/topic-bus.ts';
 import type { CameraFrame } from '../camera/camera-frame.ts';
 import { CameraTracker } from '../tracking/camera-tracker.ts';
-import type { CameraThresholds, Candidate, FaceObservation, TrackerOptions } from '../tracking/types.ts';
+import type { CameraThresholds, Candidate, DecisionPolicy, FaceObservation, TrackerOptionsInput } from '../tracking/types.ts';
 import type { EngineSupervisor } from '../engine-host/engine-supervisor.ts';
 import { EngineUnavailableError } from '../engine-host/engine-errors.ts';
 import type { EngineAnalysis, EngineFace } from '../engine-host/engine-wire.ts';
@@ -24,7 +25,7 @@ import { WorkPlanner, cropRgb, offsetFaces, type WorkCounters, type WorkPlanOpti
 import type { Rect } from './motion-gate.ts';
 import type { LiveState } from './live-state.ts';
 import type { PipelineStats } from './pipeline-stats.ts';
-import type { CameraMeta, TrackRecorder } from './track-recorder.ts';
+import type { CameraMeta, EventRecorder } from './event-recorder.ts';
 import { LatencyWindow } from '../../src-engine/public.ts';
 import { DEFAULT_CAMERA_DETECTION } from '../core/defaults.ts';
 import { resolveDetectionPolicy, samePolicy, type DetectionPolicy, type EngineMatchInfo } from './detection-policy.ts';
@@ -62,14 +63,18 @@ export interface PipelineOptions {
   queueCapacity?: number;
   maxPerCamera?: number;
   maxAgeMs?: number;
-  tracker?: Partial<Omit<TrackerOptions, 'voting'>> & { voting?: Partial<TrackerOptions['voting']> };
+  tracker?: TrackerOptionsInput;
   /** Motion gating and region-of-interest crops per camera; false = every offered frame analysed whole. */
   workPlan?: Partial<WorkPlanOptions> | false;
 }
 
 export interface PipelineDeps {
   engine: EngineSupervisor;
-  recorder: TrackRecorder;
+  recorder: EventRecorder;
+  /** Consent / watchlist rules the tracker applies to each decision (tracking/decision-policy.ts). */
+  decisionPolicy?: DecisionPolicy;
+  /** Display name of a person for the live view (cached by the host). */
+  personName?: (personId: string) => string | null;
   bus: TopicBus;
   logger: Logger;
   stats: PipelineStats;
@@ -202,7 +207,7 @@ export class RecognitionPipeline {
     let s = this.#cameras.get(cameraId);
     if (!s) {
       const policy = this.#resolvePolicy(this.#d.camera(cameraId));
-      s = { tracker: new CameraTracker(cameraId, trackerThresholds(policy.value), this.#trackerOptions()), policy: policy.value, policyKey: policy.key, applied: policy.value, lastFrame: null,
+      s = { tracker: new CameraTracker(cameraId, trackerThresholds(policy.value), this.#trackerOptions(), undefined, this.#d.decisionPolicy), policy: policy.value, policyKey: policy.key, applied: policy.value, lastFrame: null,
         planner: this.#o.workPlan === false ? null : new WorkPlanner(this.#o.workPlan ?? {}) };
       this.#cameras.set(cameraId, s);
     }
@@ -210,9 +215,8 @@ export class RecognitionPipeline {
   }
 
   #trackerOptions() {
-    // Under load the scheduler sheds frames, so two analysed frames of a camera can be 2-3 camera frames apart:
-    // allow a walker to have moved further between them than at the full frame rate.
-    const t = { maxCenterDistance: 1.6, maxAgeMs: 2000, ...this.#o.tracker };
+    // The tracker's gates grow with the time between analysed frames (shed frames, low analysis fps): no override.
+    const t = { ...this.#o.tracker };
     return { ...t, voting: { minVotes: this.#d.minVotes(), ...t.voting } };
   }
 
@@ -296,6 +300,8 @@ export class RecognitionPipeline {
       quality: { passed: face.quality.passed, reason: face.quality.reason },
       // Embedded but not matched (empty gallery) is a vote for "unknown"; not embedded is no vote.
       candidates: face.match ? byPerson(face.match.matches) : face.embedding ? [] : undefined,
+      // Appearance for association and re-linking (the engine embeds faces that passed its quality gate).
+      embedding: face.embedding,
     }));
     const update = s.tracker.update({ frameId: frame.frame_id, at, faces: observations });
     const liveFaces: LiveFace[] = [];
@@ -310,13 +316,14 @@ export class RecognitionPipeline {
       if (a.isBest) this.#d.recorder.noteBest(meta, a.trackId, frame, { box: face.box, score: face.score, quality: qualityRecord(face) }, job.traceId);
     });
     for (const ev of update.events) this.#d.recorder.handle(meta, ev, job.traceId);
+    const views = new Map(s.tracker.tracks().map((t) => [t.trackId, t]));
     update.faces.forEach((a, i) => {
-      if (!a.trackId) return;
-      const label = this.#d.recorder.label(a.trackId);
+      const t = a.trackId ? views.get(a.trackId) : undefined;
+      if (!t) return;
       const face = result.faces[i];
       liveFaces.push({
-        track_id: a.trackId, box: face.box, score: face.score, decision: label.decision, person_id: label.personId,
-        name: label.name, confidence: label.confidence, watchlist: label.watchlist,
+        track_id: t.trackId, box: face.box, score: face.score, decision: t.decision, person_id: t.personId,
+        name: t.personId ? this.#d.personName?.(t.personId) ?? null : null, confidence: t.confidence, watchlist: t.flags.includes('watchlist'),
       });
     });
     const live: LiveFrame = { camera_id: cam.id, seq: frame.seq, frame_width: frame.width, frame_height: frame.height, captured_at_ms: at, faces: liveFaces };
@@ -362,14 +369,13 @@ export class RecognitionPipeline {
   }
 
   #flush(): void {
+    // Sightings close and visits end on time when frames stop; every tracked visit ends with an 'ended' or
+    // 'discarded' event, so the recorder needs no sweep of its own.
     const now = Date.now();
-    const live = new Set<string>();
     for (const [id, s] of this.#cameras) {
       const meta = this.#meta(id);
       for (const ev of s.tracker.flush(now)) if (meta) this.#d.recorder.handle(meta, ev, null);
-      for (const t of s.tracker.tracks()) live.add(t.trackId);
     }
-    this.#d.recorder.sweep(live);
   }
 }
 

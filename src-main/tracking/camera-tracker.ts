@@ -29,11 +29,13 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   minIou: 0.2,
   maxCenterDistance: 1.0,
   gateGrowthPerSec: 6,
+  maxGate: 5,
+  gapMs: 700,
   minHits: 2,
   maxAgeMs: 2000,
   visitGapMs: 30_000,
   maxTracks: 64,
-  appearance: { rejectBelow: 0.2, relinkMin: 0.45, relinkMargin: 0.05 },
+  appearance: { rejectBelow: 0.2, relinkMin: 0.55, relinkMargin: 0.05 },
   voting: {
     minVotes: 3, minShare: 0.6, minWeight: 1.5, unknownMinVotes: 4, unknownMinSpanMs: 1000, unknownMaxNamedShare: 0.15,
     maxDecisionMs: 6000, sizeRef: 112, marginRef: 0.1,
@@ -145,14 +147,20 @@ export class CameraTracker {
       if (t.lost) continue;
       const p = t.motion.predict(at);
       const dtSec = Math.max(0, at - t.lastSeenAt) / 1000;
-      // A track seen once has no velocity yet: its gate grows faster.
-      const gate = this.#o.maxCenterDistance + this.#o.gateGrowthPerSec * dtSec * (t.frames < 2 ? 1.5 : 1);
+      // A track seen once has no velocity yet: its gate grows with the fastest walker; one with a velocity only
+      // by what acceleration could add. Capped: after a gap, someone far away is someone else.
+      const growth = t.frames < 2 ? this.#o.gateGrowthPerSec : this.#o.gateGrowthPerSec / 4;
+      const gate = Math.min(this.#o.maxGate, this.#o.maxCenterDistance + growth * dtSec);
+      const gap = at - t.lastSeenAt > this.#o.gapMs;
       for (const fi of eligible) {
         const f = frame.faces[fi];
         const ratio = f.box[2] / p[2];
         if (ratio < 0.55 || ratio > 1.8) continue;
         const app = f.embedding ? t.appearance.similarity(f.embedding) : null;
         if (app !== null && app < this.#o.appearance.rejectBelow) continue;
+        // After a gap in sightings motion alone proves little: a face with an embedding must also look the part.
+        if (gap && app !== null && app < this.#o.appearance.relinkMin) continue;
+        if (this.#namesSomeoneElse(t, f)) continue;
         const o = iou(p, f.box);
         const dist = centerDistance(p, f.box);
         // A face that clearly looks like the track may have moved further than the prediction allows.
@@ -169,7 +177,7 @@ export class CameraTracker {
     const relinkable = () => this.#tracks.filter((t) => !trackTaken.has(t) && t.confirmed && t.appearance.count > 0);
     for (const fi of eligible) {
       if (faceTaken.has(fi) || !frame.faces[fi].embedding) continue;
-      const t = this.#bestRelink(frame.faces[fi].embedding!, relinkable());
+      const t = this.#bestRelink(frame.faces[fi].embedding!, relinkable(), frame.faces[fi]);
       if (t) {
         this.#resume(t, frame.faces[fi].box, at);
         take(t, fi);
@@ -248,12 +256,25 @@ export class CameraTracker {
     return base;
   }
 
+  /**
+   * The face clearly matches an enrolled person other than the one this track was recognised as: never the same
+   * track, however close or alike (lookalikes are what the gallery tells apart better than a track template).
+   */
+  #namesSomeoneElse(t: Track, f: FaceObservation): boolean {
+    if (t.outcome?.decision !== 'recognized' || !f.candidates?.length) return false;
+    const top = f.candidates[0];
+    if (top.personId === t.outcome.personId || top.similarity < this.#thresholds.recognitionThreshold) return false;
+    const mine = f.candidates.find((c) => c.personId === t.outcome!.personId)?.similarity ?? -1;
+    return top.similarity - mine >= this.#o.voting.marginRef;
+  }
+
   /** The lost/unmatched track `e` clearly looks like, or null. */
-  #bestRelink(e: Float32Array, candidates: Track[]): Track | null {
+  #bestRelink(e: Float32Array, candidates: Track[], face?: FaceObservation): Track | null {
     let best: Track | null = null;
     let bestSim = -1;
     let second = -1;
     for (const t of candidates) {
+      if (face && this.#namesSomeoneElse(t, face)) continue;
       const s = t.appearance.similarity(e) ?? -1;
       if (s > bestSim) {
         second = bestSim;
@@ -312,7 +333,7 @@ export class CameraTracker {
       t.appearance.add(f.embedding, quality * Math.min(1, size / this.#o.voting.sizeRef));
       // A tentative track's first good look: is it a lost visit coming back? Then it is that visit.
       if (!t.confirmed) {
-        const into = this.#bestRelink(t.appearance.template()!, this.#tracks.filter((x) => x.lost && x.confirmed && x.appearance.count > 0));
+        const into = this.#bestRelink(t.appearance.template()!, this.#tracks.filter((x) => x.lost && x.confirmed && x.appearance.count > 0), f);
         if (into) {
           this.#fold(t, into, at, events);
           t = into;

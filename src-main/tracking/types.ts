@@ -79,6 +79,10 @@ export interface TrackerOptions {
   /** Widening of the gate per second since the track was last seen (face widths/s): acceleration, and a young
    *  track's unknown velocity (fast walkers cross 5-7 face widths per second). */
   gateGrowthPerSec: number;
+  /** The gate never exceeds this many face widths around the prediction. */
+  maxGate: number;
+  /** Unseen for longer than this (ms) = a gap: a re-appearing face must then match the track's appearance. */
+  gapMs: number;
   /** Detections before a track is confirmed and face_detected is emitted (1 = at once). */
   minHits: number;
   /** A track not seen for this long (ms) is "lost": its sighting is over and an undecided one is decided. */
