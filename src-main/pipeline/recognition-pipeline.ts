@@ -36,6 +36,8 @@ export interface CameraJob {
   traceId: string;
   /** Detect only in this part of the frame (frame pixels); null = the whole frame. */
   roi: Rect | null;
+  /** Compute embeddings (false: every face in view belongs to a track that needs no more evidence). */
+  embed: boolean;
   /** The camera's detection policy when the frame was offered (its engine options go with the frame). */
   policy: DetectionPolicy;
 }
@@ -138,19 +140,24 @@ export class RecognitionPipeline {
     this.#d.stats.add(frame.camera_id, 'frames_offered');
     // Nothing moved and nobody is in view: the detector has nothing new to find (a full check still runs every
     // few seconds). Live tracks keep their frames analysed, cropped around them when that is cheaper.
-    const plan = state.planner?.plan(frame, state.tracker.tracks().map((t) => t.box as Rect), Date.now()) ?? null;
+    const views = state.tracker.tracks();
+    const plan = state.planner?.plan(frame, views.map((t) => t.box as Rect), Date.now()) ?? null;
     if (plan?.kind === 'skip') {
       this.#d.stats.add(frame.camera_id, 'frames_skipped_static');
       return { status: 'skipped_static' };
     }
+    // Embed only when a track needs evidence: every face near a settled track (recognised, templates enough) and
+    // no motion elsewhere means the frame just follows those tracks (by position), without embeddings.
+    const embed = !(plan?.kind === 'roi' && !plan.newActivity && views.length > 0 && views.every((t) => t.needsEvidence === false));
+    if (!embed) state.planner!.counters.embeddings_skipped++;
     // A camera with an undecided track goes up one level (never above high): under overload the engine's time
     // goes where a decision is pending rather than being spread evenly over empty corridors.
     const configured: Priority = cam?.detection.priority ?? 'normal';
     const pending = state.tracker.tracks().some((t) => t.decision === 'pending');
     const priority: Priority = pending && (configured === 'normal' || configured === 'low') ? (configured === 'low' ? 'normal' : 'high') : configured;
     const r = this.scheduler.offer({
-      frameId: frame.frame_id, source: frame.camera_id, priority, cost: frame.width * frame.height,
-      enqueuedAt: Date.now(), payload: { kind: 'camera', frame, traceId: newTraceId(), roi: plan?.kind === 'roi' ? plan.rect : null, policy: this.#policyOf(state, cam) },
+      frameId: frame.frame_id, source: frame.camera_id, priority, cost: plan?.kind === 'roi' ? plan.rect[2] * plan.rect[3] : frame.width * frame.height,
+      enqueuedAt: Date.now(), payload: { kind: 'camera', frame, traceId: newTraceId(), roi: plan?.kind === 'roi' ? plan.rect : null, embed, policy: this.#policyOf(state, cam) },
     });
     this.#pump.kick();
     return r;
@@ -229,7 +236,7 @@ export class RecognitionPipeline {
     const job = f.payload;
     const dispatchedAt = Date.now();
     const op = job.kind === 'camera'
-      ? { op: 'analyze_frame' as const, frame: this.#engineFrame(job), options: job.policy.engine }
+      ? { op: 'analyze_frame' as const, frame: this.#engineFrame(job), options: job.embed ? job.policy.engine : { ...job.policy.engine, embeddings: false, match: false } }
       : { op: 'analyze_image' as const, bytes: job.image, options: job.options };
     // Camera affinity: one camera's frames stay on one engine worker (in order), other workers take overflow.
     this.#d.engine.call(op, job.kind === 'camera' ? { affinity: job.frame.camera_id } : {}).then(

@@ -53,7 +53,7 @@ test('motion gate: a masked busy region (a clock) never counts', () => {
 test('planner: static frames skip, a full check every few seconds, motion gets a crop, a live track keeps frames analysed', () => {
   const p = new WorkPlanner({ fullCheckMs: 3000 });
   let t = 0;
-  assert.deepEqual(p.plan({ data: frame(1), width: W, height: H }, [], t), { kind: 'full', reason: 'first' });
+  assert.deepEqual(p.plan({ data: frame(1), width: W, height: H }, [], t), { kind: 'full', reason: 'first', newActivity: true });
   const kinds: string[] = [];
   for (let i = 0; i < 16; i++) kinds.push(p.plan({ data: frame(2 + i), width: W, height: H }, [], (t += 200)).kind);
   assert.equal(kinds.filter((k) => k === 'full').length, 1, 'one full check in 3.2 quiet seconds finds a face that never moved');
@@ -67,8 +67,10 @@ test('planner: static frames skip, a full check every few seconds, motion gets a
   }
   // The person leaves; the scene is static again but a track is still alive: analysed around the track.
   const held = p.plan({ data: frame(21), width: W, height: H }, [[100, 120, 40, 40]], (t += 200));
-  assert.equal(held.kind, 'roi');
-  assert.deepEqual(p.counters, { skipped_static: 15, active: 3, full_checks: 1, roi_frames: 2, roi_pixels_saved: p.counters.roi_pixels_saved });
+  assert.ok(held.kind === 'roi' && !held.newActivity, 'only the tracked face area is active: no new activity');
+  const elsewhere = p.plan({ data: frame(22, [[400, 200, 40]]), width: W, height: H }, [[100, 120, 40, 40]], (t += 200));
+  assert.ok(elsewhere.kind !== 'skip' && elsewhere.newActivity, 'motion away from every track is new activity (embed)');
+  assert.deepEqual(p.counters, { skipped_static: 15, active: 4, full_checks: 1, roi_frames: 3, roi_pixels_saved: p.counters.roi_pixels_saved, embeddings_skipped: 0 });
   assert.ok(p.counters.roi_pixels_saved > W * H);
 });
 
@@ -76,10 +78,10 @@ test('planner: activity all over the frame is analysed whole; roi off means whol
   const p = new WorkPlanner();
   p.plan({ data: frame(1), width: W, height: H }, [], 0);
   const spread = p.plan({ data: frame(2, [[10, 10, 40], [590, 310, 40]]), width: W, height: H }, [], 200);
-  assert.deepEqual(spread, { kind: 'full', reason: 'activity' });
+  assert.deepEqual(spread, { kind: 'full', reason: 'activity', newActivity: true });
   const off = new WorkPlanner({ roi: false });
   off.plan({ data: frame(1), width: W, height: H }, [], 0);
-  assert.deepEqual(off.plan({ data: frame(2, [[100, 100, 40]]), width: W, height: H }, [], 200), { kind: 'full', reason: 'activity' });
+  assert.deepEqual(off.plan({ data: frame(2, [[100, 100, 40]]), width: W, height: H }, [], 200), { kind: 'full', reason: 'activity', newActivity: true });
 });
 
 test('crop and offset: rectangles are clamped, even and at least the minimum; faces map back to frame pixels', () => {

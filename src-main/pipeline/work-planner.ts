@@ -4,7 +4,7 @@
 //   full  the whole frame (large or scattered activity, the first frame, or the periodic full check that still
 //         finds a face standing still in a quiet scene)
 // Pure policy with its counters; the pipeline does the cropping and maps boxes back (cropRgb, offsetFaces).
-import { MotionGate, union, type MotionOptions, type Rect } from './motion-gate.ts';
+import { MotionGate, overlaps, union, type MotionOptions, type Rect } from './motion-gate.ts';
 
 export interface WorkPlanOptions {
   /** The whole frame is analysed at least this often (ms) whatever the motion says. */
@@ -27,10 +27,11 @@ export const DEFAULT_WORK_PLAN: WorkPlanOptions = {
   fullCheckMs: 3000, roiMaxFraction: 0.5, trackMargin: 1.0, motionMarginPx: 16, minRoiPx: 128, roi: true, motion: {},
 };
 
+/** newActivity: motion outside every live track (someone new may be in view), or no track at all. */
 export type WorkPlan =
   | { kind: 'skip' }
-  | { kind: 'full'; reason: 'first' | 'full_check' | 'activity' }
-  | { kind: 'roi'; rect: Rect };
+  | { kind: 'full'; reason: 'first' | 'full_check' | 'activity'; newActivity: boolean }
+  | { kind: 'roi'; rect: Rect; newActivity: boolean };
 
 export interface WorkCounters {
   /** Frames that skipped the detector: no motion, no live track. */
@@ -42,13 +43,15 @@ export interface WorkCounters {
   /** Frames analysed as a crop, and the pixels those crops did not send to the detector. */
   roi_frames: number;
   roi_pixels_saved: number;
+  /** Frames analysed without embeddings: every face in view belongs to a track that needs no more evidence. */
+  embeddings_skipped: number;
 }
 
 export class WorkPlanner {
   readonly #o: WorkPlanOptions;
   readonly #gate: MotionGate;
   #lastFull = -Infinity;
-  readonly counters: WorkCounters = { skipped_static: 0, active: 0, full_checks: 0, roi_frames: 0, roi_pixels_saved: 0 };
+  readonly counters: WorkCounters = { skipped_static: 0, active: 0, full_checks: 0, roi_frames: 0, roi_pixels_saved: 0, embeddings_skipped: 0 };
 
   constructor(options: Partial<WorkPlanOptions> = {}) {
     this.#o = { ...DEFAULT_WORK_PLAN, ...options };
@@ -60,37 +63,39 @@ export class WorkPlanner {
     const { width: W, height: H } = frame;
     const m = this.#gate.observe(frame.data, W, H);
     const first = this.#lastFull === -Infinity;
+    const padded = tracks.map(([x, y, w, h]): Rect => {
+      const pad = Math.max(w, h) * this.#o.trackMargin;
+      return [x - pad, y - pad, w + 2 * pad, h + 2 * pad];
+    });
+    const newActivity = tracks.length === 0 || m.regions.some((r) => !padded.some((p) => overlaps(p, r)));
     if (first || now - this.#lastFull >= this.#o.fullCheckMs) {
       this.#lastFull = now;
       if (m.motion || tracks.length) this.counters.active++;
       else this.counters.full_checks++;
-      return { kind: 'full', reason: first ? 'first' : 'full_check' };
+      return { kind: 'full', reason: first ? 'first' : 'full_check', newActivity: true };
     }
     if (!m.motion && tracks.length === 0) {
       this.counters.skipped_static++;
       return { kind: 'skip' };
     }
     this.counters.active++;
-    if (!this.#o.roi) return this.#full();
+    if (!this.#o.roi) return this.#full(newActivity);
     let roi: Rect | null = null;
-    for (const [x, y, w, h] of tracks) {
-      const pad = Math.max(w, h) * this.#o.trackMargin;
-      roi = roi ? union(roi, [x - pad, y - pad, w + 2 * pad, h + 2 * pad]) : [x - pad, y - pad, w + 2 * pad, h + 2 * pad];
-    }
+    for (const p of padded) roi = roi ? union(roi, p) : p;
     const mp = this.#o.motionMarginPx;
     for (const [x, y, w, h] of m.regions) {
       const r: Rect = [x - mp, y - mp, w + 2 * mp, h + 2 * mp];
       roi = roi ? union(roi, r) : r;
     }
     const rect = roi ? fitRect(roi, W, H, this.#o.minRoiPx) : null;
-    if (!rect || rect[2] * rect[3] > this.#o.roiMaxFraction * W * H) return this.#full();
+    if (!rect || rect[2] * rect[3] > this.#o.roiMaxFraction * W * H) return this.#full(newActivity);
     this.counters.roi_frames++;
     this.counters.roi_pixels_saved += W * H - rect[2] * rect[3];
-    return { kind: 'roi', rect };
+    return { kind: 'roi', rect, newActivity };
   }
 
-  #full(): WorkPlan {
-    return { kind: 'full', reason: 'activity' };
+  #full(newActivity: boolean): WorkPlan {
+    return { kind: 'full', reason: 'activity', newActivity };
   }
 }
 
