@@ -11,6 +11,8 @@ import { openDatabase } from '../storage/database.ts';
 import { DATABASE_FILE, openStore } from '../storage/host-store.ts';
 import { tempDataDir } from '../storage/testing/temp-data-dir.ts';
 import { AuditLog, chainHash } from './audit-log.ts';
+import { FileKeyProvider } from '../security/file-key-provider.ts';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createDispatchAuditHook } from './dispatch-audit.ts';
 import { auditMigrations } from './migrations.ts';
 
@@ -18,7 +20,9 @@ function setup(t: TestContext, now = () => Date.now()) {
   const dir = tempDataDir(t, 'vigil-audit-');
   const db = openDatabase(join(dir, DATABASE_FILE), { migrations: [auditMigrations], durability: 'normal' });
   t.after(() => db.close());
-  const log = new AuditLog({ writer: db.writer, reader: db.reader }, { now, headPath: join(dir, AUDIT_HEAD_FILE) });
+  const keys = FileKeyProvider.open(join(dir, 'keys', 'secrets.key'));
+  const log = new AuditLog({ writer: db.writer, reader: db.reader }, { now, headPath: join(dir, AUDIT_HEAD_FILE), keys });
+  log.ensureKey();
   const write = (n: number) => {
     for (let i = 0; i < n; i++) {
       log.record({ type: 'data_access', userId: 'usr_1', username: 'alice', origin: '127.0.0.1', action: 'persons.get', resource: `person:per_${i}`, personId: `per_${i}`, result: 'success' });
@@ -30,7 +34,7 @@ function setup(t: TestContext, now = () => Date.now()) {
     a.exec('DROP TRIGGER IF EXISTS audit_log_immutable; DROP TRIGGER IF EXISTS audit_log_append_only;');
     return a;
   };
-  return { dir, db, log, write, attacker };
+  return { dir, db, log, write, attacker, keys };
 }
 
 async function cli(argv: string[]): Promise<{ code: number; out: string }> {
@@ -53,9 +57,11 @@ describe('audit log hash chain', () => {
     assert.equal(rows[0].prev_hash, '0'.repeat(64));
     for (let i = 1; i < rows.length; i++) assert.equal(rows[i].prev_hash, rows[i - 1].hash);
     const { prev_hash, hash, ...rest } = rows[5];
-    assert.equal(chainHash(prev_hash, rest), hash);
-    assert.deepEqual(log.verify(), { ok: true, checked: 20, first_broken_id: null, reason: null });
-    assert.deepEqual(JSON.parse(readFileSync(join(dir, AUDIT_HEAD_FILE), 'utf8')), { id: rows[19].id, hash: rows[19].hash });
+    assert.notEqual(chainHash(prev_hash, rest), hash, 'keyed: a plain sha256 does not reproduce the link');
+    assert.deepEqual(log.verify(), { ok: true, checked: 20, first_broken_id: null, reason: null, keyed: true });
+    const head = JSON.parse(readFileSync(join(dir, AUDIT_HEAD_FILE), 'utf8')) as { id: number; hash: string; mac: string };
+    assert.deepEqual([head.id, head.hash], [rows[19].id, rows[19].hash]);
+    assert.match(head.mac, /^[0-9a-f]{64}$/);
     const r = await cli(['verify', '--data', dir]);
     assert.equal(r.code, 0);
     assert.match(r.out, /ok: 20 rows/);
@@ -115,7 +121,8 @@ describe('audit log hash chain', () => {
     a.close();
     const v = log.verify();
     assert.equal(v.ok, false);
-    assert.equal(v.first_broken_id, 5);
+    assert.equal(v.first_broken_id, 1, 'the first re-hashed row fails: the link is keyed');
+    assert.match(v.reason ?? '', /keyed hash/);
   });
 
   it('retention prune removes old rows but records itself, and the chain still verifies', (t) => {
@@ -130,13 +137,66 @@ describe('audit log hash chain', () => {
     assert.equal(items.length, 4);
     assert.equal(items[0].action, 'audit.prune');
     assert.match(items[0].reason ?? '', /removed 5 rows/);
-    assert.deepEqual(log.verify(), { ok: true, checked: 4, first_broken_id: null, reason: null });
+    assert.deepEqual(log.verify(), { ok: true, checked: 4, first_broken_id: null, reason: null, keyed: true });
     // a forged anchor (hiding more deleted rows) is not backed by the prune record
     const a = attacker();
     a.prepare('DELETE FROM audit_log WHERE id = 6').run();
     a.prepare("UPDATE audit_anchor SET through_id = 6, through_hash = (SELECT prev_hash FROM audit_log WHERE id = 7)").run();
     a.close();
     assert.equal(log.verify().ok, false);
+  });
+});
+
+describe('issue 15 #6: a data-folder writer without the key cannot forge the chain', () => {
+  it('deleting the newest rows and audit.head is a failure, not a skip', async (t) => {
+    const { dir, log, write, attacker } = setup(t);
+    write(6);
+    rmSync(join(dir, AUDIT_HEAD_FILE));
+    const a = attacker();
+    a.prepare('DELETE FROM audit_log WHERE id >= 5').run();
+    a.close();
+    const v = log.verify();
+    assert.equal(v.ok, false);
+    assert.match(v.reason ?? '', /head file .* missing/);
+    const r = await cli(['verify', '--data', dir]);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /^audit chain BROKEN at row 4: the head file/);
+  });
+
+  it('a head file rewritten to match a truncated tail is refused (it is HMAC\'d with the key)', (t) => {
+    const { dir, log, write, attacker } = setup(t);
+    write(6);
+    const a = attacker();
+    a.prepare('DELETE FROM audit_log WHERE id >= 5').run();
+    const last = a.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string };
+    a.close();
+    writeFileSync(join(dir, AUDIT_HEAD_FILE), JSON.stringify({ id: last.id, hash: last.hash }));
+    assert.match(log.verify().reason ?? '', /not authenticated by the audit key/);
+    writeFileSync(join(dir, AUDIT_HEAD_FILE), JSON.stringify({ id: last.id, hash: last.hash, mac: 'a'.repeat(64) }));
+    assert.match(log.verify().reason ?? '', /not authenticated by the audit key/);
+  });
+
+  it('upgrade: an unkeyed chain from an older version verifies and continues keyed; deleting the key later fails', (t) => {
+    const dir = tempDataDir(t, 'vigil-audit-up-');
+    const db = openDatabase(join(dir, DATABASE_FILE), { migrations: [auditMigrations], durability: 'normal' });
+    t.after(() => db.close());
+    const conn = { writer: db.writer, reader: db.reader };
+    const entry = { type: 'system' as const, userId: null, username: 'x', action: 'test', resource: 'r', result: 'success' as const };
+    // The older version: no key provider (sha256 links, plain head file).
+    const old = new AuditLog(conn, { headPath: join(dir, AUDIT_HEAD_FILE) });
+    for (let i = 0; i < 3; i++) old.record(entry);
+    const keys = FileKeyProvider.open(join(dir, 'keys', 'secrets.key'));
+    const log = new AuditLog(conn, { headPath: join(dir, AUDIT_HEAD_FILE), keys });
+    log.ensureKey();
+    for (let i = 0; i < 3; i++) log.record(entry);
+    assert.deepEqual(log.verify(), { ok: true, checked: 6, first_broken_id: null, reason: null, keyed: true });
+    // Someone deletes the key (and so could re-hash everything with sha256): the next start notices.
+    db.writer.exec('DELETE FROM audit_key');
+    const again = new AuditLog(conn, { headPath: join(dir, AUDIT_HEAD_FILE), keys });
+    again.ensureKey();
+    const v = again.verify();
+    assert.equal(v.ok, false);
+    assert.match(v.reason ?? '', /audit key was missing/);
   });
 });
 

@@ -48,5 +48,18 @@ CREATE TRIGGER audit_log_append_only BEFORE DELETE ON audit_log WHEN (SELECT ope
 BEGIN SELECT RAISE(ABORT, 'audit_log rows are removed only by the audit retention prune'); END;
 `,
     },
+    {
+      version: 2,
+      name: 'keyed audit chain (HMAC key epochs sealed by the key provider)',
+      // One row per key epoch: sealed JSON {key, from_id, recovered}. Rows with id >= from_id are HMAC'd with that
+      // key; older rows keep the sha256 chain they were written with (their successor's HMAC still covers them).
+      up: `
+CREATE TABLE audit_key (
+  epoch INTEGER PRIMARY KEY AUTOINCREMENT,
+  sealed BLOB NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+`,
+    },
   ],
 };

@@ -40,7 +40,8 @@ export const isPersonalMethod = (m: MethodName): boolean => contract[m].personal
 
 export async function createAccessControl(store: HostStore, dispatcher: Dispatcher, opts: AccessControlOptions): Promise<AccessControl> {
   const conn = { writer: store.db.writer, reader: store.db.reader };
-  const audit = new AuditLog(conn, { now: opts.now, headPath: join(store.dataDir, AUDIT_HEAD_FILE) });
+  const audit = new AuditLog(conn, { now: opts.now, headPath: join(store.dataDir, AUDIT_HEAD_FILE), keys: store.keyProvider });
+  audit.ensureKey();
   dispatcher.setAuditHook(createDispatchAuditHook(audit, isPersonalMethod));
   store.retention.register(auditRetentionTask(audit));
   const auth = createAuth(conn, { ...opts.auth, audit, now: opts.now });

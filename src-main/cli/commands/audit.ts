@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { AUDIT_HEAD_FILE } from '../../host/access-control.ts';
 import { AuditLog } from '../../audit/audit-log.ts';
+import { FileKeyProvider } from '../../security/file-key-provider.ts';
 import { DATABASE_FILE } from '../../storage/host-store.ts';
 
 export function dataDirArg(argv: string[]): string {
@@ -32,7 +33,11 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`vigil audit: ${dbPath} has no audit log (never served with this version?)\n`);
       return 2;
     }
-    const r = new AuditLog({ writer: db, reader: db }, { headPath: join(dataDir, AUDIT_HEAD_FILE) }).verify();
+    // The chain key is sealed by the data folder's key file (`vigil serve`); a desktop data folder seals it with
+    // the OS keychain instead, which only the app can open: verify there (Audit screen → Verify).
+    const keyFile = join(dataDir, 'keys', 'secrets.key');
+    const keys = existsSync(keyFile) ? FileKeyProvider.open(keyFile) : undefined;
+    const r = new AuditLog({ writer: db, reader: db }, { headPath: join(dataDir, AUDIT_HEAD_FILE), keys }).verify();
     if (argv.includes('--json')) process.stdout.write(`${JSON.stringify(r)}\n`);
     else if (r.ok) process.stdout.write(`audit chain ok: ${r.checked} rows checked\n`);
     else process.stdout.write(`audit chain BROKEN at row ${r.first_broken_id}: ${r.reason} (${r.checked} rows verified before it)\n`);

@@ -25,7 +25,7 @@ export async function run(argv: string[]): Promise<number> {
     const out = await exportPersonData(store.db.reader, dataDir, personId);
     const file = resolve(o >= 0 && argv[o + 1] ? argv[o + 1] : out.filename);
     await writeFile(file, out.data, { mode: 0o600 });
-    new AuditLog({ writer: store.db.writer, reader: store.db.reader }, { headPath: resolve(dataDir, AUDIT_HEAD_FILE) }).record({
+    new AuditLog({ writer: store.db.writer, reader: store.db.reader }, { headPath: resolve(dataDir, AUDIT_HEAD_FILE), keys: store.keyProvider }).record({
       type: 'data_access', userId: null, username: `cli:${userInfo().username}`, origin: 'cli', action: 'persons.exportData',
       resource: `person:${personId}`, personId, result: 'success', details: { file, images: out.files },
     });
