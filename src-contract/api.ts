@@ -36,6 +36,8 @@ function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>) {
 }
 /** Base64-encoded image for enrolment and push-mode frames (size checked by the transport). */
 const ImageUpload = z.object({ name: z.string().max(255), data_base64: z.string().min(4).max(16 * 1024 * 1024 * 4 / 3 + 8) });
+/** Enrolment photos are checked one by one (an empty or broken file gets its own verdict, never fails the batch). */
+const EnrolPhoto = ImageUpload.extend({ data_base64: z.string().max(16 * 1024 * 1024 * 4 / 3 + 8) });
 const TimeRange = z.object({ from: IsoTimeSchema.optional(), to: IsoTimeSchema.optional() });
 export const ExportFormatSchema = z.enum(['csv', 'xlsx', 'pdf', 'json']);
 const ExportResult = z.object({ filename: z.string(), mime: z.string(), data_base64: z.string() });
@@ -73,10 +75,10 @@ export const contract = {
   'persons.get': method(z.object({ id: IdSchema }), PersonSchema.extend({ templates: z.array(TemplateSchema) }), ADMIN, { personal: true }),
   'persons.create': method(PersonInputSchema, PersonSchema, ADMIN),
   'persons.update': method(z.object({ id: IdSchema, patch: patchOf(PersonInputSchema) }), PersonSchema, ADMIN),
-  'persons.enrolPhotos': method(z.object({ id: IdSchema, photos: z.array(ImageUpload.extend({ face_index: z.number().int().min(0).optional() })).min(1).max(20) }), z.object({ verdicts: z.array(EnrolmentVerdictSchema), person: PersonSchema }), ADMIN, { personal: true }),
+  'persons.enrolPhotos': method(z.object({ id: IdSchema, photos: z.array(EnrolPhoto.extend({ face_index: z.number().int().min(0).optional() })).min(1).max(20) }), z.object({ verdicts: z.array(EnrolmentVerdictSchema), person: PersonSchema }), ADMIN, { personal: true }),
   'persons.enrolCapture': method(z.object({ id: IdSchema, capture_id: IdSchema, face_index: z.number().int().min(0) }), z.object({ verdicts: z.array(EnrolmentVerdictSchema), person: PersonSchema }), ADMIN, { personal: true }),
   /** Bulk enrolment: one row per person (created when employee_id is new) with its photos. */
-  'persons.enrolBulk': method(z.object({ rows: z.array(PersonInputSchema.extend({ photos: z.array(ImageUpload).max(10) })).min(1).max(200) }), z.object({ results: z.array(z.object({ employee_id: z.string(), person_id: IdSchema.nullable(), verdicts: z.array(EnrolmentVerdictSchema), error: z.string().nullable() })) }), ADMIN, { personal: true }),
+  'persons.enrolBulk': method(z.object({ rows: z.array(PersonInputSchema.extend({ photos: z.array(EnrolPhoto).max(20) })).min(1).max(200) }), z.object({ results: z.array(z.object({ employee_id: z.string(), person_id: IdSchema.nullable(), verdicts: z.array(EnrolmentVerdictSchema), error: z.string().nullable() })) }), ADMIN, { personal: true }),
   'persons.removeTemplate': method(z.object({ id: IdSchema, template_id: IdSchema }), Ok, ADMIN),
   'persons.setConsent': method(z.object({ id: IdSchema, consent: ConsentSchema }), PersonSchema, ADMIN),
   'persons.erase': method(z.object({ id: IdSchema, reason: z.string().min(3).max(500) }), z.object({ ok: z.literal(true), files_removed: z.number() }), ADMIN),
@@ -112,6 +114,11 @@ export const contract = {
   'shifts.list': method(Empty, z.array(ShiftSchema), ADMIN),
   'shifts.upsert': method(ShiftSchema.omit({ id: true }).extend({ id: IdSchema.optional() }), ShiftSchema, ADMIN),
   'shifts.remove': method(z.object({ id: IdSchema }), Ok, ADMIN),
+  /** One shift (or none) for many people: by id and/or everyone whose department contains `department`. */
+  'shifts.assign': method(z.object({ shift_id: IdSchema.nullable(), person_ids: z.array(IdSchema).max(5000).optional(), department: z.string().min(1).max(120).optional() }), z.object({ updated: z.number().int(), person_ids: z.array(IdSchema) }), ADMIN),
+  // --- demo data (people DEMO-…, the demo camera): shown as demo, removed in one audited call
+  'demo.status': method(Empty, z.object({ people: z.number().int(), cameras: z.number().int() }), ADMIN),
+  'demo.remove': method(Empty, z.object({ removed_people: z.number().int(), removed_cameras: z.number().int() }), ADMIN),
 
   // --- settings & system
   'settings.get': method(Empty, SettingsSchema, ADMIN),

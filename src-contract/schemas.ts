@@ -62,9 +62,13 @@ export const PersonInputSchema = z.object({
   status: PersonStatusSchema.default('active'),
   watchlist: z.boolean().default(false),
   shift_id: IdSchema.nullable().default(null),
+  /** First day attendance counts (site zone); null = the day the person was enrolled. */
+  start_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').nullable().default(null),
 });
 export const PersonSchema = PersonInputSchema.extend({
   id: IdSchema,
+  /** Seeded by the demo (employee id DEMO-…): removable with "Remove demo data". */
+  demo: z.boolean(),
   template_count: z.number().int(),
   consent: ConsentSchema.nullable(),
   created_at: IsoTimeSchema,
@@ -149,6 +153,8 @@ export const ModelHealthSchema = z.object({
 });
 export const SettingsSchema = z.object({
   timezone: z.string().min(1).max(64),
+  /** BCP 47 locale for reports and exports (dates, times, numbers), e.g. "en-GB", "de-DE". */
+  locale: z.string().min(2).max(35).regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 locale such as en-GB'),
   recognition: z.object({ target_far: z.number().min(1e-6).max(0.2), min_votes: z.number().int().min(1).max(50), unknown_alerts: z.boolean() }),
   consent_policy: z.enum(['block', 'flag']),
   retention_days: z.object({ events: z.number().int().min(1).max(3650), unknown_snapshots: z.number().int().min(1).max(3650), audit: z.number().int().min(30).max(36500) }),

@@ -14,11 +14,11 @@ async function setup(t: TestContext) {
   t.after(() => store.close());
   store.settings.update({ timezone: Z, attendance: { min_punch_gap_minutes: 5 } });
   const shift = store.shifts.upsert({ name: 'Office', start: '09:00', end: '17:00', grace_minutes: 10, days: [1, 2, 3, 4, 5] });
-  const alice = store.persons.create({ employee_id: 'A1', name: 'Alice', shift_id: shift.id });
-  const bob = store.persons.create({ employee_id: 'B1', name: 'Bob', shift_id: shift.id });
+  const alice = store.persons.create({ employee_id: 'A1', name: 'Alice', shift_id: shift.id, start_date: '2025-01-01' });
+  const bob = store.persons.create({ employee_id: 'B1', name: 'Bob', shift_id: shift.id, start_date: '2025-01-01' });
   let now = at('2025-11-06T12:00');
   const svc = new AttendanceService(store, () => now);
-  return { store, svc, alice, bob, setNow: (iso: string) => { now = at(iso); } };
+  return { store, svc, alice, bob, shift, setNow: (iso: string) => { now = at(iso); } };
 }
 
 test('recognitions become punches: roles, min gap, check-in/check-out, stored day', async (t) => {
@@ -29,8 +29,8 @@ test('recognitions become punches: roles, min gap, check-in/check-out, stored da
   assert.equal(first.kind, 'check_in');
   assert.equal(first.day, '2025-11-06');
   assert.equal(first.record.status, 'late');
-  const dup = await rec('2025-11-06T09:15', 'any');
-  assert.deepEqual(dup, { recorded: false, reason: 'min_gap', lastPunchAt: at('2025-11-06T09:12') });
+  const near = await rec('2025-11-06T09:15', 'any');
+  assert.ok(near.recorded && near.withinGap, 'a sighting within the min gap is stored, not announced');
   const lunch = await rec('2025-11-06T12:30', 'exit');
   assert.ok(lunch.recorded && lunch.kind === 'check_out');
   const back = await rec('2025-11-06T13:15', 'entry');
@@ -48,9 +48,12 @@ test('recognitions become punches: roles, min gap, check-in/check-out, stored da
   // The pipeline's AttendanceSink view of the same thing.
   store.cameras.create({ id: 'c', name: 'Exit', role: 'exit', source: { type: 'file', path: '/v.mp4' } });
   await store.write(() => store.events.insertPending({ id: 'e', cameraId: 'c', cameraName: 'Exit', startedAt: at('2025-11-06T17:22'), box: [0, 0, 90, 100], score: 0.9, frameWidth: 640, frameHeight: 480 }));
+  await store.write(() => store.events.insertPending({ id: 'e2', cameraId: 'c', cameraName: 'Exit', startedAt: at('2025-11-06T17:40'), box: [0, 0, 90, 100], score: 0.9, frameWidth: 640, frameHeight: 480 }));
   assert.equal(await store.write(() => svc.recordSighting({ personId: alice.id, cameraId: 'c', role: 'exit', at: at('2025-11-06T17:22'), eventId: 'e' })), null, 'within the min gap');
-  assert.deepEqual(await store.write(() => svc.recordSighting({ personId: alice.id, cameraId: 'c', role: 'exit', at: at('2025-11-06T17:40'), eventId: 'e' })),
+  assert.deepEqual(await store.write(() => svc.recordSighting({ personId: alice.id, cameraId: 'c', role: 'exit', at: at('2025-11-06T17:40'), eventId: 'e2' })),
     { kind: 'check_out', date: '2025-11-06', at: at('2025-11-06T17:40') });
+  const again = await store.write(() => svc.recordRecognition({ personId: alice.id, role: 'exit', at: at('2025-11-06T17:40'), eventId: 'e2' }));
+  assert.equal(again.recorded, false, 'a re-decided event does not punch twice');
 });
 
 test('a manual correction keeps the punches and records who, what and why', async (t) => {
@@ -157,3 +160,55 @@ test('a manually corrected day is not overwritten when its event is corrected', 
 function pick(d: { status: string; checkIn: number | null; checkOut: number | null; lateMinutes: number; workedMinutes: number }) {
   return [d.status, d.checkIn, d.checkOut, d.lateMinutes, d.workedMinutes];
 }
+
+test('"not this person" on the first sighting of the day: the next sighting (inside the punch gap) becomes the check-in', async (t) => {
+  const { store, svc, alice, setNow } = await setup(t);
+  // Seven recognitions 2 minutes apart: all inside the 5-minute gap of their predecessor.
+  for (let i = 0; i < 7; i++) await recognizedEvent(store, svc, `trk_${i}`, alice.id, `2025-11-06T08:${String(40 + i * 2)}`);
+  assert.equal(store.attendance.getDay(alice.id, '2025-11-06')!.checkIn, at('2025-11-06T08:40'));
+  setNow('2025-11-06T12:00');
+  await correctEvent(store, svc, 'trk_0', null, 'not Alice');
+  const d = store.attendance.getDay(alice.id, '2025-11-06')!;
+  assert.deepEqual([d.status, d.checkIn], ['present', at('2025-11-06T08:42')], 'her day is recomputed from the six sightings left');
+});
+
+test('"This is…" on an earlier unknown arrival moves the check-in earlier', async (t) => {
+  const { store, svc, alice, setNow } = await setup(t);
+  await recognizedEvent(store, svc, 'trk_late', alice.id, '2025-11-06T09:20');
+  assert.equal(store.attendance.getDay(alice.id, '2025-11-06')!.status, 'late');
+  // An unknown event 3 minutes before (inside the min gap of the recognised one) turns out to be Alice.
+  await store.write(() => {
+    store.events.insertPending({ id: 'trk_unknown', cameraId: 'door', cameraName: 'Door', startedAt: at('2025-11-06T09:05'), box: [0, 0, 90, 100], score: 0.9, frameWidth: 640, frameHeight: 480 });
+    store.events.applyDecision('trk_unknown', { decision: 'unknown', personId: null, confidence: null, distance: null, margin: null, votes: null, decidedAt: at('2025-11-06T09:05') });
+  });
+  setNow('2025-11-06T12:00');
+  await correctEvent(store, svc, 'trk_unknown', alice.id, 'that is Alice');
+  const d = store.attendance.getDay(alice.id, '2025-11-06')!;
+  assert.deepEqual([d.status, d.checkIn, d.lateMinutes], ['present', at('2025-11-06T09:05'), 0]);
+});
+
+test('days before the start date are not absences; days without a shift are not rows', async (t) => {
+  const { store, svc, shift, setNow } = await setup(t);
+  const carol = store.persons.create({ employee_id: 'C1', name: 'Carol', shift_id: shift.id, start_date: '2025-11-05' });
+  // An earlier refresh (before start dates existed) stored absences: they go away on the next refresh.
+  store.attendance.upsertDay({ personId: carol.id, day: '2025-11-03', timeZone: Z, shiftId: shift.id, status: 'absent', checkIn: null, checkOut: null, lateMinutes: 0, earlyLeaveMinutes: 0, workedMinutes: 0, corrected: false, record: {}, computedAt: 0 });
+  setNow('2025-11-08T12:00'); // a Saturday
+  await store.write(() => { for (const d of ['2025-11-03', '2025-11-04', '2025-11-05', '2025-11-06', '2025-11-07', '2025-11-08']) svc.refreshDay(d); });
+  const rows = store.attendance.listDays({ from: '2025-11-01', to: '2025-11-08', personId: carol.id });
+  assert.deepEqual(rows.map((r) => `${r.day}:${r.status}`), ['2025-11-05:absent', '2025-11-06:absent', '2025-11-07:absent'], 'from the start date, on shift days only');
+  // Default start date: the enrolment day in the site zone.
+  const dan = store.persons.create({ employee_id: 'D1', name: 'Dan', shift_id: shift.id }, at('2025-11-06T10:00'));
+  assert.equal(svc.startDateOf(dan.id), '2025-11-06');
+});
+
+test('department filter is case-insensitive and matches part of the name', async (t) => {
+  const { store, svc, alice, bob, setNow } = await setup(t);
+  store.persons.update(alice.id, { department: 'Sales' });
+  store.persons.update(bob.id, { department: 'Inside Sales' });
+  setNow('2025-11-06T18:00');
+  await store.write(() => svc.refreshDay('2025-11-06'));
+  assert.equal(store.attendance.listDays({ from: '2025-11-06', to: '2025-11-06', department: 'sales' }).length, 2);
+  assert.equal(store.attendance.listDays({ from: '2025-11-06', to: '2025-11-06', department: 'INSIDE' }).length, 1);
+  assert.equal(store.persons.list({ department: 'sal' }).items.length, 2);
+  assert.deepEqual(store.persons.idsInDepartment('inside'), [bob.id]);
+});

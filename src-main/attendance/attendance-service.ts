@@ -1,6 +1,7 @@
 // Turns recognized decisions into punches and keeps the daily records current. Every method is synchronous and
 // meant to run inside one write (`store.write(() => attendance.recordRecognition(...))`) so a punch and the day it
 // changes commit together. Punches are never deleted: a corrected event voids the ones it produced.
+import { DateTime } from 'luxon';
 import { InvalidInputError, NotFoundError } from '../storage/errors.ts';
 import type { HostStore } from '../storage/host-store.ts';
 import type { PunchRecord } from '../storage/repositories/attendance.ts';
@@ -8,35 +9,49 @@ import type { CameraRole } from '../../src-contract/camera-config.ts';
 import { attendanceDayOf, computeDay, dayWindow, type DayRecord, type ShiftRule } from './day-rules.ts';
 
 export type PunchOutcome =
-  | { recorded: false; reason: 'min_gap'; lastPunchAt: number }
-  | { recorded: true; punch: PunchRecord; day: string; kind: 'check_in' | 'check_out' | null; record: DayRecord };
+  | { recorded: false; reason: 'duplicate'; punch: PunchRecord }
+  | {
+    recorded: true; punch: PunchRecord; day: string; kind: 'check_in' | 'check_out' | null; record: DayRecord;
+    /** Within the minimum punch gap of the person's previous punch: stored (it can become the check-in or
+     *  check-out after a correction) but not announced as a new punch. */
+    withinGap: boolean;
+  };
 
 type Store = Pick<HostStore, 'attendance' | 'persons' | 'shifts' | 'settings'>;
 
 export class AttendanceService {
   constructor(private readonly store: Store, private readonly clock: () => number = Date.now) {}
 
-  /** A decided `recognized` event seen by a camera with `role`. Punches closer than the minimum gap are skipped. */
+  /**
+   * A decided `recognized` event seen by a camera with `role`. Every sighting is stored as a punch, also those
+   * within the minimum gap of the previous one: the day is always the first/last of all remaining sightings, so
+   * voiding one (a wrong match) leaves the next as the check-in. The gap only decides what is announced.
+   */
   recordRecognition(input: { personId: string; at: number; role: CameraRole; cameraId?: string | null; eventId?: string | null }): PunchOutcome {
     const settings = this.store.settings.get();
     const gapMs = settings.attendance.min_punch_gap_minutes * 60_000;
+    if (input.eventId) {
+      const existing = this.store.attendance.livePunchOfEvent(input.eventId, input.personId);
+      if (existing) return { recorded: false, reason: 'duplicate', punch: existing };
+    }
     const last = this.store.attendance.lastPunch(input.personId);
-    if (last && Math.abs(input.at - last.at) < gapMs) return { recorded: false, reason: 'min_gap', lastPunchAt: last.at };
+    const withinGap = last !== null && Math.abs(input.at - last.at) < gapMs;
     const punch = this.store.attendance.insertPunch({ personId: input.personId, at: input.at, role: input.role, cameraId: input.cameraId ?? null, eventId: input.eventId ?? null });
     const shift = this.#shiftOf(input.personId);
     const day = attendanceDayOf(input.at, settings.timezone, shift);
     const record = this.recomputeDay(input.personId, day);
     const kind = record.checkIn === punch.at ? 'check_in' : record.checkOut === punch.at ? 'check_out' : null;
-    return { recorded: true, punch, day, kind, record };
+    return { recorded: true, punch, day, kind, record, withinGap };
   }
 
   /**
    * The pipeline's AttendanceSink (src-main/pipeline/track-recorder.ts): a recognized sighting → the punch it made,
-   * or null when it made none (min gap) or was neither the day's check-in nor its check-out.
+   * or null when it is not news (within the min gap of the last punch, a repeat of the same event) or was neither
+   * the day's check-in nor its check-out.
    */
   recordSighting(s: { personId: string; cameraId: string; role: CameraRole; at: number; eventId: string }): { kind: 'check_in' | 'check_out'; date: string; at: number } | null {
     const r = this.recordRecognition(s);
-    return r.recorded && r.kind ? { kind: r.kind, date: r.day, at: r.punch.at } : null;
+    return r.recorded && r.kind && !r.withinGap ? { kind: r.kind, date: r.day, at: r.punch.at } : null;
   }
 
   /**
@@ -89,10 +104,16 @@ export class AttendanceService {
     const shift = this.#shiftOf(personId);
     const window = dayWindow(day, zone, shift);
     const record = computeDay({
-      day, zone, shift, now,
+      day, zone, shift, now, startDate: this.startDateOf(personId),
       punches: this.store.attendance.punchesBetween(personId, window.from, window.to),
       corrections: this.store.attendance.corrections(personId, day),
     });
+    if (record.status === 'off' && record.punchCount === 0 && !record.corrected) {
+      // Nothing to report: no shift that day (or before the start date) and nobody came. Not a row (it would be
+      // counted in reports), and a stale "absent" from before the start date goes away.
+      this.store.attendance.deleteDay(personId, day);
+      return record;
+    }
     this.store.attendance.upsertDay({
       personId, day, timeZone: zone, shiftId: record.shiftId, status: record.status, checkIn: record.checkIn, checkOut: record.checkOut,
       lateMinutes: record.lateMinutes, earlyLeaveMinutes: record.earlyLeaveMinutes, workedMinutes: record.workedMinutes,
@@ -106,6 +127,13 @@ export class AttendanceService {
     const people = this.store.persons.activeWithShift();
     for (const p of people) this.recomputeDay(p.id, day, now);
     return people.length;
+  }
+
+  /** First day the person's attendance counts: their start date, or the day they were enrolled (site zone). */
+  startDateOf(personId: string): string {
+    const person = this.store.persons.get(personId);
+    if (!person) throw new NotFoundError('person', personId);
+    return person.startDate ?? DateTime.fromMillis(person.createdAt, { zone: this.store.settings.get().timezone }).toISODate()!;
   }
 
   /** The attendance day an instant belongs to for this person (their shift may move the boundary). */

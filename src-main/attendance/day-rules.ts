@@ -117,9 +117,12 @@ export function computeDay(input: {
   punches: readonly PunchLike[];
   corrections?: readonly CorrectionLike[];
   now: number;
+  /** First day the person counts (YYYY-MM-DD): earlier days have no schedule, so they are never absent or late. */
+  startDate?: string | null;
 }): DayRecord {
-  const { day, zone, shift, now } = input;
-  const window = dayWindow(day, zone, shift);
+  const { day, zone, now } = input;
+  const shift = input.startDate && day < input.startDate ? null : input.shift;
+  const window = dayWindow(day, zone, input.shift); // the day's boundaries follow the shift even before the start date
   const punches = input.punches.filter((p) => p.at >= window.from && p.at < window.to).sort((a, b) => a.at - b.at);
   const ins = punches.filter((p) => p.role !== 'exit');
   const rawIn = ins.length ? ins[0].at : null;

@@ -38,13 +38,14 @@ type VerdictFace = EnrolmentVerdict['faces'][number];
 const BACKGROUND_FACE_RATIO = 0.4;
 const MAX_PHOTO_BYTES = 16 * 1024 * 1024;
 
+// Verdict texts say what happened and what to do, in words (the console shows them as they are).
 const REASONS: Record<string, string> = {
-  low_confidence: 'the face is not clear enough to be sure it is a face',
-  too_small: 'face too small',
-  blurry: 'too blurry',
-  too_dark: 'too dark',
-  too_bright: 'too bright (over-exposed)',
-  pose: 'face turned too far from the camera',
+  low_confidence: 'The face is not clear enough to be sure it is a face. Use a sharper, well-lit photo of the face.',
+  too_small: 'The face is too small in this photo. Use a closer photo, or crop it so the face fills more of the picture.',
+  blurry: 'The face is blurred. Use a sharp photo (hold the camera still, good light).',
+  too_dark: 'The face is too dark. Use a photo taken in better light.',
+  too_bright: 'The face is over-exposed. Use a photo without strong light or flash on the face.',
+  pose: 'The face is turned too far away from the camera. Use a photo looking at the camera.',
 };
 
 export class EnrolmentService {
@@ -59,9 +60,10 @@ export class EnrolmentService {
     this.#person(personId);
     const verdicts: EnrolmentVerdict[] = [];
     for (const photo of photos) {
+      // Each photo gets its own verdict: one empty or broken file never fails the others.
       const bytes = decodeBase64(photo.data_base64);
-      if (!bytes) {
-        verdicts.push(refuse(photo.name, 'INVALID_IMAGE', 'not valid base64 image data', []));
+      if (typeof bytes === 'string') {
+        verdicts.push(refuse(photo.name, 'INVALID_IMAGE', bytes, []));
         continue;
       }
       let analysis: EngineAnalysis;
@@ -69,7 +71,9 @@ export class EnrolmentService {
         analysis = (await this.#d.engine.call({ op: 'analyze_image', bytes, options: { embeddings: true, match: false } }, { wait: true })) as EngineAnalysis;
       } catch (err) {
         if (err instanceof EngineCallError && ['INVALID_IMAGE', 'IMAGE_TOO_LARGE'].includes(err.code)) {
-          verdicts.push(refuse(photo.name, 'INVALID_IMAGE', err.message, []));
+          verdicts.push(refuse(photo.name, 'INVALID_IMAGE', err.code === 'IMAGE_TOO_LARGE'
+            ? 'The image is too large to read. Use a smaller copy (for example, at most 4000 pixels wide).'
+            : 'This file could not be read as an image (damaged, or not a JPEG/PNG/WebP). Choose the original photo again.', []));
           continue;
         }
         throw err;
@@ -152,27 +156,27 @@ export class EnrolmentService {
     source: { kind: 'photo' | 'camera' | 'correction'; eventId?: string; crop: (face: EngineFace) => Promise<Buffer> },
   ): Promise<EnrolmentVerdict> {
     const listed = faces.map(verdictFace);
-    if (faces.length === 0) return refuse(name, 'NO_FACE', 'no face found in the image', listed);
+    if (faces.length === 0) return refuse(name, 'NO_FACE', 'No face was found in this photo. Use a photo where the face is clearly visible and facing the camera.', listed);
     let face: EngineFace;
     if (faceIndex !== undefined) {
-      if (faceIndex >= faces.length) return refuse(name, 'NO_FACE', `face_index ${faceIndex} is out of range (${faces.length} faces found)`, listed);
+      if (faceIndex >= faces.length) return refuse(name, 'NO_FACE', `The chosen face is not in this photo (${faces.length} found). Choose one of the faces shown.`, listed);
       face = faces[faceIndex];
     } else {
       const largest = Math.max(...faces.map((f) => f.box[3]));
       const subjects = faces.filter((f) => f.box[3] >= largest * BACKGROUND_FACE_RATIO);
-      if (subjects.length > 1) return refuse(name, 'MULTIPLE_FACES', `${subjects.length} faces found: choose one (face_index)`, listed);
+      if (subjects.length > 1) return refuse(name, 'MULTIPLE_FACES', `${subjects.length} faces in this photo. Choose the person's face, or use a photo of them alone.`, listed);
       face = subjects[0];
     }
     if (!face.quality.passed || !face.embedding) {
-      const reason = face.quality.reason ? REASONS[face.quality.reason] ?? face.quality.reason : 'the face could not be measured';
+      const reason = face.quality.reason ? REASONS[face.quality.reason] ?? `The face did not pass the quality check (${face.quality.reason}). Use a sharper, well-lit photo facing the camera.` : 'The face could not be measured. Use a sharper, well-lit photo facing the camera.';
       return refuse(name, 'POOR_QUALITY', reason, listed);
     }
     const { store } = this.#d;
     const existing = store.templates.listForPerson(personId).map((t) => ({ id: t.id, outlier: t.outlier, embedding: store.templates.embedding(t.id) }));
     const check = assessNewTemplate(face.embedding, existing, { sameFloor: this.#d.sameFloor() });
-    if (check.verdict === 'duplicate') return refuse(name, 'DUPLICATE', `same picture as template ${check.duplicateOf} (similarity ${check.best.toFixed(3)})`, listed);
+    if (check.verdict === 'duplicate') return refuse(name, 'DUPLICATE', 'This photo is already enrolled for this person (the same picture). Nothing to do.', listed);
     if (check.verdict === 'outlier') {
-      return refuse(name, 'OUTLIER', `does not look like this person's other photos (best similarity ${check.best.toFixed(2)} < ${this.#d.sameFloor().toFixed(2)})`, listed);
+      return refuse(name, 'OUTLIER', "This face does not look like the person's other photos. Check that it is the right person; if it is, add a few more recent photos or remove the old ones.", listed);
     }
     const at = Date.now();
     const jpeg = await source.crop(face);
@@ -207,11 +211,15 @@ function verdictFace(f: EngineFace): VerdictFace {
   return { box: f.box, score: f.score, quality: { ...f.quality, reason: f.quality.reason } };
 }
 
-function decodeBase64(s: string): Buffer | null {
+/** The photo's bytes, or what is wrong with them in words. */
+function decodeBase64(s: string): Buffer | string {
   const body = s.replace(/^data:[^;,]+;base64,/, '');
-  if (!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(body)) return null;
+  if (!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(body)) return 'This file could not be read (not image data). Choose the original photo again.';
   const buf = Buffer.from(body, 'base64');
-  return buf.length >= 4 && buf.length <= MAX_PHOTO_BYTES ? buf : null;
+  if (buf.length === 0) return 'The file is empty (0 bytes). Copy the photo again from its source and retry.';
+  if (buf.length < 4) return 'The file is too small to be a photo. Choose the original photo again.';
+  if (buf.length > MAX_PHOTO_BYTES) return `The file is larger than ${MAX_PHOTO_BYTES / 1024 / 1024} MB. Use a smaller copy of the photo.`;
+  return buf;
 }
 
 /**

@@ -48,7 +48,7 @@ import { personHandlers } from './handlers/persons.ts';
 import { eventHandlers } from './handlers/events.ts';
 import { attendanceHandlers } from './handlers/attendance.ts';
 import { systemHandlers } from './handlers/system.ts';
-import { seedDemo } from './demo-seed.ts';
+import { demoHandlers, seedDemo } from './demo-seed.ts';
 import { loadManifest } from '../../src-engine/public.ts';
 import type { Manifest } from '../../src-engine/public.ts';
 import { thresholdForFar } from '../../src-engine/public.ts';
@@ -190,6 +190,7 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
     ...visitHandlers(ctx, visits),
     ...attendanceHandlers(ctx),
     ...systemHandlers(ctx, { applySettings }),
+    ...demoHandlers(ctx, dispatcher),
   }));
   const missing = dispatcher.missing();
   if (missing.length) logger.warn({ event_type: 'contract_incomplete', missing }, `contract methods without a handler: ${missing.join(', ')}`);

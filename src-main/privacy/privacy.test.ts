@@ -22,7 +22,7 @@ async function open(t: TestContext, dir: string, now?: () => number) {
   const dispatcher = new Dispatcher();
   const personView = (id: string): Person => {
     const p = store.persons.get(id)!;
-    return { id, employee_id: p.employeeId, name: p.name, department: p.department, status: p.status, watchlist: p.watchlist, shift_id: null,
+    return { id, employee_id: p.employeeId, name: p.name, department: p.department, status: p.status, watchlist: p.watchlist, shift_id: null, start_date: null, demo: false,
       template_count: p.templateCount, consent: access.privacy.consents.get(id), created_at: new Date(p.createdAt).toISOString(), updated_at: new Date(p.updatedAt).toISOString(), thumbnail: null };
   };
   const erased: string[] = [];

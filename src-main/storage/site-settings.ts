@@ -13,6 +13,8 @@ const SECTIONS = Object.keys(SettingsSchema.shape) as Section[];
 export function defaultSettings(): Settings {
   return {
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    // Reports and exports; the host's own locale until the admin picks the site's.
+    locale: Intl.DateTimeFormat().resolvedOptions().locale || 'en-GB',
     recognition: { target_far: DEFAULTS.site.targetFar.value, min_votes: DEFAULTS.site.minVotes.value, unknown_alerts: DEFAULTS.site.unknownAlerts.value },
     consent_policy: 'flag',
     // Unknown faces are nobody's enrolled data: keep their pictures for a week only.

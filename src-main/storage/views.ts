@@ -22,7 +22,7 @@ export function qualityOrNull(q: unknown): Quality | null {
 export function personView(p: PersonRecord, extra: { consent: Consent | null; thumbnail: string | null }): Person {
   return {
     id: p.id, employee_id: p.employeeId, name: p.name, department: p.department, status: p.status, watchlist: p.watchlist,
-    shift_id: p.shiftId, template_count: p.templateCount, consent: extra.consent,
+    shift_id: p.shiftId, start_date: p.startDate, demo: p.demo, template_count: p.templateCount, consent: extra.consent,
     created_at: iso(p.createdAt), updated_at: iso(p.updatedAt), thumbnail: extra.thumbnail,
   };
 }

@@ -45,7 +45,7 @@ export async function startApiFixture(opts: Partial<Omit<ApiServerDeps, 'dispatc
     if (!p) throw Object.assign(new Error(`person ${id} not found`), { code: 'NOT_FOUND' });
     return {
       id: p.id, employee_id: p.employeeId, name: p.name, department: p.department, status: p.status, watchlist: p.watchlist, shift_id: p.shiftId,
-      template_count: p.templateCount, consent: access.privacy.consents.get(id), created_at: new Date(p.createdAt).toISOString(),
+      start_date: p.startDate, demo: p.demo, template_count: p.templateCount, consent: access.privacy.consents.get(id), created_at: new Date(p.createdAt).toISOString(),
       updated_at: new Date(p.updatedAt).toISOString(), thumbnail: null,
     };
   };

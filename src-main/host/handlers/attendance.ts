@@ -9,6 +9,7 @@ import type { Handlers } from '../../core/dispatcher.ts';
 import type { HostContext } from '../host-context.ts';
 import { isoOrNull } from '../../storage/views.ts';
 import { exportTable } from '../exports/table-export.ts';
+import { STATUS_LABEL, dailyCounts, totalsPerPerson } from '../../attendance/report.ts';
 
 /** Longest range a report recomputes absences for (older days keep what was stored). */
 const MAX_REFRESH_DAYS = 62;
@@ -60,19 +61,54 @@ export function attendanceHandlers(ctx: HostContext): Handlers {
       return dayView(row);
     },
     'attendance.export': async ({ from, to, department, format }) => {
-      const rows = await range(from, to, undefined, department);
+      await refresh(daysBetween(from, to));
+      const stored = ctx.store.attendance.listDays({ from, to, department });
+      const days = stored.map(dayView);
+      const { timezone, locale } = ctx.store.settings.get();
+      const fmtDay = (d: string) => DateTime.fromISO(d, { zone: timezone }).setLocale(locale).toLocaleString(DateTime.DATE_MED);
+      const dates = daysBetween(from, to);
       return exportTable({
-        name: `attendance-${from}_${to}`,
-        title: `Attendance ${from} – ${to}${department ? ` (${department})` : ''}`,
+        name: `attendance-${from}_${to}${department ? `-${department.replace(/[^\w-]+/g, '_')}` : ''}`,
+        title: 'Attendance report',
+        subtitle: `${from === to ? fmtDay(from) : `${fmtDay(from)} – ${fmtDay(to)}`}${department ? ` · Department: ${department}` : ' · All departments'}`,
+        timeZone: timezone,
+        locale,
         columns: [
-          { key: 'date', header: 'Date', width: 11 }, { key: 'employee_id', header: 'Employee id', width: 12 }, { key: 'person_name', header: 'Name', width: 20 },
-          { key: 'department', header: 'Department', width: 14 }, { key: 'status', header: 'Status', width: 11 },
-          { key: 'check_in', header: 'Check-in', width: 22 }, { key: 'check_out', header: 'Check-out', width: 22 },
-          { key: 'late_minutes', header: 'Late (min)', width: 9 }, { key: 'early_leave_minutes', header: 'Early leave (min)', width: 12 },
-          { key: 'worked_minutes', header: 'Worked (min)', width: 10 }, { key: 'corrected', header: 'Corrected', width: 9 },
+          { key: 'date', header: 'Date', type: 'date', width: 10 }, { key: 'employee_id', header: 'Employee ID', width: 11 }, { key: 'person_name', header: 'Name', width: 20 },
+          { key: 'department', header: 'Department', width: 14 }, { key: 'status', header: 'Status', width: 12 },
+          { key: 'check_in', header: 'Check-in', type: 'time', width: 8 }, { key: 'check_out', header: 'Check-out', type: 'time', width: 8 },
+          { key: 'late', header: 'Late (h:mm)', type: 'duration', width: 8 }, { key: 'early_leave', header: 'Early leave (h:mm)', type: 'duration', width: 10 },
+          { key: 'worked', header: 'Worked (h:mm)', type: 'duration', width: 9 }, { key: 'corrected', header: 'Corrected', type: 'bool', width: 8 },
         ],
-        rows,
+        rows: stored.map((r) => ({
+          date: r.day, employee_id: r.employeeId, person_name: r.personName, department: r.department, status: STATUS_LABEL[r.status],
+          check_in: r.checkIn, check_out: r.checkOut, late: r.lateMinutes, early_leave: r.earlyLeaveMinutes, worked: r.workedMinutes, corrected: r.corrected,
+        })),
+        summary: {
+          title: 'Totals per person',
+          columns: [
+            { key: 'employee_id', header: 'Employee ID', width: 11 }, { key: 'person_name', header: 'Name', width: 20 }, { key: 'department', header: 'Department', width: 14 },
+            { key: 'days_present', header: 'Days present', type: 'number', width: 9 }, { key: 'late', header: 'Late (days)', type: 'number', width: 8 },
+            { key: 'absent', header: 'Absent (days)', type: 'number', width: 9 }, { key: 'late_minutes', header: 'Late total (h:mm)', type: 'duration', width: 10 },
+            { key: 'worked_minutes', header: 'Hours worked (h:mm)', type: 'duration', width: 11 },
+          ],
+          rows: totalsPerPerson(days).map((p) => ({ ...p })),
+        },
+        chart: {
+          title: 'People per day',
+          series: [{ name: 'On time', color: '#2e9d5b' }, { name: 'Late', color: '#e0a100' }, { name: 'Absent', color: '#d04545' }],
+          bars: dailyCounts(days, dates).map((d) => ({ label: DateTime.fromISO(d.date).setLocale(locale).toFormat('d LLL'), values: [d.on_time, d.late, d.absent] })),
+        },
       }, format);
+    },
+    /** Give many people one shift (or none): by id and/or everyone whose department matches. */
+    'shifts.assign': async ({ shift_id, person_ids, department }) => {
+      if (shift_id !== null && !ctx.store.shifts.get(shift_id)) throw new VigilError('NOT_FOUND', `shift ${shift_id} not found`);
+      const ids = new Set(person_ids ?? []);
+      if (department) for (const id of ctx.store.persons.idsInDepartment(department)) ids.add(id);
+      if (!ids.size) throw new VigilError('INVALID_REQUEST', 'no people matched: give person_ids or a department with people in it', { field: 'department' });
+      await ctx.store.write(() => { for (const id of ids) ctx.store.persons.update(id, { shift_id }); });
+      return { updated: ids.size, person_ids: [...ids] };
     },
 
     'shifts.list': () => ctx.store.shifts.list().map(shiftView),

@@ -3,10 +3,14 @@ import { VigilError } from '../../../src-contract/errors.ts';
 import type { EventRecord, EventQuery } from '../../storage/repositories/detection-events.ts';
 import type { Handlers } from '../../core/dispatcher.ts';
 import type { HostContext } from '../host-context.ts';
-import { eventView, isoOrNull } from '../../storage/views.ts';
+import { DateTime } from 'luxon';
+import { eventView } from '../../storage/views.ts';
 import { exportTable } from '../exports/table-export.ts';
 
 const EXPORT_MAX_ROWS = 50_000;
+
+const DECISION_LABEL: Record<string, string> = { recognized: 'Recognised', unknown: 'Unknown', pending: 'Pending' };
+const FLAG_LABEL: Record<string, string> = { watchlist: 'watchlist', no_consent: 'no consent', low_quality: 'low quality', liveness_failed: 'liveness failed' };
 
 const ms = (s: string | undefined) => (s === undefined ? undefined : Date.parse(s));
 
@@ -59,20 +63,32 @@ export function eventHandlers(ctx: HostContext): Handlers {
     },
     'events.export': async ({ from, to, camera_id, person_id, decision, format }) => {
       const rows = allEvents(ctx, { from: ms(from), to: ms(to), cameraId: camera_id, personId: person_id, decision });
-      const stamp = new Date().toISOString().slice(0, 10);
+      const { timezone, locale } = ctx.store.settings.get();
+      const stamp = DateTime.now().setZone(timezone).toISODate()!;
+      const employeeIds = new Map<string, string>();
+      const employeeId = (personId: string | null) => {
+        if (!personId) return null;
+        if (!employeeIds.has(personId)) employeeIds.set(personId, ctx.store.persons.get(personId)?.employeeId ?? '');
+        return employeeIds.get(personId)!;
+      };
+      const fmt = (iso: string | undefined) => (iso ? DateTime.fromISO(iso, { zone: timezone }).setLocale(locale).toLocaleString(DateTime.DATETIME_SHORT) : null);
       return exportTable({
         name: `events-${stamp}`,
         title: 'Detection events',
+        subtitle: from || to ? `${fmt(from) ?? '…'} – ${fmt(to) ?? '…'}` : `All events up to ${fmt(new Date().toISOString())}`,
+        timeZone: timezone,
+        locale,
         columns: [
-          { key: 'started_at', header: 'Started', width: 22 }, { key: 'ended_at', header: 'Ended', width: 22 },
-          { key: 'camera', header: 'Camera', width: 16 }, { key: 'decision', header: 'Decision', width: 11 },
-          { key: 'person', header: 'Person', width: 18 }, { key: 'confidence', header: 'Confidence', width: 10 },
-          { key: 'flags', header: 'Flags', width: 14 }, { key: 'corrected_by', header: 'Corrected by', width: 14 }, { key: 'id', header: 'Event id', width: 30 },
+          { key: 'started_at', header: 'Started', type: 'datetime', width: 15 }, { key: 'ended_at', header: 'Ended', type: 'datetime', width: 15 },
+          { key: 'camera', header: 'Camera', width: 14 }, { key: 'decision', header: 'Result', width: 11 },
+          { key: 'employee_id', header: 'Employee ID', width: 11 }, { key: 'person', header: 'Person', width: 18 }, { key: 'confidence', header: 'Confidence', type: 'number', width: 9 },
+          { key: 'flags', header: 'Flags', width: 14 }, { key: 'corrected_by', header: 'Corrected by', width: 12 }, { key: 'id', header: 'Event ID', width: 22 },
         ],
         rows: rows.map((e) => ({
-          started_at: isoOrNull(e.startedAt), ended_at: isoOrNull(e.endedAt), camera: e.cameraName, decision: e.decision,
-          person: e.personName, confidence: e.confidence === null ? null : Math.round(e.confidence * 1000) / 1000,
-          flags: e.flags.join(' '), corrected_by: e.correctedBy, id: e.id,
+          started_at: e.startedAt, ended_at: e.endedAt, camera: e.cameraName, decision: DECISION_LABEL[e.decision] ?? e.decision,
+          employee_id: employeeId(e.personId), person: e.personName ?? (e.decision === 'recognized' ? '(erased)' : null),
+          confidence: e.confidence === null ? null : Math.round(e.confidence * 1000) / 1000,
+          flags: e.flags.map((f) => FLAG_LABEL[f] ?? f).join(', '), corrected_by: e.correctedBy, id: e.id,
         })),
       }, format);
     },

@@ -5,6 +5,15 @@ import { personViewOf } from '../host-context.ts';
 import type { HostContext } from '../host-context.ts';
 import { templateView } from '../../storage/views.ts';
 import { toVigilError } from '../error-mapping.ts';
+import { VigilError } from '../../../src-contract/errors.ts';
+import { DEMO_ID_PREFIX, isDemoEmployeeId } from '../demo-seed.ts';
+
+/** DEMO-… employee ids belong to the demo's data; a real person cannot take one (and so never collides with it). */
+function checkNotDemoId(employeeId: string | undefined, caller: { origin: string }): void {
+  if (employeeId !== undefined && caller.origin !== 'demo' && isDemoEmployeeId(employeeId)) {
+    throw new VigilError('INVALID_REQUEST', `employee ids starting with "${DEMO_ID_PREFIX}" are reserved for the demo data`, { field: 'employee_id' });
+  }
+}
 
 export function personHandlers(ctx: HostContext, onPersonChanged: (id: string) => void): Handlers {
   const view = (id: string) => personViewOf(ctx, id);
@@ -16,11 +25,13 @@ export function personHandlers(ctx: HostContext, onPersonChanged: (id: string) =
       return { items: page.items.map((p) => view(p.id)), next_cursor: page.nextCursor };
     },
     'persons.get': ({ id }) => ({ ...view(id), templates: ctx.store.templates.listForPerson(id).map(templateView) }),
-    'persons.create': async (input) => {
+    'persons.create': async (input, caller) => {
+      checkNotDemoId(input.employee_id, caller);
       const p = await ctx.store.write(() => ctx.store.persons.create(input));
       return view(p.id);
     },
-    'persons.update': async ({ id, patch }) => {
+    'persons.update': async ({ id, patch }, caller) => {
+      checkNotDemoId(patch.employee_id, caller);
       await ctx.store.write(() => ctx.store.persons.update(id, patch));
       onPersonChanged(id);
       // Status changes decide whether the engine may match this person at all.
@@ -39,6 +50,7 @@ export function personHandlers(ctx: HostContext, onPersonChanged: (id: string) =
       const results = [];
       for (const { photos, ...fields } of rows) {
         try {
+          checkNotDemoId(fields.employee_id, caller);
           const existing = ctx.store.persons.getByEmployeeId(fields.employee_id);
           const person = existing ?? await ctx.store.write(() => ctx.store.persons.create(fields));
           const verdicts = photos.length ? await ctx.enrolment.enrolPhotos(person.id, photos, by(caller)) : [];

@@ -85,6 +85,7 @@ export class AttendanceRepository {
   readonly #corrections;
   readonly #upsertDay;
   readonly #getDay;
+  readonly #deleteDay;
 
   constructor(db: Connections) {
     this.#reader = db.reader;
@@ -112,6 +113,7 @@ export class AttendanceRepository {
          early_leave_minutes = excluded.early_leave_minutes, worked_minutes = excluded.worked_minutes, corrected = excluded.corrected,
          record_json = excluded.record_json, computed_at = excluded.computed_at`,
     );
+    this.#deleteDay = db.writer.prepare('DELETE FROM attendance_days WHERE person_id = ? AND day = ?');
     this.#getDay = db.reader.prepare<[string, string], DayDbRow>('SELECT * FROM attendance_days WHERE person_id = ? AND day = ?');
   }
 
@@ -166,6 +168,16 @@ export class AttendanceRepository {
     this.#upsertDay.run({ ...d, corrected: d.corrected ? 1 : 0, record: JSON.stringify(d.record) });
   }
 
+  /** Drops a stored day (a day before the person's start date that an earlier refresh marked absent). */
+  deleteDay(personId: string, day: string): void {
+    this.#deleteDay.run(personId, day);
+  }
+
+  /** The person's punch from this event that still counts, if any (a re-decided event does not punch twice). */
+  livePunchOfEvent(eventId: string, personId: string): PunchRecord | null {
+    return this.punchesOfEvent(eventId).find((p) => p.voidedAt === null && p.personId === personId) ?? null;
+  }
+
   getDay(personId: string, day: string): DayRow | null {
     const r = this.#getDay.get(personId, day);
     return r ? toDay(r) : null;
@@ -175,11 +187,12 @@ export class AttendanceRepository {
   listDays(q: { from: string; to: string; personId?: string; department?: string }): DayRowWithPerson[] {
     const where = ['d.day >= @from', 'd.day <= @to'];
     if (q.personId !== undefined) where.push('d.person_id = @personId');
-    if (q.department !== undefined) where.push('p.department = @department');
+    // Case-insensitive substring, as the people list filters ("sales" finds "Sales").
+    if (q.department) where.push(`lower(p.department) LIKE @department ESCAPE '\\'`);
     return this.#reader.prepare<Record<string, unknown>, DayDbRow>(
       `SELECT d.*, p.name AS person_name, p.employee_id, p.department FROM attendance_days d JOIN persons p ON p.id = d.person_id
        WHERE ${where.join(' AND ')} ORDER BY d.day, p.name, d.person_id`,
-    ).all({ from: q.from, to: q.to, personId: q.personId, department: q.department }).map((r) => ({
+    ).all({ from: q.from, to: q.to, personId: q.personId, department: q.department ? `%${q.department.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined }).map((r) => ({
       ...toDay(r), personName: r.person_name ?? '', employeeId: r.employee_id ?? '', department: r.department ?? '',
     }));
   }

@@ -15,6 +15,10 @@ export const PersonFieldsSchema = z.object({
   watchlist: z.boolean().default(false),
   shift_id: z.string().min(1).max(64).nullable().default(null),
   notes: z.string().max(2000).nullable().default(null),
+  /** First day attendance counts (YYYY-MM-DD, site zone); null = the day the person was enrolled. */
+  start_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').nullable().default(null),
+  /** Seeded by the demo: shown as demo and removable with the rest of the demo data. */
+  demo: z.boolean().default(false),
 });
 export type PersonFieldsInput = z.input<typeof PersonFieldsSchema>;
 
@@ -27,6 +31,8 @@ export interface PersonRecord {
   watchlist: boolean;
   shiftId: string | null;
   notes: string | null;
+  startDate: string | null;
+  demo: boolean;
   templateCount: number;
   createdAt: number;
   updatedAt: number;
@@ -41,6 +47,8 @@ interface PersonRow {
   watchlist: number;
   shift_id: string | null;
   notes: string | null;
+  start_date: string | null;
+  demo: number;
   template_count: number;
   created_at: number;
   updated_at: number;
@@ -52,6 +60,7 @@ export interface PersonListQuery {
   department?: string;
   status?: 'active' | 'inactive' | 'all';
   watchlist?: boolean;
+  demo?: boolean;
   limit?: number;
   /** Keyset cursor: the `nextCursor` of the previous page. */
   cursor?: string | null;
@@ -70,18 +79,20 @@ export class PersonsRepository {
   readonly #withShift;
 
   constructor(db: Connections) {
-    this.#withShift = db.reader.prepare<[], { id: string; shift_id: string }>("SELECT id, shift_id FROM persons WHERE status = 'active' AND shift_id IS NOT NULL ORDER BY id");
+    this.#withShift = db.reader.prepare<[], { id: string; shift_id: string; start_date: string | null; created_at: number }>(
+      "SELECT id, shift_id, start_date, created_at FROM persons WHERE status = 'active' AND shift_id IS NOT NULL ORDER BY id",
+    );
     this.#reader = db.reader;
     this.#get = db.reader.prepare<[string], PersonRow>(`${SELECT} WHERE p.id = ?`);
     this.#getW = db.writer.prepare<[string], PersonRow>(`${SELECT} WHERE p.id = ?`);
     this.#byEmployee = db.reader.prepare<[string], PersonRow>(`${SELECT} WHERE p.employee_id = ?`);
     this.#insert = db.writer.prepare(
-      `INSERT INTO persons (id, employee_id, name, department, status, watchlist, shift_id, notes, created_at, updated_at)
-       VALUES (@id, @employee_id, @name, @department, @status, @watchlist, @shift_id, @notes, @now, @now)`,
+      `INSERT INTO persons (id, employee_id, name, department, status, watchlist, shift_id, notes, start_date, demo, created_at, updated_at)
+       VALUES (@id, @employee_id, @name, @department, @status, @watchlist, @shift_id, @notes, @start_date, @demo, @now, @now)`,
     );
     this.#update = db.writer.prepare(
       `UPDATE persons SET employee_id = @employee_id, name = @name, department = @department, status = @status,
-       watchlist = @watchlist, shift_id = @shift_id, notes = @notes, updated_at = @now WHERE id = @id`,
+       watchlist = @watchlist, shift_id = @shift_id, notes = @notes, start_date = @start_date, demo = @demo, updated_at = @now WHERE id = @id`,
     );
     this.#delete = db.writer.prepare('DELETE FROM persons WHERE id = ?');
   }
@@ -90,7 +101,7 @@ export class PersonsRepository {
     const v = parseInput(PersonFieldsSchema, input, 'person');
     const id = newId('per');
     try {
-      this.#insert.run({ ...v, id, watchlist: v.watchlist ? 1 : 0, now });
+      this.#insert.run({ ...v, id, watchlist: v.watchlist ? 1 : 0, demo: v.demo ? 1 : 0, now });
     } catch (err) {
       translateSqliteError(err, `person ${v.employee_id}`);
     }
@@ -100,10 +111,10 @@ export class PersonsRepository {
   update(id: string, patch: Partial<PersonFieldsInput>, now = Date.now()): PersonRecord {
     const row = this.#getW.get(id);
     if (!row) throw new NotFoundError('person', id);
-    const current = { employee_id: row.employee_id, name: row.name, department: row.department ?? '', status: row.status, watchlist: row.watchlist === 1, shift_id: row.shift_id, notes: row.notes };
+    const current = { employee_id: row.employee_id, name: row.name, department: row.department ?? '', status: row.status, watchlist: row.watchlist === 1, shift_id: row.shift_id, notes: row.notes, start_date: row.start_date, demo: row.demo === 1 };
     const v = parseInput(PersonFieldsSchema, { ...current, ...stripUndefined(patch) }, 'person');
     try {
-      this.#update.run({ ...v, id, watchlist: v.watchlist ? 1 : 0, now });
+      this.#update.run({ ...v, id, watchlist: v.watchlist ? 1 : 0, demo: v.demo ? 1 : 0, now });
     } catch (err) {
       translateSqliteError(err, `person ${v.employee_id}`);
     }
@@ -128,9 +139,14 @@ export class PersonsRepository {
       where.push(`(p.name LIKE @like ESCAPE '\\' OR p.employee_id LIKE @like ESCAPE '\\')`);
       params.like = `%${q.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     }
-    if (q.department !== undefined) {
-      where.push('p.department = @department');
-      params.department = q.department;
+    if (q.department) {
+      // Case-insensitive substring: "sales" finds "Sales" and "Inside sales".
+      where.push(`lower(p.department) LIKE @dept ESCAPE '\\'`);
+      params.dept = `%${q.department.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    }
+    if (q.demo !== undefined) {
+      where.push('p.demo = @demo');
+      params.demo = q.demo ? 1 : 0;
     }
     if (q.status && q.status !== 'all') {
       where.push('p.status = @status');
@@ -157,8 +173,19 @@ export class PersonsRepository {
   }
 
   /** Active people who have a shift: the ones who can be absent. */
-  activeWithShift(): Array<{ id: string; shiftId: string }> {
-    return this.#withShift.all().map((r) => ({ id: r.id, shiftId: r.shift_id }));
+  activeWithShift(): Array<{ id: string; shiftId: string; startDate: string | null; createdAt: number }> {
+    return this.#withShift.all().map((r) => ({ id: r.id, shiftId: r.shift_id, startDate: r.start_date, createdAt: r.created_at }));
+  }
+
+  /** Ids of the people the demo seeded. */
+  demoIds(): string[] {
+    return this.#reader.prepare<[], { id: string }>('SELECT id FROM persons WHERE demo = 1 ORDER BY id').all().map((r) => r.id);
+  }
+
+  /** Matching ids for a bulk action (assign a shift by department: case-insensitive substring, like list()). */
+  idsInDepartment(department: string): string[] {
+    const like = `%${department.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return this.#reader.prepare<[string], { id: string }>(`SELECT id FROM persons WHERE lower(department) LIKE ? ESCAPE '\\' ORDER BY id`).all(like).map((r) => r.id);
   }
 
   remove(id: string): void {
@@ -179,7 +206,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 function toRecord(r: PersonRow): PersonRecord {
   return {
     id: r.id, employeeId: r.employee_id, name: r.name, department: r.department ?? '', status: r.status,
-    watchlist: r.watchlist === 1, shiftId: r.shift_id, notes: r.notes, templateCount: r.template_count,
+    watchlist: r.watchlist === 1, shiftId: r.shift_id, notes: r.notes, startDate: r.start_date, demo: r.demo === 1, templateCount: r.template_count,
     createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
