@@ -109,6 +109,8 @@ export type ModelSelection = z.infer<typeof ModelSelectionSchema>;
 
 export const LoadOptionsSchema = z.object({
   modelsDir: z.string().optional(),
+  /** the user's models folder (<data dir>/models): more manifest entries and the files a customer installed */
+  userModelsDir: z.string().optional(),
   models: ModelSelectionSchema.prefault({}),
   /** execution providers in order of preference; default per platform, CPU always last */
   providers: z.array(z.enum(['cuda', 'dml', 'coreml', 'cpu'])).optional(),

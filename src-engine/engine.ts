@@ -24,6 +24,7 @@ import { gate, measureFace, type Quality } from './quality/quality.ts';
 import type { Manifest, ModelEntry } from './registry/manifest.ts';
 import { DEFAULT_MODELS_DIR, loadManifest, readVerifiedModel } from './registry/manifest.ts';
 import { LatencyWindow } from './runtime/latency.ts';
+import { loadUserManifest, locateModel, mergeManifests } from './registry/user-models.ts';
 import { ModelSession, type ModelHealth, type SessionFactory } from './runtime/model-session.ts';
 import { providerChain, type ProviderName } from './runtime/providers.ts';
 import { round1, round2, round3 } from './runtime/round.ts';
@@ -151,7 +152,8 @@ export class Engine {
     const { sessionFactory, ...rest } = opts;
     const options = parseOrThrow(EngineOptionsSchema, rest, 'engine options');
     const modelsDir = options.modelsDir ?? DEFAULT_MODELS_DIR;
-    const manifest = await loadManifest(modelsDir);
+    const shipped = await loadManifest(modelsDir);
+    const manifest = options.userModelsDir ? mergeManifests(shipped, await loadUserManifest(options.userModelsDir)) : shipped;
     const providers = providerChain(options.providers);
     const failures: Record<string, string> = {};
     const pipeline = await buildPipeline(manifest, modelsDir, options.models, options, providers, sessionFactory, new Map(), failures);
@@ -432,7 +434,7 @@ async function buildPipeline(
       sessions.set(id, existing);
       return existing;
     }
-    const bytes = await readVerifiedModel(entry, modelsDir);
+    const bytes = await readVerifiedModel(entry, (await locateModel(entry, modelsDir, options.userModelsDir)) ?? modelsDir);
     const session = await ModelSession.load(entry, bytes, { providers, threads: options.threads, timeoutMs: options.timeoutMs, factory });
     sessions.set(id, session);
     if (options.warmupIterations > 0) warmupMs += await session.warmup(options.warmupIterations);

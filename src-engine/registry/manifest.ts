@@ -49,6 +49,10 @@ const common = {
   input: InputSpecSchema,
   source: SourceSchema,
   license: z.string(),
+  /** whether the weights' origin (author, training data) is documented; 'not_stated' is shown as a warning */
+  origin: z.enum(['documented', 'not_stated']).optional(),
+  /** false: an entry a customer can install (`vigil models add`); its file is not in models/ */
+  shipped: z.boolean().default(true),
   provenance: z.string(),
   notes: z.string().optional(),
 };
