@@ -122,3 +122,41 @@ describe('issue 15 security defects (HTTP)', () => {
     assert.equal(same.status, 200);
   });
 });
+
+describe('issue 15 #5: the audit row commits with the change it records', () => {
+  let f: ApiFixture;
+  let admin: string;
+  before(async () => {
+    f = await startApiFixture();
+    admin = await f.setupAdmin();
+    // A host-style handler that writes through the store's write queue (as every host handler does).
+    f.dispatcher.register({ 'shifts.upsert': async (input) => {
+      const s = await f.store.write(() => f.store.shifts.upsert(input));
+      return { ...input, id: s.id } as never;
+    } });
+  });
+  after(() => f.close());
+
+  it('when the audit insert fails, users.create and a queued write roll back', async () => {
+    f.store.db.writer.exec("CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit storage down'); END;");
+    try {
+      const r = await f.rpc('users.create', { username: 'sneaky-admin', password: 'a long enough password', role: 'admin' }, admin);
+      assert.notEqual(r.status, 200);
+      const row = f.store.db.reader.prepare('SELECT id FROM users WHERE username = ?').get('sneaky-admin');
+      assert.equal(row, undefined, 'the unaudited admin exists');
+      const login = await f.rpc('auth.login', { username: 'sneaky-admin', password: 'a long enough password' });
+      assert.notEqual(login.status, 200, 'no sign-in as the rolled-back admin');
+
+      const before = (f.store.db.reader.prepare('SELECT COUNT(*) AS n FROM shifts').get() as { n: number }).n;
+      const s = await f.rpc('shifts.upsert', { name: 'Night', start: '22:00', end: '06:00', grace_minutes: 5, days: [1, 2, 3] }, admin);
+      assert.notEqual(s.status, 200, JSON.stringify(s.body));
+      assert.equal((f.store.db.reader.prepare('SELECT COUNT(*) AS n FROM shifts').get() as { n: number }).n, before, 'the unaudited shift exists');
+    } finally {
+      f.store.db.writer.exec('DROP TRIGGER fail_audit');
+    }
+    const ok = await f.rpc('users.create', { username: 'fine-guard', password: 'a long enough password', role: 'guard' }, admin);
+    assert.equal(ok.status, 200);
+    const audited = f.access.audit.list({ action: 'users.create' }).items.find((i) => i.resource === `user:${ok.body.id}`);
+    assert.ok(audited, 'the success is audited');
+  });
+});

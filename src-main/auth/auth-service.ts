@@ -9,6 +9,7 @@ import { VigilError } from '../../src-contract/errors.ts';
 import type { Role } from '../../src-contract/schemas.ts';
 import type { AuditSink } from '../audit/audit-log.ts';
 import type { Caller, Handlers } from '../core/dispatcher.ts';
+import { commitAudit } from '../core/audit-scope.ts';
 import type { Connections } from '../storage/repositories/connections.ts';
 import { ApiTokenStore, looksLikeApiToken } from './api-tokens.ts';
 import { bearerToken, sessionCookie, type RequestCredentials } from './credentials.ts';
@@ -142,7 +143,12 @@ export function createAuth(db: Connections, opts: AuthOptions): Auth {
 
     'users.create': async (input) => {
       const hash = await hashPassword(input.password, scrypt);
-      return toUserView(users.create(input.username, hash, input.role as Role, now()));
+      // The user and its audit row in one transaction: no unaudited account if the audit insert fails.
+      return db.writer.transaction(() => {
+        const view = toUserView(users.create(input.username, hash, input.role as Role, now()));
+        commitAudit(view);
+        return view;
+      }).immediate();
     },
 
     'users.update': async (input, caller) => {
@@ -160,6 +166,7 @@ export function createAuth(db: Connections, opts: AuthOptions): Auth {
           users.setDisabled(t.id, input.disabled, now());
         }
         if (hash) users.setPassword(t.id, hash, now());
+        commitAudit({ id: t.id });
       }).immediate();
       // A disabled account or a password reset ends the user's sessions (the admin's own one survives a self-reset).
       if (input.disabled || hash) sessions.revokeUser(target.id, target.id === caller.user?.id ? caller.sessionId ?? null : null);
@@ -168,9 +175,16 @@ export function createAuth(db: Connections, opts: AuthOptions): Auth {
     },
 
     'tokens.list': () => tokens.list(),
-    'tokens.create': (input, caller) => tokens.create(input.name, input.scopes, caller.user!.id),
+    'tokens.create': (input, caller) => db.writer.transaction(() => {
+      const t = tokens.create(input.name, input.scopes, caller.user!.id);
+      commitAudit(t);
+      return t;
+    }).immediate(),
     'tokens.revoke': (input) => {
-      tokens.revoke(input.id);
+      db.writer.transaction(() => {
+        tokens.revoke(input.id);
+        commitAudit({ ok: true });
+      }).immediate();
       accessChanged();
       return { ok: true as const };
     },

@@ -7,6 +7,7 @@ import type { Role } from '../../src-contract/schemas.ts';
 import { VigilError, fromZodError } from '../../src-contract/errors.ts';
 import type { z } from 'zod';
 import { requireAccess, requireMethodScope } from './access.ts';
+import { runInAuditScope } from './audit-scope.ts';
 
 export interface Caller {
   user: { id: string; username: string; role: Role } | null;
@@ -79,15 +80,40 @@ export class Dispatcher {
     const handler = this.handlers[method] as Handler<typeof method> | undefined;
     if (!handler) throw new VigilError('INTERNAL', `${method} is not available in this build`);
     const audited = spec.personal || !isReadMethod(method);
+    if (!audited) return handler(parsed.data as never, caller);
+    // The success row is written inside the transaction that commits the change (see audit-scope.ts), so a
+    // failing audit insert rolls the change back; handlers that never commit in the scope are audited after.
+    let done = false;
+    const scope = {
+      get done() { return done; },
+      commit: (output: unknown) => {
+        if (done) return;
+        this.audit?.({ caller, method, input: parsed.data, result: 'success', output: normaliseOutput(output) });
+        done = true;
+      },
+    };
     let out: unknown;
     try {
-      out = await handler(parsed.data as never, caller);
+      // persons.enrolBulk writes one audit row per person from its final output: audited after it returns.
+      out = method === 'persons.enrolBulk' ? await handler(parsed.data as never, caller) : await runInAuditScope(scope, () => handler(parsed.data as never, caller));
     } catch (err) {
-      if (audited) this.audit?.({ caller, method, input: parsed.data, result: 'error', reason: (err as Error).message });
+      try {
+        this.audit?.({ caller, method, input: parsed.data, result: 'error', reason: (err as Error).message });
+      } catch {
+        /* the audit store itself failed: the caller gets the original error */
+      }
       throw err;
     }
     // Outside the try: if the audit write itself fails, the caller gets that error and not the data.
-    if (audited) this.audit?.({ caller, method, input: parsed.data, result: 'success', output: out });
+    if (!done) this.audit?.({ caller, method, input: parsed.data, result: 'success', output: out });
     return out;
   }
+}
+
+/** What a write returned, in the shape the audit hook reads (`id` of what was created): repository records name it
+ *  `id` or carry it in `config.id` (cameras). */
+function normaliseOutput(output: unknown): unknown {
+  if (!output || typeof output !== 'object') return output;
+  const o = output as { id?: unknown; config?: { id?: unknown } };
+  return o.id === undefined && o.config?.id !== undefined ? { ...o, id: o.config.id } : output;
 }

@@ -3,9 +3,12 @@
 // which is what "acknowledged" means for events.
 import type Database from 'better-sqlite3';
 import { StorageClosedError } from './errors.ts';
+import { currentAuditScope, type AuditScope } from '../core/audit-scope.ts';
 
 interface PendingOp {
   fn: () => unknown;
+  /** The contract call that queued it: its audit row commits in this op's savepoint. */
+  audit?: AuditScope;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
@@ -57,7 +60,7 @@ export class WriteQueue {
   run<T>(fn: () => T): Promise<T> {
     if (this.#closed) return Promise.reject(new StorageClosedError());
     return new Promise<T>((resolve, reject) => {
-      this.#pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.#pending.push({ fn, resolve: resolve as (v: unknown) => void, reject, audit: currentAuditScope() });
       if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(() => this.#drain());
@@ -109,6 +112,8 @@ export class WriteQueue {
           if (value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function') {
             throw new TypeError('WriteQueue.run() takes a synchronous function');
           }
+          // The first write of an audited call carries its audit row: both commit or neither does.
+          if (op.audit && !op.audit.done) op.audit.commit(value);
           this.#release.run();
           results.push({ ok: true, value });
         } catch (error) {
