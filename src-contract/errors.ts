@@ -8,6 +8,8 @@ export const ErrorCodeSchema = z.enum([
   'MODEL_UNAVAILABLE', 'MODEL_TIMEOUT', 'ENGINE_UNAVAILABLE', 'QUEUE_FULL',
   'STREAM_UNAVAILABLE', 'AUTH_FAILED', 'TIMEOUT', 'UNSUPPORTED', 'INVALID_CONFIG',
   'INTERNAL',
+  /** The data folder's disk is full: nothing new can be stored (reads still work). */
+  'STORAGE_FULL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
@@ -29,7 +31,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   NO_FACE: 422, MULTIPLE_FACES: 422, POOR_QUALITY: 422,
   MODEL_UNAVAILABLE: 503, MODEL_TIMEOUT: 504, ENGINE_UNAVAILABLE: 503, QUEUE_FULL: 503,
   STREAM_UNAVAILABLE: 502, AUTH_FAILED: 502, TIMEOUT: 504, UNSUPPORTED: 422, INVALID_CONFIG: 400,
-  INTERNAL: 500,
+  INTERNAL: 500, STORAGE_FULL: 507,
 };
 
 /** Thrown inside the host, serialised by each transport into ErrorBody. */

@@ -150,6 +150,8 @@ export const HealthzSchema = z.object({
   counters: z.object({
     frames_analysed: z.number(), faces_detected: z.number(), recognized: z.number(), unknown: z.number(), attendance_records: z.number(),
   }),
+  /** "full": the data folder's disk is full (STORAGE_FULL): no event, audit row or snapshot can be stored. */
+  storage: z.object({ state: z.enum(['ok', 'full']), since: z.string().nullable() }).optional(),
 });
 export type Healthz = z.output<typeof HealthzSchema>;
 

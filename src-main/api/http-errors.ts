@@ -2,6 +2,7 @@
 // too large, wrong content type) come out as typed 4xx; only genuine bugs become 500 INTERNAL, without details.
 import { ErrorCodeSchema, VigilError, httpStatusOf, type ErrorBody, type ErrorCode } from '../../src-contract/errors.ts';
 import { ZodError } from 'zod';
+import { isStorageFullError, storageFullError, storageHealth } from '../storage/storage-health.ts';
 import { fromZodError } from '../../src-contract/errors.ts';
 
 /** Engine and storage error codes that are not contract codes. */
@@ -50,6 +51,10 @@ export function toVigilError(err: unknown): VigilError {
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     if (e.statusCode === 413) return new VigilError('PAYLOAD_TOO_LARGE', 'request body too large');
     return new VigilError('INVALID_REQUEST', err instanceof SyntaxError ? `malformed JSON: ${message.slice(0, 200)}` : message.slice(0, 300));
+  }
+  if (isStorageFullError(err) || isStorageFullError((err as { cause?: unknown })?.cause)) {
+    storageHealth.noteError(isStorageFullError(err) ? err : (err as { cause?: unknown }).cause);
+    return storageFullError();
   }
   return new VigilError('INTERNAL', 'internal error');
 }

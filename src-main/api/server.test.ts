@@ -59,7 +59,7 @@ describe('HTTP API', () => {
       for (const p of ['/healthz', '/api/v1/health']) {
         const r = await f.http('GET', p);
         assert.equal(r.status, 200);
-        assert.deepEqual(Object.keys(r.body).sort(), ['cameras', 'counters', 'engine']);
+        assert.deepEqual(Object.keys(r.body).sort(), ['cameras', 'counters', 'engine', 'storage']);
         assert.deepEqual(Object.keys(r.body.counters).sort(), ['attendance_records', 'faces_detected', 'frames_analysed', 'recognized', 'unknown']);
         assert.equal(r.headers.get('cache-control'), 'no-store');
       }

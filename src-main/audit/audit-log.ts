@@ -14,6 +14,7 @@ import { VigilError } from '../../src-contract/errors.ts';
 import type { Connections } from '../storage/repositories/connections.ts';
 import type { KeyProvider } from '../security/key-provider.ts';
 import { openSecret, sealSecret } from '../security/secret-box.ts';
+import { storageHealth } from '../storage/storage-health.ts';
 
 export type AuditType = 'data_access' | 'data_modification' | 'authentication' | 'consent' | 'system';
 export type AuditResult = 'success' | 'denied' | 'error';
@@ -178,7 +179,7 @@ export class AuditLog implements AuditSink {
     if (this.#keys && this.#epochs === null) this.ensureKey();
     // IMMEDIATE: the read of the last hash and the insert are one step even with another process appending
     // (the CLI). Inside a caller's transaction this becomes a savepoint and commits or rolls back with it.
-    const row = this.#writer.transaction((): AuditRow => {
+    const insert = this.#writer.transaction((): AuditRow => {
       const last = this.#last.get();
       const prev = last?.hash ?? this.#anchor.get()?.through_hash ?? GENESIS_HASH;
       const id = (this.#nextId.get()?.seq ?? 0) + 1;
@@ -192,7 +193,16 @@ export class AuditLog implements AuditSink {
       const full: AuditRow = { ...base, prev_hash: prev, hash: chainHash(prev, base, key) };
       this.#insert.run(full);
       return full;
-    }).immediate();
+    });
+    let row: AuditRow;
+    try {
+      row = insert.immediate();
+    } catch (err) {
+      storageHealth.noteError(err);
+      throw err;
+    }
+    // Every change writes an audit row: a stored one means the disk takes writes again.
+    storageHealth.noteOk(); // (a failing outer COMMIT reports full again through its error)
     if (!this.#writer.inTransaction) this.#writeHead(row.id, row.hash);
     else this.#scheduleHead();
     return row;
@@ -324,8 +334,14 @@ export class AuditLog implements AuditSink {
     mkdirSync(dirname(this.#headPath), { recursive: true });
     const tmp = `${this.#headPath}.tmp`;
     const key = this.#epochFor(id, this.#epochs ?? [])?.key;
-    writeFileSync(tmp, JSON.stringify(key ? { id, hash, mac: headMac(key, id, hash) } : { id, hash }));
-    renameSync(tmp, this.#headPath);
+    try {
+      writeFileSync(tmp, JSON.stringify(key ? { id, hash, mac: headMac(key, id, hash) } : { id, hash }));
+      renameSync(tmp, this.#headPath);
+    } catch (err) {
+      // A full disk must not crash the host from a timer: the head lags (the rows after it are still keyed, so
+      // verify accepts them) and is rewritten with the next row.
+      if (!storageHealth.noteError(err)) throw err;
+    }
   }
 
   #readHead(): { id: number; hash: string; mac?: string } | null {

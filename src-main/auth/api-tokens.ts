@@ -8,6 +8,7 @@ import type { TokenSchema } from '../../src-contract/schemas.ts';
 import type { Connections } from '../storage/repositories/connections.ts';
 import { sha256 } from './sessions.ts';
 import type { UserRow } from './users.ts';
+import { storageHealth } from '../storage/storage-health.ts';
 
 export type TokenScope = 'read' | 'write' | 'frames';
 export type TokenView = z.output<typeof TokenSchema>;
@@ -78,7 +79,13 @@ export class ApiTokenStore {
     const user = this.#creator.get(row.created_by);
     if (!user || user.disabled === 1) throw new VigilError('UNAUTHENTICATED', 'the account that issued this token is disabled');
     const now = this.now();
-    if (row.last_used_at === null || now - row.last_used_at >= this.touchEveryMs) this.#used.run(now, row.id);
+    if (row.last_used_at === null || now - row.last_used_at >= this.touchEveryMs) {
+      try {
+        this.#used.run(now, row.id);
+      } catch (err) {
+        if (!storageHealth.noteError(err)) throw err; // disk full: "last used" is not worth failing a read
+      }
+    }
     return { token: toView(row), user };
   }
 }

@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Connections } from '../storage/repositories/connections.ts';
 import type { UserRow } from './users.ts';
+import { storageHealth } from '../storage/storage-health.ts';
 
 export interface SessionPolicy {
   idleMs: number;
@@ -60,7 +61,15 @@ export class SessionStore {
       this.#delete.run(idHash);
       return null;
     }
-    if (opts.touch !== false && now - row.s_last_seen >= this.policy.touchEveryMs) this.#touch.run(now, idHash);
+    if (opts.touch !== false && now - row.s_last_seen >= this.policy.touchEveryMs) {
+      // A full disk must not turn every signed-in read into an error: skip the refresh (the idle timer counts
+      // from the last refresh that was stored) and carry on.
+      try {
+        this.#touch.run(now, idHash);
+      } catch (err) {
+        if (!storageHealth.noteError(err)) throw err;
+      }
+    }
     const { s_last_seen: _l, s_expires, ...user } = row;
     return { idHash, user, expiresAt: s_expires };
   }

@@ -8,6 +8,8 @@ import type { Handlers } from '../core/dispatcher.ts';
 
 const ENGINE_INPUT_CODES = new Set(['INVALID_IMAGE', 'IMAGE_TOO_LARGE', 'INVALID_FRAME', 'INVALID_ARGUMENT']);
 
+import { isStorageFullError, storageFullError } from '../storage/storage-health.ts';
+
 export function toVigilError(err: unknown): unknown {
   if (err instanceof VigilError) return err;
   if (err instanceof NotFoundError) return new VigilError('NOT_FOUND', err.message);
@@ -18,6 +20,7 @@ export function toVigilError(err: unknown): unknown {
   }
   if (err instanceof AttendanceRuleError) return new VigilError('INVALID_REQUEST', err.message);
   if (err instanceof StorageClosedError) return new VigilError('INTERNAL', 'the host is shutting down');
+  if (isStorageFullError(err)) return storageFullError();
   if (err instanceof EngineUnavailableError) return new VigilError('ENGINE_UNAVAILABLE', err.message);
   if (err instanceof EngineCallError) {
     if (ENGINE_INPUT_CODES.has(err.code)) return new VigilError(err.code === 'IMAGE_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'INVALID_IMAGE', err.message);

@@ -7,6 +7,7 @@ import type { Settings } from '../../src-contract/schemas.ts';
 import type { Healthz } from '../../src-contract/rest.ts';
 import { createLogger } from '../logging/logger.ts';
 import { openStore } from '../storage/host-store.ts';
+import { storageHealth } from '../storage/storage-health.ts';
 import type { HostStore } from '../storage/host-store.ts';
 import type { KeyProvider } from '../security/key-provider.ts';
 import { ACCESS_MIGRATIONS, createAccessControl } from './access-control.ts';
@@ -210,6 +211,11 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
   }
   cameras.startAll();
   store.retention.start();
+  // Disk full is a state, not a stream of 500s: logged once on each change (and reported by /healthz).
+  const offStorage = storageHealth.onChange((st) => {
+    if (st.state === 'full') logger.error({ event_type: 'storage_full', since: st.since }, 'the data folder disk is full: events, audit rows and snapshots cannot be stored');
+    else logger.info({ event_type: 'storage_ok' }, 'the data folder can be written again');
+  });
 
   let closing: Promise<void> | null = null;
   const host: Host = {
@@ -217,6 +223,7 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
     mediaRoot: o.dataDir,
     analyzeFrame: createPushAnalyzer(ctx),
     healthz: () => ({
+      storage: storageHealth.state,
       engine: { ready: engine.ready, providers: engineStatus.providers() },
       cameras: cameras!.list().map((c) => ({ id: c.id, name: c.name, state: c.state, fps: stats.fps(c.id) })),
       counters: {
@@ -226,6 +233,7 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
     }),
     openLiveStream: async (cameraId, kind, signal) => openLiveStream(manager, cameraId, kind, signal),
     close: () => (closing ??= (async () => {
+      offStorage();
       engine.holdRestarts();
       cameras!.stopAll();
       pipeline.close();

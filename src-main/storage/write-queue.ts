@@ -3,6 +3,7 @@
 // which is what "acknowledged" means for events.
 import type Database from 'better-sqlite3';
 import { StorageClosedError } from './errors.ts';
+import { storageHealth } from './storage-health.ts';
 import { currentAuditScope, type AuditScope } from '../core/audit-scope.ts';
 
 interface PendingOp {
@@ -100,6 +101,7 @@ export class WriteQueue {
     try {
       this.#begin.run();
     } catch (err) {
+      storageHealth.noteError(err);
       for (const op of batch) op.reject(err);
       return;
     }
@@ -117,6 +119,7 @@ export class WriteQueue {
           this.#release.run();
           results.push({ ok: true, value });
         } catch (error) {
+          storageHealth.noteError(error);
           this.#rollbackTo.run();
           this.#release.run();
           results.push({ ok: false, error });
@@ -125,11 +128,13 @@ export class WriteQueue {
       this.#commit.run();
     } catch (err) {
       // COMMIT (or savepoint bookkeeping) failed: nothing in this batch is durable.
+      storageHealth.noteError(err);
       if (this.#db.inTransaction) this.#rollback.run();
       for (const op of batch) op.reject(err);
       return;
     }
     const ms = performance.now() - t0;
+    if (results.some((r) => r.ok)) storageHealth.noteOk();
     this.#stats.batches += 1;
     this.#stats.operations += batch.length;
     this.#stats.largestBatch = Math.max(this.#stats.largestBatch, batch.length);

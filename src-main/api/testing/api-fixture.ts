@@ -7,6 +7,7 @@ import type { Person } from '../../../src-contract/schemas.ts';
 import { Dispatcher } from '../../core/dispatcher.ts';
 import { TopicBus } from '../../core/topic-bus.ts';
 import { openStore, type HostStore } from '../../storage/host-store.ts';
+import { storageHealth } from '../../storage/storage-health.ts';
 import { ACCESS_MIGRATIONS, createAccessControl, type AccessControl } from '../../host/access-control.ts';
 import { createApiServer, type ApiServer, type ApiServerDeps } from '../server.ts';
 
@@ -53,6 +54,7 @@ export async function startApiFixture(opts: Partial<Omit<ApiServerDeps, 'dispatc
   const server = await createApiServer({
     dispatcher, bus, authenticate: access.auth.authenticate, onAccessChange: access.auth.onAccessChange, mediaRoot: dataDir, rendererDir: null,
     healthz: () => ({
+      storage: storageHealth.state,
       engine: { ready: opts.analyzeFrame !== undefined, providers: {} },
       cameras: store.cameras.list().map((c) => ({ id: c.config.id, name: c.config.name, state: 'stopped', fps: 0 })),
       counters: { frames_analysed: 0, faces_detected: 0, recognized: 0, unknown: 0, attendance_records: 0 },
