@@ -9,6 +9,7 @@ import { Modal } from '../../ui/Modal.tsx';
 import { FormError } from '../../ui/states.tsx';
 import { toast } from '../../ui/toasts.tsx';
 import { useAttendance } from './store.ts';
+import { useSubmit } from '../../ui/use-submit.ts';
 
 const hhmm = (iso: string | null) => {
   if (!iso) return '';
@@ -23,24 +24,17 @@ export function CorrectAttendanceDialog({ row, onClose }: { row: AttendanceDay; 
   const [checkIn, setIn] = useState(hhmm(row.check_in));
   const [checkOut, setOut] = useState(hhmm(row.check_out));
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   const badOrder = Boolean(checkIn && checkOut && checkOut <= checkIn);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (badOrder || reason.trim().length < 3) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await correct({ person_id: row.person_id, date: row.date, check_in: toIso(row.date, checkIn), check_out: toIso(row.date, checkOut), reason: reason.trim() });
       toast.ok(t('attendance.corrected'));
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

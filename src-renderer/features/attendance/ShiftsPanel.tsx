@@ -12,6 +12,7 @@ import { EmptyState, ErrorState, FormError, Loading } from '../../ui/states.tsx'
 import { toast } from '../../ui/toasts.tsx';
 import { validateForm } from '../cameras/schema-form.ts';
 import { useAttendance } from './store.ts';
+import { useSubmit } from '../../ui/use-submit.ts';
 
 const DAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
@@ -59,24 +60,17 @@ function ShiftForm({ shift, onClose }: { shift: Shift | null; onClose: () => voi
   const save = useAttendance((s) => s.saveShift);
   const [v, setV] = useState({ name: shift?.name ?? '', start: shift?.start ?? '09:00', end: shift?.end ?? '17:00', grace: String(shift?.grace_minutes ?? 10), days: shift?.days ?? [1, 2, 3, 4, 5] });
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
   async function submit(e: FormEvent) {
     e.preventDefault();
     const input = { id: shift?.id, name: v.name.trim(), start: v.start, end: v.end, grace_minutes: Number(v.grace), days: [...v.days].sort() };
     const parsed = validateForm(ShiftSchema.omit({ id: true }), input, t('form.required'));
     if (!parsed.ok) { setErrors(parsed.errors); return; }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await save(input);
       toast.ok(t('shifts.saved'));
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   return (
     <Modal title={shift ? t('shifts.edit') : t('shifts.add')} onClose={onClose}>

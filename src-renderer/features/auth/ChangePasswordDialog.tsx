@@ -6,26 +6,20 @@ import { Field } from '../../ui/Field.tsx';
 import { Modal } from '../../ui/Modal.tsx';
 import { FormError } from '../../ui/states.tsx';
 import { toast } from '../../ui/toasts.tsx';
+import { useSubmit } from '../../ui/use-submit.ts';
 
 export function ChangePasswordDialog({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const [oldPassword, setOld] = useState('');
   const [newPassword, setNew] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api().call('auth.changePassword', { old_password: oldPassword, new_password: newPassword });
       toast.ok(t('account.passwordChanged'));
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   return (
     <Modal title={t('account.changePassword')} onClose={onClose}>

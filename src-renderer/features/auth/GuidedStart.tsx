@@ -14,6 +14,7 @@ import { useCameras } from '../cameras/store.ts';
 import { EnrolPhotos } from '../people/EnrolPhotos.tsx';
 import { usePeople } from '../people/store.ts';
 import { useAuth } from './store.ts';
+import { useSubmit } from '../../ui/use-submit.ts';
 
 type Step = 'camera' | 'person' | 'done';
 
@@ -82,23 +83,16 @@ function PersonStep({ onNext }: { onNext: () => void }) {
   const [person, setPerson] = useState<Person | null>(null);
   const [v, setV] = useState({ name: '', employee_id: '', department: '' });
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const parsed = validateForm(PersonInputSchema, v, t('form.required'));
     if (!parsed.ok) { setErrors(parsed.errors); return; }
     setErrors({});
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       setPerson(await create(parsed.data));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (person) {

@@ -6,27 +6,18 @@ import { VigilError } from '../../../src-contract/errors.ts';
 import { errorText } from '../../ui/error-text.ts';
 import { AuthLayout } from './AuthLayout.tsx';
 import { useAuth } from './store.ts';
+import { useSubmit } from '../../ui/use-submit.ts';
 
 export function LoginScreen() {
   const { t } = useTranslation();
   const { login, expired } = useAuth();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await login(username, password);
-    } catch (err) {
-      setError(err);
-      setPassword('');
-    } finally {
-      setBusy(false);
-    }
+    await run(() => login(username, password), { onError: () => setPassword('') });
   }
 
   return (

@@ -7,6 +7,7 @@ import { FormError } from '../../ui/states.tsx';
 import { errorField } from '../../ui/error-text.ts';
 import { AuthLayout } from './AuthLayout.tsx';
 import { useAuth } from './store.ts';
+import { useSubmit } from '../../ui/use-submit.ts';
 
 export function SetupScreen() {
   const { t } = useTranslation();
@@ -15,23 +16,16 @@ export function SetupScreen() {
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [token, setToken] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   const mismatch = confirm.length > 0 && confirm !== password;
   const tooShort = password.length > 0 && password.length < 10;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (mismatch || tooShort) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await setup({ username, password, setup_token: token.trim() || undefined });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const field = errorField(error);

@@ -20,6 +20,7 @@ import { SOURCE_TYPES, describeObject, detectionFields, fromFormValues, liveView
 import type { FormValue, FormValues } from './schema-form.ts';
 import { SpecField } from './SpecField.tsx';
 import { useCameras } from './store.ts';
+import { useSubmit } from '../../ui/use-submit.ts';
 
 const ADVANCED = new Set(['stall_timeout_ms', 'max_retries']);
 type TestResult = MethodOutput<'cameras.test'>;
@@ -45,8 +46,7 @@ export function CameraEditor({ camera, onDone, onCancel }: { camera?: CameraView
   const [detection, setDetection] = useState<FormValues>(() => toFormValues(detSpecs, camera?.detection ?? {}));
   const [liveView, setLiveView] = useState<FormValues>(() => toFormValues(lvSpecs, camera?.live_view ?? {}));
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
   const [testing, setTesting] = useState(false);
   const [test, setTest] = useState<TestResult | null>(null);
   const [testError, setTestError] = useState<unknown>(null);
@@ -86,22 +86,19 @@ export function CameraEditor({ camera, onDone, onCancel }: { camera?: CameraView
     const parsed = validateForm(CameraConfigSchema, { ...config, id: config.id ?? camera?.id ?? 'new-camera' }, t('form.required'));
     if (!parsed.ok) { setErrors(parsed.errors); return; }
     setErrors({});
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const saved = camera
         ? await update(camera.id, config as Parameters<typeof update>[1])
         : await create(config as Parameters<typeof create>[0]);
       toast.ok(camera ? t('cameras.saved', { name: saved.name }) : t('cameras.created', { name: saved.name }));
       if (onDone) onDone(saved);
       else navigate({ screen: 'cameras' });
-    } catch (err) {
-      const field = errorField(err);
-      if (field) setErrors({ [field]: (err as Error).message });
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    }, {
+      onError: (err) => {
+        const field = errorField(err);
+        if (field) setErrors({ [field]: (err as Error).message });
+      },
+    });
   }
 
   const fieldsOf = (specs: typeof topSpecs, values: FormValues, set: (v: FormValues) => void, prefix: string, only?: (k: string) => boolean) =>

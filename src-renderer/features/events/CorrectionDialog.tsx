@@ -10,6 +10,7 @@ import { FormError } from '../../ui/states.tsx';
 import { toast } from '../../ui/toasts.tsx';
 import { PersonPicker } from '../people/PersonPicker.tsx';
 import { useEvents } from './store.ts';
+import { useSubmit } from '../../ui/use-submit.ts';
 
 export function CorrectionDialog({ event, mode, onClose }: { event: VigilEvent; mode: 'not' | 'is'; onClose: () => void }) {
   const { t } = useTranslation();
@@ -17,26 +18,19 @@ export function CorrectionDialog({ event, mode, onClose }: { event: VigilEvent; 
   const [person, setPerson] = useState<{ id: string; name: string } | null>(null);
   const [reason, setReason] = useState('');
   const [learn, setLearn] = useState(true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (mode === 'is' && !person) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const updated = await api().call('events.correct', {
         id: event.id, person_id: mode === 'is' ? person!.id : null, reason: reason.trim() || undefined, add_template: mode === 'is' && learn,
       });
       put(updated);
       toast.ok(t('events.correctionSaved'));
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

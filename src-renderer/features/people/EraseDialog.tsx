@@ -8,30 +8,24 @@ import { Modal } from '../../ui/Modal.tsx';
 import { FormError } from '../../ui/states.tsx';
 import { toast } from '../../ui/toasts.tsx';
 import { usePeople } from './store.ts';
+import { useSubmit } from '../../ui/use-submit.ts';
 
 export function EraseDialog({ person, onClose, onErased }: { person: Person; onClose: () => void; onErased: () => void }) {
   const { t } = useTranslation();
   const erase = usePeople((s) => s.erase);
   const [reason, setReason] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   const ready = reason.trim().length >= 3 && confirm.trim() === person.name;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!ready) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const files = await erase(person.id, reason.trim());
       toast.ok(t('people.erased', { name: person.name, files }));
       onErased();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

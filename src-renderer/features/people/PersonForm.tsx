@@ -10,6 +10,7 @@ import { FormError } from '../../ui/states.tsx';
 import { toast } from '../../ui/toasts.tsx';
 import { validateForm } from '../cameras/schema-form.ts';
 import { usePeople } from './store.ts';
+import { useSubmit } from '../../ui/use-submit.ts';
 
 export function PersonForm({ person, onClose, onSaved }: { person?: Person; onClose: () => void; onSaved?: (p: Person) => void }) {
   const { t } = useTranslation();
@@ -19,8 +20,7 @@ export function PersonForm({ person, onClose, onSaved }: { person?: Person; onCl
     status: person?.status ?? 'active', watchlist: person?.watchlist ?? false, shift_id: person?.shift_id ?? '',
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
   useEffect(() => { void loadShifts(); }, [loadShifts]);
 
   async function submit(e: FormEvent) {
@@ -28,18 +28,12 @@ export function PersonForm({ person, onClose, onSaved }: { person?: Person; onCl
     const parsed = validateForm(PersonInputSchema, { ...v, shift_id: v.shift_id || null }, t('form.required'));
     if (!parsed.ok) { setErrors(parsed.errors); return; }
     setErrors({});
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const saved = person ? await update(person.id, parsed.data) : await create(parsed.data);
       toast.ok(person ? t('people.saved') : t('people.created', { name: saved.name }));
       onSaved?.(saved);
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

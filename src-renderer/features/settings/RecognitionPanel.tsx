@@ -9,6 +9,7 @@ import { ErrorState, FormError, Loading } from '../../ui/states.tsx';
 import { toast } from '../../ui/toasts.tsx';
 import { validateForm } from '../cameras/schema-form.ts';
 import { useSettings } from './store.ts';
+import { useSubmit } from '../../ui/use-submit.ts';
 
 const FAR_PRESETS = [1e-2, 1e-3, 1e-4, 1e-5];
 const PROVIDERS = ['cuda', 'dml', 'coreml', 'cpu'] as const;
@@ -26,8 +27,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
   const save = useSettings((s) => s.saveSettings);
   const [v, setV] = useState<Settings>(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
   const num = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
   const dirty = JSON.stringify(v) !== JSON.stringify(initial);
 
@@ -36,16 +36,10 @@ function SettingsForm({ initial }: { initial: Settings }) {
     const parsed = validateForm(SettingsSchema, v, t('form.required'));
     if (!parsed.ok) { setErrors(parsed.errors); return; }
     setErrors({});
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await save(parsed.data);
       toast.ok(t('settings.saved'));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

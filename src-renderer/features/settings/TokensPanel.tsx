@@ -11,6 +11,7 @@ import { Modal } from '../../ui/Modal.tsx';
 import { EmptyState, ErrorState, FormError, Loading } from '../../ui/states.tsx';
 import { toast } from '../../ui/toasts.tsx';
 import { useSettings } from './store.ts';
+import { useSubmit } from '../../ui/use-submit.ts';
 
 const SCOPES = ['read', 'write', 'frames'] as const;
 
@@ -59,19 +60,12 @@ function CreateTokenDialog({ onClose }: { onClose: () => void }) {
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<(typeof SCOPES)[number][]>(['read']);
   const [secret, setSecret] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       setSecret(await createToken({ name: name.trim(), scopes }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   if (secret) {
     return (

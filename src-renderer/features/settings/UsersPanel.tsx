@@ -12,6 +12,7 @@ import { EmptyState, ErrorState, FormError, Loading } from '../../ui/states.tsx'
 import { toast } from '../../ui/toasts.tsx';
 import { useAuth } from '../auth/store.ts';
 import { useSettings } from './store.ts';
+import { useSubmit } from '../../ui/use-submit.ts';
 
 const ROLES: Role[] = ['admin', 'guard', 'auditor'];
 
@@ -76,22 +77,15 @@ function UserDialog({ user, onClose }: { user?: User; onClose: () => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('guard');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       if (user) await updateUser({ id: user.id, password });
       else await createUser({ username: username.trim(), password, role });
       toast.ok(user ? t('users.passwordReset', { name: user.username }) : t('users.addedToast', { name: username.trim() }));
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   return (
     <Modal title={user ? t('users.resetPasswordFor', { name: user.username }) : t('users.add')} onClose={onClose} testId="user-dialog">
