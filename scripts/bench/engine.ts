@@ -87,6 +87,13 @@ async function main(): Promise<void> {
   }
   report.latency_1280x720 = latency;
 
+  // --- this engine beside the previous one (same run, interleaved) --------------------------------
+  const prevDir = path.resolve(arg('--prev') ?? '/work/prev');
+  if (!args.includes('--no-prev') && (await stat(path.join(prevDir, 'src-engine/engine.ts')).then(() => true, () => false))) {
+    report.vs_previous = await versusPrevious(engine, prevDir, layouts);
+    process.stderr.write(`vs previous: ${JSON.stringify(report.vs_previous)}\n`);
+  } else report.vs_previous = { skipped: `no previous engine at ${prevDir}` };
+
   // --- gallery search ---------------------------------------------------------------------------
   const search: Record<string, Stat & { persons: number }> = {};
   for (const templates of [1000, 10000]) {
@@ -298,6 +305,52 @@ async function stressSet(engine: Engine): Promise<Record<string, unknown>> {
   return { detection, verification };
 }
 
+type Analyzer = Pick<Engine, 'analyzeFrame' | 'analyzeImage' | 'dispose' | 'name'>;
+
+/**
+ * Speed targets of issue 11 beside the previous engine (a worktree of the earlier commit), one thread each,
+ * runs interleaved so both see the same machine load: 1280x720 frames with 0 / 1 / 5 faces at min face 40
+ * (ms after decode, p50) and the mean per photo over a mixed photo set (faces-dev + the sample photos,
+ * default settings, ms after decode).
+ */
+async function versusPrevious(engine: Engine, prevDir: string, layouts: Record<string, Placement[]>): Promise<Record<string, unknown>> {
+  const mod = (await import(path.join(prevDir, 'src-engine/engine.ts'))) as { Engine: { create(o: unknown): Promise<Analyzer> } };
+  const prev = await mod.Engine.create({ threads: 1 });
+  const runs = Math.max(5, Math.round(RUNS / 2));
+  const frames: Record<string, { new_p50: number; prev_p50: number; ratio: number; found_new: number; found_prev: number }> = {};
+  for (const [name, placements] of Object.entries(layouts)) {
+    const composed = await composeFrame(1280, 720, placements);
+    const times: [number[], number[]] = [[], []];
+    const found = [0, 0];
+    for (let i = 0; i < runs + 2; i++) {
+      for (const [k, e] of [engine, prev].entries()) {
+        const r = await e.analyzeFrame(composed.frame, { detection: { minFaceSize: 40 } });
+        if (i >= 2) times[k].push(r.ms);
+        found[k] = r.faces.length;
+      }
+    }
+    const a = percentile(times[0], 50);
+    const b = percentile(times[1], 50);
+    frames[`${name} @ minFace 40`] = { new_p50: round(a), prev_p50: round(b), ratio: round(a / b, 1000), found_new: found[0], found_prev: found[1] };
+  }
+  const per = (k: 'new_p50' | 'prev_p50'): number => (frames['5 faces @ minFace 40'][k] - frames['0 faces @ minFace 40'][k]) / 5;
+  const photos: string[] = [...new Set(SAMPLE_FACES.map((f) => samplePath(f.file)))];
+  const labels = path.join(DATASET, 'labels.json');
+  if (await stat(labels).then(() => true, () => false)) photos.push(...Object.keys((JSON.parse(await readFile(labels, 'utf8')) as Labels).images).map((n) => path.join(DATASET, n)));
+  const sum = [0, 0];
+  for (const file of photos) {
+    const bytes = await readFile(file);
+    for (const [k, e] of [engine, prev].entries()) sum[k] += (await e.analyzeImage(bytes)).ms;
+  }
+  await prev.dispose();
+  return {
+    previous: { engine: prev.name, dir: prevDir },
+    frames_1280x720: frames,
+    per_additional_face_ms: { new: round(per('new_p50')), prev: round(per('prev_p50')) },
+    photos: { count: photos.length, mean_ms_new: round(sum[0] / photos.length), mean_ms_prev: round(sum[1] / photos.length), ratio: round(sum[0] / sum[1], 1000) },
+  };
+}
+
 function randomUnit(dim: number, seed: number): Float32Array {
   // Deterministic Gaussian vectors (Box-Muller on a small LCG) so runs are comparable.
   let x = (seed * 2654435761 + 1) >>> 0;
@@ -338,6 +391,16 @@ function markdown(r: Record<string, unknown>): string {
   lines.push('| verification: probe vs original photo (enrolled faces of 21 people) | AUC | TAR @ FAR 1e-2 | lost | min genuine | max impostor |');
   lines.push('|---|---|---|---|---|---|');
   for (const [name, v] of Object.entries(st.verification)) lines.push(`| ${name} | ${v.auc} | ${v.tar_at_far_1e2} | ${v.lost} | ${v.min_genuine} | ${v.max_impostor} |`);
+  lines.push('');
+  const vs = r.vs_previous as { skipped?: string; frames_1280x720?: Record<string, { new_p50: number; prev_p50: number; ratio: number; found_new: number; found_prev: number }>; per_additional_face_ms?: { new: number; prev: number }; photos?: { count: number; mean_ms_new: number; mean_ms_prev: number; ratio: number } };
+  if (vs.skipped) lines.push(`Previous engine: ${vs.skipped}`);
+  else if (vs.frames_1280x720 && vs.per_additional_face_ms && vs.photos) {
+    lines.push('| speed, same run, 1 thread (ms after decode) | this engine | previous | ratio | target |');
+    lines.push('|---|---|---|---|---|');
+    for (const [name, v] of Object.entries(vs.frames_1280x720)) lines.push(`| 1280x720, ${name} (found ${v.found_new} / ${v.found_prev}) | ${v.new_p50} | ${v.prev_p50} | ${v.ratio} | ${name.startsWith('0 faces') ? '<= 10' : ''} |`);
+    lines.push(`| each additional face | ${vs.per_additional_face_ms.new} | ${vs.per_additional_face_ms.prev} | | <= 12 |`);
+    lines.push(`| mean per photo (${vs.photos.count} photos) | ${vs.photos.mean_ms_new} | ${vs.photos.mean_ms_prev} | ${vs.photos.ratio} | <= previous |`);
+  }
   lines.push('');
   const acc = r.accuracy as Record<string, Record<string, unknown>> & { skipped?: string };
   if (acc.skipped) {
