@@ -15,3 +15,25 @@ export function listenOnLoopback(server: Server, port: number): Promise<number> 
 export async function closeServer(server: Server): Promise<void> {
   if (server.listening) await new Promise<void>((r) => server.close(() => r()));
 }
+
+/** The feed and lifecycle controls every loopback JPEG server shares (stall / resume the feed, kill = a crash,
+ * restart on the same port, stop = feed off and server gone). `onStop` closes what only that server has. */
+export function feedControls(feed: { stalled: boolean; stop(): void }, kill: () => Promise<void>, listen: (port: number) => Promise<unknown>, port: number, onStop?: () => void) {
+  return {
+    stall: () => {
+      feed.stalled = true;
+    },
+    resume: () => {
+      feed.stalled = false;
+    },
+    kill,
+    restart: async () => {
+      await listen(port);
+    },
+    stop: async () => {
+      feed.stop();
+      await kill();
+      onStop?.();
+    },
+  };
+}

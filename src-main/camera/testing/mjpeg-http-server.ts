@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { JpegFeed, type JpegFaults } from './jpeg-feed.ts';
-import { closeServer, listenOnLoopback } from './loopback-listen.ts';
+import { closeServer, listenOnLoopback, feedControls } from './loopback-listen.ts';
 
 export interface MjpegServerOptions {
   port?: number;
@@ -100,19 +100,6 @@ export async function startMjpegServer(o: MjpegServerOptions): Promise<MjpegServ
     get lastRequestHeaders() {
       return lastHeaders;
     },
-    stall: () => {
-      feed.stalled = true;
-    },
-    resume: () => {
-      feed.stalled = false;
-    },
-    kill,
-    restart: async () => {
-      await listen(port);
-    },
-    stop: async () => {
-      feed.stop();
-      await kill();
-    },
+    ...feedControls(feed, kill, listen, port),
   };
 }

@@ -3,7 +3,7 @@
 import net from 'node:net';
 import { JpegFeed, type JpegFaults } from './jpeg-feed.ts';
 import type { LoopbackJpegServer } from './mjpeg-http-server.ts';
-import { closeServer, listenOnLoopback } from './loopback-listen.ts';
+import { closeServer, listenOnLoopback, feedControls } from './loopback-listen.ts';
 
 export interface SocketJpegServerOptions {
   port?: number;
@@ -48,19 +48,6 @@ export async function startSocketJpegServer(o: SocketJpegServerOptions): Promise
     get connections() {
       return connections;
     },
-    stall: () => {
-      feed.stalled = true;
-    },
-    resume: () => {
-      feed.stalled = false;
-    },
-    kill,
-    restart: async () => {
-      await listen(port);
-    },
-    stop: async () => {
-      feed.stop();
-      await kill();
-    },
+    ...feedControls(feed, kill, listen, port),
   };
 }

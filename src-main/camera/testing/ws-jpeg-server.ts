@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { JpegFeed, type JpegFaults } from './jpeg-feed.ts';
 import type { LoopbackJpegServer } from './mjpeg-http-server.ts';
-import { closeServer, listenOnLoopback } from './loopback-listen.ts';
+import { closeServer, listenOnLoopback, feedControls } from './loopback-listen.ts';
 
 export interface WsJpegServerOptions {
   port?: number;
@@ -70,20 +70,6 @@ export async function startWsJpegServer(o: WsJpegServerOptions): Promise<Loopbac
     get connections() {
       return connections;
     },
-    stall: () => {
-      feed.stalled = true;
-    },
-    resume: () => {
-      feed.stalled = false;
-    },
-    kill,
-    restart: async () => {
-      await listen(port);
-    },
-    stop: async () => {
-      feed.stop();
-      await kill();
-      wss.close();
-    },
+    ...feedControls(feed, kill, listen, port, () => wss.close()),
   };
 }
