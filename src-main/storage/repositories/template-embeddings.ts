@@ -26,12 +26,16 @@ export class TemplateEmbeddingsRepository {
        ON CONFLICT (template_id, model) DO UPDATE SET embedding = excluded.embedding, dim = excluded.dim, created_at = excluded.created_at`,
     );
     // Active people, no outliers (as the core gallery); one vector per template, all of one model.
-    this.#gallery = db.reader.prepare<{ model: string }, { id: string; person_id: string; dim: number; embedding: Buffer }>(
-      `SELECT t.id, t.person_id, coalesce(CASE WHEN t.model = @model THEN t.dim END, e.dim) AS dim,
-              coalesce(CASE WHEN t.model = @model THEN t.embedding END, e.embedding) AS embedding
+    // Templates of unrecorded origin (model NULL: enrolled before the engine reported its embedder) join when
+    // their size matches the model's vectors.
+    this.#gallery = db.reader.prepare<{ model: string }, { id: string; person_id: string; dim: number; embedding: Buffer; known: number }>(
+      `SELECT t.id, t.person_id,
+              CASE WHEN t.model = @model THEN t.dim WHEN e.template_id IS NOT NULL THEN e.dim ELSE t.dim END AS dim,
+              CASE WHEN t.model = @model THEN t.embedding WHEN e.template_id IS NOT NULL THEN e.embedding ELSE t.embedding END AS embedding,
+              (t.model = @model OR e.template_id IS NOT NULL) AS known
        FROM face_templates t JOIN persons p ON p.id = t.person_id
        LEFT JOIN template_embeddings e ON e.template_id = t.id AND e.model = @model
-       WHERE p.status = 'active' AND t.outlier = 0 AND (t.model = @model OR e.template_id IS NOT NULL)
+       WHERE p.status = 'active' AND t.outlier = 0 AND (t.model = @model OR e.template_id IS NOT NULL OR t.model IS NULL)
        ORDER BY t.person_id, t.id`,
     );
     this.#missing = db.reader.prepare<{ model: string }, { id: string; person_id: string; source_path: string | null }>(
@@ -85,8 +89,9 @@ export class TemplateEmbeddingsRepository {
 
   /** The usable templates of one model, packed (same shape as FaceTemplatesRepository.loadGallery). */
   loadGallery(model: string): Gallery {
-    const rows = this.#gallery.all({ model });
-    const dim = rows[0]?.dim ?? 0;
+    const all = this.#gallery.all({ model });
+    const dim = (all.find((r) => r.known) ?? all[0])?.dim ?? 0;
+    const rows = all.filter((r) => r.known || r.dim === dim);
     const embeddings = new Float32Array(rows.length * dim);
     rows.forEach((r, i) => {
       if (r.dim !== dim) throw new InvalidInputError(`vectors of different sizes (${dim} and ${r.dim}) stored for model ${model}`);
