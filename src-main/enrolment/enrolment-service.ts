@@ -172,7 +172,7 @@ export class EnrolmentService {
       return refuse(name, 'POOR_QUALITY', reason, listed);
     }
     const { store } = this.#d;
-    const existing = store.templates.listForPerson(personId).map((t) => ({ id: t.id, outlier: t.outlier, embedding: store.templates.embedding(t.id) }));
+    const existing = this.#sameModel(store.templates.listForPerson(personId)).map((t) => ({ id: t.id, outlier: t.outlier, embedding: store.templates.embedding(t.id) }));
     const check = assessNewTemplate(face.embedding, existing, { sameFloor: this.#d.sameFloor() });
     if (check.verdict === 'duplicate') return refuse(name, 'DUPLICATE', 'This photo is already enrolled for this person (the same picture). Nothing to do.', listed);
     if (check.verdict === 'outlier') {
@@ -190,16 +190,22 @@ export class EnrolmentService {
     return { name, accepted: true, template_id: rec.id, code: 'OK', reason: null, faces: listed };
   }
 
+  /** Templates comparable with the running embedder's vectors (another embedder's are never compared or matched). */
+  #sameModel<T extends { model: string | null }>(templates: T[]): T[] {
+    const model = this.#d.model();
+    return model ? templates.filter((t) => t.model === null || t.model === model) : templates;
+  }
+
   async #refreshPerson(personId: string): Promise<void> {
     const { store } = this.#d;
-    const templates = store.templates.listForPerson(personId);
+    const templates = this.#sameModel(store.templates.listForPerson(personId));
     const outliers = findOutliers(templates.map((t) => ({ id: t.id, embedding: store.templates.embedding(t.id) })), { sameFloor: this.#d.sameFloor() });
     const changed = templates.filter((t) => t.outlier !== outliers.has(t.id));
     if (changed.length) {
       await store.write(() => { for (const t of changed) store.templates.setOutlier(t.id, outliers.has(t.id)); });
       this.#d.logger.info({ event_type: 'template_outliers', person_id: personId, outliers: [...outliers] }, 'template set re-checked');
     }
-    this.#d.engine.upsertGallery([personGallery(store, personId)]);
+    this.#d.engine.upsertGallery([personGallery(store, personId, this.#d.model())]);
   }
 }
 
