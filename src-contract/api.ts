@@ -123,7 +123,9 @@ export const contract = {
   // --- settings & system
   'settings.get': method(Empty, SettingsSchema, ADMIN),
   'settings.update': method(SettingsSchema.partial(), SettingsSchema, ADMIN),
-  'system.status': method(Empty, z.object({ version: z.string(), engine: z.object({ ready: z.boolean(), restarts: z.number(), providers: z.record(z.string(), z.string()) }), models: z.array(ModelHealthSchema), storage: z.object({ database_bytes: z.number(), snapshots_bytes: z.number(), templates: z.number(), events: z.number() }) }), ALL),
+  'system.status': method(Empty, z.object({ version: z.string(), engine: z.object({ ready: z.boolean(), restarts: z.number(), providers: z.record(z.string(), z.string()),
+    /** One entry per engine worker process. */
+    workers: z.array(z.object({ worker: z.number(), state: z.string(), pid: z.number().nullable(), restarts: z.number(), crashes: z.number(), hangs: z.number(), in_flight: z.number(), completed: z.number(), cameras: z.number() })).optional() }), models: z.array(ModelHealthSchema), storage: z.object({ database_bytes: z.number(), snapshots_bytes: z.number(), templates: z.number(), events: z.number() }) }), ALL),
   'system.statistics': method(z.object({ period: z.enum(['1h', '24h', '7d', '30d']).default('24h') }), StatisticsSchema, STAFF),
   'users.list': method(Empty, z.array(UserSchema), ADMIN),
   'users.create': method(z.object({ username: z.string().min(3).max(64), password: z.string().min(10).max(256), role: RoleSchema }), UserSchema, ADMIN),

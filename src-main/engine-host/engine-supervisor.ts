@@ -36,10 +36,11 @@ const BROADCAST: ReadonlySet<EngineOpName> = new Set(['configure']);
 
 /**
  * Default worker count: the cores the camera readers and the host leave free (about one core at 16 cameras),
- * divided by the threads each engine process uses. See docs in /work/notes/throughput.md for the measurement.
+ * divided by the threads each engine process uses (site setting, default cores − 1 up to 4), at most 4 (each
+ * worker holds the models and the gallery, ~220 MB). 2 cores → 1; 8 cores at 4 threads → 1; 8 at 2 → 3.
  */
 export function defaultWorkerCount(cores: number, threadsPerWorker = 1): number {
-  return Math.max(1, Math.min(8, Math.floor((cores - 1) / Math.max(1, threadsPerWorker))));
+  return Math.max(1, Math.min(4, Math.floor((cores - 1) / Math.max(1, threadsPerWorker))));
 }
 
 export class EngineSupervisor extends EventEmitter<{

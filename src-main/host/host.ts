@@ -16,7 +16,8 @@ import type { AnalyzeFrame } from '../core/frame-analysis.ts';
 import { CameraManager } from '../camera/camera-manager.ts';
 import { defaultFfmpegPath } from '../ffmpeg/resolve-ffmpeg.ts';
 import { AttendanceService } from '../attendance/attendance-service.ts';
-import { EngineSupervisor } from '../engine-host/engine-supervisor.ts';
+import { EngineSupervisor, defaultWorkerCount } from '../engine-host/engine-supervisor.ts';
+import { availableParallelism } from 'node:os';
 import type { SupervisorOptions } from '../engine-host/engine-supervisor.ts';
 import { ForkEngineLauncher } from '../engine-host/launcher.ts';
 import type { EngineLauncher } from '../engine-host/launcher.ts';
@@ -107,8 +108,11 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
   const engine = new EngineSupervisor({
     launcher: o.engineLauncher ?? new ForkEngineLauncher(),
     wire: engineWire,
-    engineOptions: engineOptionsFrom(store.settings.get(), o.engineOptions),
+    // The user's models folder (`vigil models add` installs there): its entries join the shipped manifest.
+    engineOptions: engineOptionsFrom(store.settings.get(), { userModelsDir: `${o.dataDir}/models`, ...o.engineOptions }),
     log: logger.child({ component: 'engine-supervisor' }),
+    // Engine processes: VIGIL_ENGINE_WORKERS, else what the cores left by readers and host allow at the engine's threads.
+    workers: Number(process.env.VIGIL_ENGINE_WORKERS) || defaultWorkerCount(availableParallelism(), store.settings.get().engine.threads),
     ...o.supervisor,
   });
   const engineStatus = new EngineStatus(engine);

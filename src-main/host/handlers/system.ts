@@ -62,7 +62,10 @@ export function systemHandlers(ctx: HostContext, hooks: SystemHooks): Handlers {
       const s = ctx.engine.stats();
       return {
         version: ctx.version,
-        engine: { ready: ctx.engine.ready, restarts: s.restarts, providers: ctx.engineStatus.providers() },
+        engine: {
+          ready: ctx.engine.ready, restarts: s.restarts, providers: ctx.engineStatus.providers(),
+          workers: s.workers.map((w) => ({ worker: w.worker, state: w.state, pid: w.pid, restarts: w.restarts, crashes: w.crashes, hangs: w.hangs, in_flight: w.inFlight, completed: w.completed, cameras: w.cameras })),
+        },
         models: ctx.engineStatus.models(),
         storage: { database_bytes: db.size + wal.size, snapshots_bytes: snapshotsBytes, templates: ctx.store.templates.count(), events: countEvents.get()!.n },
       };

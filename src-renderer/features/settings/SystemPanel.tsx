@@ -61,6 +61,13 @@ export function SystemPanel() {
           <dt>{t('system.version')}</dt><dd className="mono">{s.version}</dd>
           <dt>{t('system.engineState')}</dt><dd><span className={`chip ${s.engine.ready ? 'chip-ok' : 'chip-warn'}`}>{s.engine.ready ? t('system.ready') : t('system.notReady')}</span></dd>
           <dt>{t('system.restarts')}</dt><dd>{s.engine.restarts}</dd>
+          {(s.engine.workers?.length ?? 0) > 1 && (<>
+            <dt>{t('system.workers')}</dt>
+            <dd>{s.engine.workers!.map((w) => (
+              <span key={w.worker} className={`chip ${w.state === 'ready' ? 'chip-ok' : 'chip-warn'}`} title={t('system.workerDetail', { pid: w.pid ?? '—', cameras: w.cameras, restarts: w.restarts })}>
+                {t('system.worker', { n: w.worker + 1 })}: {w.state === 'ready' ? t('system.ready') : t('system.notReady')}
+              </span>))}</dd>
+          </>)}
           {Object.entries(s.engine.providers).map(([k, v]) => (<Fragment key={k}><dt>{t('system.providerFor', { stage: k })}</dt><dd>{v}</dd></Fragment>))}
         </dl>
       </section>
