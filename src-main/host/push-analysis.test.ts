@@ -7,7 +7,7 @@ import type { HostContext } from './host-context.ts';
 import { createPushAnalyzer } from './push-analysis.ts';
 
 test('a truncated JPEG is INVALID_IMAGE before it reaches the pipeline', async () => {
-  const jpeg = await sharp({ create: { width: 640, height: 480, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg().toBuffer();
+  const jpeg = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg().toBuffer();
   let scheduled = 0;
   const ctx = { pipeline: { analyzePush: () => { scheduled++; return new Promise(() => {}); } } } as unknown as HostContext;
   const analyze = createPushAnalyzer(ctx);
