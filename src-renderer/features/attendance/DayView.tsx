@@ -7,6 +7,7 @@ import { Icon } from '../../ui/icons.tsx';
 import { EmptyState, ErrorState, Loading } from '../../ui/states.tsx';
 import { CorrectAttendanceDialog } from './CorrectAttendanceDialog.tsx';
 import { useAttendance } from './store.ts';
+import { inNow } from './attendance-summary.ts';
 
 export function DayView() {
   const { t } = useTranslation();
@@ -14,8 +15,11 @@ export function DayView() {
   const [correcting, setCorrecting] = useState<AttendanceDay | null>(null);
   useEffect(() => { void loadDay(); }, [loadDay]);
   const counts = useMemo(() => {
-    const c = { present: 0, late: 0, absent: 0, in_progress: 0, off: 0 };
-    for (const r of day.rows) c[r.status]++;
+    const c = { present: 0, late: 0, absent: 0, in_progress: 0, off: 0, in_now: 0 };
+    for (const r of day.rows) {
+      c[r.status]++;
+      if (inNow(r)) c.in_now++;
+    }
     return c;
   }, [day.rows]);
   const today = localDate();
@@ -38,12 +42,17 @@ export function DayView() {
         </div>
       </div>
       <div className="summary-cards" aria-label={t('attendance.summaryFor', { date: fmtDate(day.date) })}>
-        <div className="card card-in"><span className="card-n">{counts.in_progress}</span><span>{t('attendance.status.in_progress')}</span></div>
-        <div className="card card-ok"><span className="card-n">{counts.present}</span><span>{t('attendance.status.present')}</span></div>
-        <div className="card card-warn"><span className="card-n">{counts.late}</span><span>{t('attendance.status.late')}</span></div>
-        <div className="card card-bad"><span className="card-n">{counts.absent}</span><span>{t('attendance.status.absent')}</span></div>
-        <div className="card"><span className="card-n">{counts.off}</span><span>{t('attendance.status.off')}</span></div>
+        <div className="card card-in" title={t('attendance.help.in_now')} data-testid="card-in-now"><span className="card-n">{counts.in_now}</span><span>{t('attendance.inNow')}</span></div>
+        <div className="card card-ok" title={t('attendance.help.present')}><span className="card-n">{counts.present}</span><span>{t('attendance.status.present')}</span></div>
+        <div className="card card-warn" title={t('attendance.help.late')}><span className="card-n">{counts.late}</span><span>{t('attendance.status.late')}</span></div>
+        <div className="card" title={t('attendance.help.in_progress')} data-testid="card-not-arrived"><span className="card-n">{counts.in_progress}</span><span>{t('attendance.status.in_progress')}</span></div>
+        <div className="card card-bad" title={t('attendance.help.absent')}><span className="card-n">{counts.absent}</span><span>{t('attendance.status.absent')}</span></div>
       </div>
+      <dl className="status-legend" aria-label={t('attendance.legend')}>
+        {(['in_now', 'present', 'late', 'in_progress', 'absent'] as const).map((k) => (
+          <span key={k}><dt>{k === 'in_now' ? t('attendance.inNow') : t(`attendance.status.${k}`)}</dt><dd>{t(`attendance.help.${k}`)}</dd></span>
+        ))}
+      </dl>
       {day.status === 'loading' || day.status === 'idle' ? <Loading /> : day.status === 'error' ? <ErrorState error={day.error} onRetry={() => void loadDay(true)} /> : day.rows.length === 0 ? (
         <EmptyState icon={<Icon name="attendance" size={40} />} title={t('attendance.noneForDay')} hint={t('attendance.noneHint')} />
       ) : (
@@ -57,7 +66,7 @@ export function DayView() {
                 <td>{r.department || '—'}</td>
                 <td data-testid="check-in">{fmtShortTime(r.check_in)}</td>
                 <td>{fmtShortTime(r.check_out)}</td>
-                <td><span className={`chip att-${r.status}`}>{t(`attendance.status.${r.status}`)}</span>{r.late_minutes > 0 && <span className="muted small"> +{r.late_minutes} min</span>}</td>
+                <td><span className={`chip att-${r.status}`} title={t(`attendance.help.${r.status}`)}>{t(`attendance.status.${r.status}`)}</span>{inNow(r) && <span className="chip card-in" title={t('attendance.help.in_now')}>{t('attendance.inNow')}</span>}{r.late_minutes > 0 && <span className="muted small"> +{r.late_minutes} min</span>}</td>
                 <td>{r.worked_minutes > 0 ? fmtMinutes(r.worked_minutes) : '—'}</td>
                 <td><button type="button" className="btn btn-small btn-ghost" onClick={() => setCorrecting(r)}>{t('attendance.correct')}</button></td>
               </tr>

@@ -2,7 +2,11 @@
 import type { AttendanceDay } from '../../../src-contract/schemas.ts';
 import { addDays } from '../../ui/format.ts';
 
-const attended = (d: AttendanceDay) => d.status === 'present' || d.status === 'late' || d.status === 'in_progress';
+// Attended = checked in (on time or late). "Not arrived yet" (in_progress) is neither present nor absent.
+const attended = (d: AttendanceDay) => d.status === 'present' || d.status === 'late';
+
+/** "In now": checked in and not checked out (docs/attendance.md). */
+export const inNow = (d: Pick<AttendanceDay, 'check_in' | 'check_out'>) => d.check_in !== null && d.check_out === null;
 
 export interface PersonTotals {
   person_id: string; person_name: string; employee_id: string; department: string;

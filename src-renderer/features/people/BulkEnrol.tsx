@@ -45,7 +45,7 @@ export function BulkEnrol({ onClose }: { onClose: () => void }) {
       for (const batch of batches(plan.rows)) {
         if (cancel.current) break;
         const rows = await Promise.all(batch.map(async (r) => ({
-          employee_id: r.employee_id, name: r.name, department: r.department, watchlist: r.watchlist,
+          employee_id: r.employee_id.trim(), name: r.name.trim(), department: r.department.trim(), watchlist: r.watchlist,
           photos: await Promise.all(r.photos.map(async (p) => ({ name: p.path.split('/').pop()!.slice(0, 255), data_base64: await readAsBase64(p.file) }))),
         })));
         const res = await api().call('persons.enrolBulk', { rows });
@@ -63,14 +63,24 @@ export function BulkEnrol({ onClose }: { onClose: () => void }) {
     let accepted = 0;
     let rejected = 0;
     const reasons = new Map<string, number>();
+    const rejectedFiles: Array<{ employee_id: string; file: string; why: string }> = [];
     for (const r of results) for (const v of r.verdicts) {
       if (v.accepted) accepted++;
-      else { rejected++; const k = verdictReason(v, t, { brief: true }); reasons.set(k, (reasons.get(k) ?? 0) + 1); }
+      else {
+        rejected++;
+        const k = verdictReason(v, t, { brief: true });
+        reasons.set(k, (reasons.get(k) ?? 0) + 1);
+        rejectedFiles.push({ employee_id: r.employee_id, file: v.name, why: verdictReason(v, t) });
+      }
     }
-    return { people: results.filter((r) => r.person_id && !r.error).length, failed: results.filter((r) => r.error).length, accepted, rejected, reasons: [...reasons] };
+    return { people: results.filter((r) => r.person_id && !r.error).length, failed: results.filter((r) => r.error).length, accepted, rejected, reasons: [...reasons], rejectedFiles };
   }, [results, t]);
 
   const total = plan?.rows.length ?? 0;
+  const planValid = plan ? new Set(plan.rows.map((r) => r.employee_id.trim())).size === plan.rows.length && plan.rows.every((r) => r.employee_id.trim() && r.name.trim()) : false;
+  /** The admin fixes a parsed row before import. */
+  const editRow = (i: number, patch: Partial<BulkPlan<PickedFile>['rows'][number]>) =>
+    setPlan((cur) => (cur ? { ...cur, rows: cur.rows.map((r, j) => (j === i ? { ...r, ...patch } : r)) } : cur));
   const photos = plan?.rows.reduce((n, r) => n + r.photos.length, 0) ?? 0;
   return (
     <Modal title={t('bulk.title')} onClose={phase === 'running' ? () => { cancel.current = true; } : onClose} wide testId="bulk-dialog">
@@ -105,14 +115,35 @@ export function BulkEnrol({ onClose }: { onClose: () => void }) {
             </div>
           )}
           {total > 0 && (
-            <table className="table table-compact">
-              <thead><tr><th>{t('people.employeeId')}</th><th>{t('people.name')}</th><th>{t('people.department')}</th><th>{t('bulk.photos')}</th></tr></thead>
-              <tbody>{plan.rows.slice(0, 100).map((r) => <tr key={r.employee_id}><td className="mono">{r.employee_id}</td><td>{r.name}</td><td>{r.department || '—'}</td><td>{r.photos.length}</td></tr>)}</tbody>
-            </table>
+            <>
+              <p className="muted small">{t('bulk.fixHint')}</p>
+              <div className="table-scroll">
+                <table className="table table-compact" data-testid="bulk-preview">
+                  <thead><tr>{plan.source === 'folder' && <th>{t('bulk.folderCol')}</th>}<th>{t('people.employeeId')}</th><th>{t('people.name')}</th><th>{t('people.department')}</th><th>{t('bulk.photos')}</th></tr></thead>
+                  <tbody>{plan.rows.slice(0, 200).map((r, i) => {
+                    const dup = plan.rows.some((o, j) => j !== i && o.employee_id.trim() === r.employee_id.trim());
+                    const idProblem = !r.employee_id.trim() ? t('bulk.idMissing') : dup ? t('bulk.idTwice') : r.idGuessed ? t('bulk.idGuessed') : null;
+                    return (
+                      <tr key={i} data-row={i}>
+                        {plan.source === 'folder' && <td className="muted small">{r.folder}</td>}
+                        <td>
+                          <input className={`input-compact mono${idProblem ? ' input-warn' : ''}`} aria-label={t('people.employeeId')} value={r.employee_id} data-testid="bulk-id"
+                            onChange={(e) => editRow(i, { employee_id: e.target.value, idGuessed: false })} title={idProblem ?? undefined} />
+                          {idProblem && <div className="warn-text small">{idProblem}</div>}
+                        </td>
+                        <td><input className="input-compact" aria-label={t('people.name')} value={r.name} data-testid="bulk-name" onChange={(e) => editRow(i, { name: e.target.value })} /></td>
+                        <td><input className="input-compact" aria-label={t('people.department')} value={r.department} onChange={(e) => editRow(i, { department: e.target.value })} /></td>
+                        <td>{r.photos.length}</td>
+                      </tr>
+                    );
+                  })}</tbody>
+                </table>
+              </div>
+            </>
           )}
           <div className="form-actions">
             <button type="button" className="btn" onClick={() => { setPlan(null); setPhase('pick'); }}>{t('bulk.pickAgain')}</button>
-            <button type="button" className="btn btn-primary" disabled={total === 0} onClick={() => void run()}>{t('bulk.start', { count: total })}</button>
+            <button type="button" className="btn btn-primary" disabled={total === 0 || !planValid} onClick={() => void run()}>{t('bulk.start', { count: total })}</button>
           </div>
         </div>
       )}
@@ -135,6 +166,15 @@ export function BulkEnrol({ onClose }: { onClose: () => void }) {
               </dl>
               {totals.reasons.length > 0 && (
                 <ul className="reasons">{totals.reasons.map(([reason, n]) => <li key={reason}>{reason}: {n}</li>)}</ul>
+              )}
+              {totals.rejectedFiles.length > 0 && (
+                <>
+                  <h3>{t('bulk.rejectedFiles')}</h3>
+                  <table className="table table-compact" data-testid="bulk-rejected">
+                    <thead><tr><th>{t('people.employeeId')}</th><th>{t('bulk.file')}</th><th>{t('bulk.whatToDo')}</th></tr></thead>
+                    <tbody>{totals.rejectedFiles.map((f, i) => <tr key={i}><td className="mono">{f.employee_id}</td><td className="mono small">{f.file}</td><td>{f.why}</td></tr>)}</tbody>
+                  </table>
+                </>
               )}
               <table className="table table-compact">
                 <thead><tr><th>{t('people.employeeId')}</th><th>{t('bulk.result')}</th></tr></thead>

@@ -31,6 +31,20 @@ function PeopleList() {
   }, [search, query.query, setQuery]);
 
   const filtered = query.query || query.status !== 'all' || query.department;
+  const [demo, setDemo] = useState<{ people: number; cameras: number } | null>(null);
+  const [confirmDemo, setConfirmDemo] = useState(false);
+  useEffect(() => { void api().call('demo.status', {}).then(setDemo).catch(() => setDemo(null)); }, [list.items.length]);
+  async function removeDemo() {
+    try {
+      const r = await api().call('demo.remove', {});
+      toast.ok(t('people.demoRemoved', { people: r.removed_people, cameras: r.removed_cameras }));
+      setDemo({ people: 0, cameras: 0 });
+      setConfirmDemo(false);
+      void loadList(true);
+    } catch (err) {
+      toast.error(errorText(err, t));
+    }
+  }
   return (
     <div className="page">
       <div className="toolbar">
@@ -40,6 +54,18 @@ function PeopleList() {
         <button type="button" className="btn" onClick={() => setDialog('bulk')}><Icon name="upload" size={18} /> {t('bulk.open')}</button>
         <button type="button" className="btn btn-primary" onClick={() => setDialog('add')}><Icon name="plus" size={18} /> {t('people.add')}</button>
       </div>
+      {demo && (demo.people > 0 || demo.cameras > 0) && (
+        <div className="demo-banner" data-testid="demo-banner" role="note">
+          <span><span className="chip chip-demo">{t('people.demo')}</span> {t('people.demoBanner', { people: demo.people, cameras: demo.cameras })}</span>
+          {confirmDemo ? (
+            <span className="inline-group">
+              <span>{t('people.demoConfirm')}</span>
+              <button type="button" className="btn btn-small btn-danger" data-testid="demo-remove-confirm" onClick={() => void removeDemo()}>{t('people.demoRemove')}</button>
+              <button type="button" className="btn btn-small" onClick={() => setConfirmDemo(false)}>{t('common.cancel')}</button>
+            </span>
+          ) : <button type="button" className="btn btn-small" data-testid="demo-remove" onClick={() => setConfirmDemo(true)}>{t('people.demoRemove')}</button>}
+        </div>
+      )}
       <div className="filters" role="search">
         <div className="field field-grow">
           <label htmlFor="people-search">{t('people.search')}</label>
@@ -71,7 +97,7 @@ function PeopleList() {
               {list.items.map((p) => (
                 <tr key={p.id} className="row-link" onClick={() => navigate({ screen: 'people', id: p.id })}>
                   <td>{p.thumbnail ? <img className="avatar" src={api().mediaUrl(p.thumbnail)} alt="" loading="lazy" /> : <span className="avatar avatar-empty"><Icon name="user" size={18} /></span>}</td>
-                  <td><a href={`#/people/${p.id}`} onClick={(e) => e.stopPropagation()}>{p.name}</a>{p.watchlist && <span className="chip chip-watchlist">{t('people.watchlist')}</span>}</td>
+                  <td><a href={`#/people/${p.id}`} onClick={(e) => e.stopPropagation()}>{p.name}</a>{p.watchlist && <span className="chip chip-watchlist">{t('people.watchlist')}</span>}{p.demo && <span className="chip chip-demo" title={t('people.demoHint')}>{t('people.demo')}</span>}</td>
                   <td className="mono">{p.employee_id}</td>
                   <td>{p.department || '—'}</td>
                   <td>{p.template_count === 0 ? <span className="warn-text">{t('people.noTemplatesShort')}</span> : p.template_count}</td>

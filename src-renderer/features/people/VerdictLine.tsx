@@ -4,14 +4,12 @@ import type { EnrolmentVerdict } from '../../../src-contract/schemas.ts';
 import { Icon } from '../../ui/icons.tsx';
 
 /**
- * Why a photo was refused, in the UI's words first, then the host's detail; except for several faces, where the
- * host's detail speaks API ("choose one (face_index)"): the count is what a person needs (`brief`: not even that,
- * so a bulk summary groups all such photos together).
+ * Why a photo was refused: the host's sentence says what happened and what to do; `brief` gives the short
+ * title only, so a bulk summary can group photos by reason.
  */
 export function verdictReason(v: EnrolmentVerdict, t: ReturnType<typeof useTranslation>['t'], opts: { brief?: boolean } = {}): string {
   const title = t(`enrol.code.${v.code}`);
-  if (v.code === 'MULTIPLE_FACES') return opts.brief || v.faces.length < 2 ? title : `${title} (${t('enrol.facesFound', { count: v.faces.length })})`;
-  return v.reason && v.reason.toLowerCase() !== title.toLowerCase() ? `${title}: ${v.reason}` : title;
+  return opts.brief || !v.reason ? `${title}` : v.reason;
 }
 
 export function VerdictLine({ verdict }: { verdict: EnrolmentVerdict }) {

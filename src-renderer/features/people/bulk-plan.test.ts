@@ -5,10 +5,22 @@ import { batches, parsePersonFolder, planFromCsv, planFromFolder } from './bulk-
 const f = (path: string, size = 1000) => ({ path, size });
 
 test('person folder names give the employee id and the name', () => {
-  assert.deepEqual(parsePersonFolder('E1001 - Ada Lovelace'), { employee_id: 'E1001', name: 'Ada Lovelace' });
-  assert.deepEqual(parsePersonFolder('E1002_Alan Turing'), { employee_id: 'E1002', name: 'Alan Turing' });
-  assert.deepEqual(parsePersonFolder('1003 Grace Hopper'), { employee_id: '1003', name: 'Grace Hopper' });
-  assert.deepEqual(parsePersonFolder('Émile Zola'), { employee_id: 'emile-zola', name: 'Émile Zola' });
+  const cases: Array<[string, string, string]> = [
+    ['E1001 - Ada Lovelace', 'E1001', 'Ada Lovelace'],
+    ['E-1001 - Ada Lovelace', 'E-1001', 'Ada Lovelace'],
+    ['E-3001 Arnold Schwarzenegger', 'E-3001', 'Arnold Schwarzenegger'],
+    ['EMP-0042 - John Smith', 'EMP-0042', 'John Smith'],
+    ['EMP-0042 – John Smith', 'EMP-0042', 'John Smith'],
+    ['E1002_Alan Turing', 'E1002', 'Alan Turing'],
+    ['E-1002_Alan_Turing', 'E-1002', 'Alan Turing'],
+    ['1003 Grace Hopper', '1003', 'Grace Hopper'],
+    ['A12-B3 Jean-Luc Picard', 'A12-B3', 'Jean-Luc Picard'],
+    ['Ada Lovelace (E-1001)', 'E-1001', 'Ada Lovelace'],
+    ['Ada Lovelace - EMP-7', 'EMP-7', 'Ada Lovelace'],
+    ['e-1001  -  ada lovelace', 'E-1001', 'ada lovelace'],
+  ];
+  for (const [folder, id, name] of cases) assert.deepEqual(parsePersonFolder(folder), { employee_id: id, name, idGuessed: false }, folder);
+  assert.deepEqual(parsePersonFolder('Émile Zola'), { employee_id: 'emile-zola', name: 'Émile Zola', idGuessed: true });
 });
 
 test('folder mode: one person per folder, departments from parent folders, loose photos reported', () => {
@@ -58,4 +70,10 @@ test('batches respect row and byte budgets', () => {
   assert.deepEqual(batches(rows, 2, 10_000).map((b) => b.length), [2, 2, 1]);
   assert.deepEqual(batches(rows, 10, 900).map((b) => b.length), [2, 2, 1]);
   assert.deepEqual(batches(rows, 10, 100).map((b) => b.length), [1, 1, 1, 1, 1], 'an oversized row still goes, alone');
+});
+
+test('folder mode: a person folder without photos is reported, a department folder is not', () => {
+  const plan = planFromFolder([f('staff/Sales/E-1 - Ada/1.jpg'), f('staff/Sales/E-2 - Bob/readme.txt'), f('staff/Sales/notes.docx')]);
+  assert.deepEqual(plan.rows.map((r) => [r.employee_id, r.name, r.department, r.folder]), [['E-1', 'Ada', 'Sales', 'E-1 - Ada']]);
+  assert.deepEqual(plan.problems, [{ where: 'E-2 - Bob', code: 'no_photos' }]);
 });

@@ -3,7 +3,13 @@
 import { parse } from 'csv-parse/browser/esm/sync';
 
 export interface PlanFile { path: string; size: number }
-export interface BulkRow<F extends PlanFile> { employee_id: string; name: string; department: string; watchlist: boolean; photos: F[] }
+export interface BulkRow<F extends PlanFile> {
+  employee_id: string; name: string; department: string; watchlist: boolean; photos: F[];
+  /** The folder the row came from (folder mode), shown beside the parsed id and name. */
+  folder?: string;
+  /** The id was made up from the name: the admin should check it before importing. */
+  idGuessed?: boolean;
+}
 export type ProblemCode = 'no_photos' | 'missing_photo' | 'bad_row' | 'too_many_photos' | 'duplicate_id' | 'loose_photo' | 'bad_csv';
 export interface Problem { where: string; code: ProblemCode; detail?: string }
 export interface BulkPlan<F extends PlanFile> { rows: BulkRow<F>[]; problems: Problem[]; source: 'folder' | 'csv' }
@@ -14,12 +20,26 @@ const IMAGE = /\.(jpe?g|png|webp|bmp)$/i;
 const parts = (path: string) => path.split(/[\\/]/).filter(Boolean);
 const basename = (path: string) => parts(path).at(-1) ?? path;
 
-/** "E1001 - Ada Lovelace", "E1001_Ada Lovelace", "E1001 Ada Lovelace" → id + name; "Ada Lovelace" → slug id. */
-export function parsePersonFolder(folder: string): { employee_id: string; name: string } {
-  const m = /^([A-Za-z]*\d[\w.-]*?)\s*(?:\s-\s|_|\s)\s*(.+)$/.exec(folder.trim());
-  if (m) return { employee_id: m[1], name: m[2].trim() };
-  const slug = folder.trim().toLowerCase().normalize('NFKD').replace(/\p{M}+/gu, '').replace(/[^\w]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
-  return { employee_id: slug || folder.trim().slice(0, 64), name: folder.trim() };
+// An employee id: optional letters, an optional hyphen/dot, then digits (and more hyphen/dot segments that
+// contain a digit): "E-1001", "EMP-0042", "E1001", "1003", "A12-B3". Names never contain digits, so this is safe.
+const ID = String.raw`[A-Za-z]{0,10}[-.]?\d[A-Za-z0-9]*(?:[-.][A-Za-z0-9]*\d[A-Za-z0-9]*)*`;
+const ID_FIRST = new RegExp(String.raw`^(${ID})\s*(?:[-–—_,:]+\s*|\s+)(\D.*)$`);
+const ID_LAST = new RegExp(String.raw`^(\D.*?)\s*(?:[-–—_,:]+\s*|\s+)\(?(${ID})\)?$`);
+
+/**
+ * "E-1001 - Ada Lovelace", "E-3001 Arnold Schwarzenegger", "EMP-0042 - John Smith", "E1002_Alan Turing",
+ * "Ada Lovelace (E-1001)" → id + name. A folder without an id ("Ada Lovelace") gets a made-up id from the name,
+ * flagged `idGuessed` so the preview asks the admin to check it.
+ */
+export function parsePersonFolder(folder: string): { employee_id: string; name: string; idGuessed: boolean } {
+  const text = folder.trim().replace(/\s+/g, ' ');
+  const tidy = (name: string) => name.replace(/^[\s\-–—_,:]+|[\s\-–—_,:]+$/g, '').replace(/_/g, ' ').trim();
+  let m = ID_FIRST.exec(text);
+  if (m && tidy(m[2])) return { employee_id: m[1].toUpperCase(), name: tidy(m[2]), idGuessed: false };
+  m = ID_LAST.exec(text);
+  if (m && tidy(m[1])) return { employee_id: m[2].toUpperCase(), name: tidy(m[1]), idGuessed: false };
+  const slug = text.toLowerCase().normalize('NFKD').replace(/\p{M}+/gu, '').replace(/[^\w]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+  return { employee_id: slug || text.slice(0, 64), name: tidy(text) || text, idGuessed: true };
 }
 
 function capPhotos<F extends PlanFile>(row: BulkRow<F>, problems: Problem[]): BulkRow<F> {
@@ -33,9 +53,14 @@ function capPhotos<F extends PlanFile>(row: BulkRow<F>, problems: Problem[]): Bu
 export function planFromFolder<F extends PlanFile>(files: F[]): BulkPlan<F> {
   const problems: Problem[] = [];
   const byFolder = new Map<string, { department: string; folder: string; photos: F[] }>();
+  // Person folders that hold files but no photo: reported, never skipped silently.
+  const withoutPhotos = new Map<string, string>();
   for (const f of files) {
-    if (!IMAGE.test(f.path)) continue;
     const p = parts(f.path);
+    if (!IMAGE.test(f.path)) {
+      if (p.length >= 3 && !/\.csv$/i.test(f.path) && !/^\./.test(p[p.length - 1])) withoutPhotos.set(p.slice(0, -1).join('/'), p[p.length - 2]);
+      continue;
+    }
     // p = [picked root, ...departments, person folder, file]; a photo right under the root has no person.
     if (p.length < 3) { problems.push({ where: f.path, code: 'loose_photo' }); continue; }
     const folder = p[p.length - 2];
@@ -44,14 +69,19 @@ export function planFromFolder<F extends PlanFile>(files: F[]): BulkPlan<F> {
     entry.photos.push(f);
     byFolder.set(key, entry);
   }
+  for (const [key, folder] of withoutPhotos) {
+    // A department folder holds person folders, not photos: only a leaf without images is a person without photos.
+    const isParent = [...byFolder.keys()].some((k) => k.startsWith(`${key}/`));
+    if (!byFolder.has(key) && !isParent) problems.push({ where: folder, code: 'no_photos' });
+  }
   const rows: BulkRow<F>[] = [];
   const ids = new Set<string>();
   for (const { department, folder, photos } of byFolder.values()) {
-    const { employee_id, name } = parsePersonFolder(folder);
+    const { employee_id, name, idGuessed } = parsePersonFolder(folder);
     if (ids.has(employee_id)) { problems.push({ where: folder, code: 'duplicate_id', detail: employee_id }); continue; }
     ids.add(employee_id);
     photos.sort((a, b) => a.path.localeCompare(b.path));
-    rows.push(capPhotos({ employee_id, name, department, watchlist: false, photos }, problems));
+    rows.push(capPhotos({ employee_id, name, department, watchlist: false, photos, folder, idGuessed }, problems));
   }
   rows.sort((a, b) => a.employee_id.localeCompare(b.employee_id));
   return { rows, problems, source: 'folder' };
