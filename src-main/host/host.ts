@@ -174,7 +174,7 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
   ctx.consents = access.privacy.consents;
 
   const applySettings = (before: Settings, after: Settings) => {
-    const next = engineOptionsFrom(after, o.engineOptions);
+    const next = engineOptionsFrom(after, { userModelsDir: `${o.dataDir}/models`, ...o.engineOptions });
     if (JSON.stringify(before.engine) !== JSON.stringify(after.engine)) {
       // Load-time options: a new engine process warms up beside the running one, then takes over.
       engine.switchEngine(next).then(
