@@ -5,11 +5,16 @@
 // safe against a process crash (kill -9) because the WAL frames sit in the OS page cache, but it can be lost on
 // power failure or an OS crash. FULL fsyncs the WAL on every commit, so "acknowledged" also means "on disk".
 // The write queue groups a tick's inserts into one transaction, so that fsync is paid once per batch, not per row.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { DatabaseCorruptError, StorageError } from './errors.ts';
 import { runMigrations, type AppliedMigration, type MigrationSet } from './migration-runner.ts';
+import { isStorageFullError } from './storage-health.ts';
+
+function removeNewDatabase(path: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
+}
 
 export type Durability = 'full' | 'normal';
 
@@ -36,10 +41,12 @@ const SQLITE_NOT_A_DB = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CORR
 export function openDatabase(path: string, options: OpenDatabaseOptions): DatabaseHandle {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   mkdirSync(dirname(path), { recursive: true });
+  const existed = existsSync(path);
   let writer: Database.Database;
   try {
     writer = new Database(path);
   } catch (err) {
+    if (!existed) removeNewDatabase(path);
     throw new StorageError(`cannot open database ${path}: ${(err as Error).message}`, { cause: err });
   }
   try {
@@ -79,6 +86,10 @@ export function openDatabase(path: string, options: OpenDatabaseOptions): Databa
     };
   } catch (err) {
     writer.close();
+    // A database this call created and could not finish (e.g. a full disk on first start) is removed, so the
+    // next start does not find a 0-byte or half-migrated file.
+    if (!existed) removeNewDatabase(path);
+    if (isStorageFullError(err)) throw new StorageError(`the disk holding ${dirname(path)} is full: the database cannot be created or upgraded`, { cause: err });
     if (err instanceof StorageError) throw err;
     if (SQLITE_NOT_A_DB.has((err as { code?: string }).code ?? '')) throw new DatabaseCorruptError(path, [(err as Error).message], { cause: err });
     throw err;

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import pino from 'pino';
 import { createLogger } from '../../logging/logger.ts';
+import { isStorageFullError } from '../../storage/storage-health.ts';
 import { createHost } from '../../host/host.ts';
 import { createApiServer } from '../../api/server.ts';
 
@@ -43,7 +44,15 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const logger = createLogger({ destination: pino.destination({ fd: 2, sync: false }) });
-  const host = await createHost({ dataDir: args.dataDir, demo: args.demo, logger, waitForEngineMs: 60_000 });
+  let host: Awaited<ReturnType<typeof createHost>>;
+  try {
+    host = await createHost({ dataDir: args.dataDir, demo: args.demo, logger, waitForEngineMs: 60_000 });
+  } catch (err) {
+    // One clear line instead of a stack (the log keeps the details): a full disk, an unreadable data folder, ...
+    logger.flush?.();
+    process.stderr.write(`vigil serve: cannot start: ${startFailure(err, args.dataDir)}\n`);
+    return 1;
+  }
   const token = host.access.auth.setupToken();
   if (token) process.stderr.write(`vigil: first run: create the admin account in the console with this setup token: ${token}\n`);
   const server = await createApiServer({
@@ -72,4 +81,11 @@ export async function run(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   return 0;
+}
+
+function startFailure(err: unknown, dataDir: string): string {
+  const chain: unknown[] = [];
+  for (let e: unknown = err; e && chain.length < 5; e = (e as { cause?: unknown }).cause) chain.push(e);
+  if (chain.some(isStorageFullError)) return `the disk holding ${dataDir} is full; free some space and start again`;
+  return (err as Error)?.message?.split('\n')[0] ?? String(err);
 }
