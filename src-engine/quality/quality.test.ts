@@ -67,3 +67,21 @@ test('the gate names the first failing check and every threshold is configurable
   assert.equal(gate(0.9, 80, good, { yaw: 75, pitch: 0, roll: 0 }, { ...DEFAULT_QUALITY, maxYaw: 90 }).passed, true);
   assert.equal(gate(0.5, 80, good, frontal, { ...DEFAULT_QUALITY, minScore: 0.4 }).passed, true);
 });
+
+test('quality bands: enrolment (strict gate, passed), decision, low; embeddable from minEmbedSize', () => {
+  const pose = { yaw: 0, pitch: 0, roll: 0 };
+  const sharp = { sharpness: 20, brightness: 120 };
+  const enrol = gate(0.9, 60, sharp, pose, DEFAULT_QUALITY);
+  assert.deepEqual([enrol.band, enrol.passed, enrol.low_quality, enrol.embeddable], ['enrolment', true, false, true]);
+  // Soft but big enough: not for enrolment (blurry), still decides at the normal threshold.
+  const soft = gate(0.9, 60, { sharpness: 3, brightness: 120 }, pose, DEFAULT_QUALITY);
+  assert.deepEqual([soft.band, soft.passed, soft.reason], ['decision', false, 'blurry']);
+  // 20 px: below the enrolment and decision sizes, above minEmbedSize: low quality, embedded.
+  const small = gate(0.9, 20, sharp, pose, DEFAULT_QUALITY);
+  assert.deepEqual([small.band, small.low_quality, small.reason, small.embeddable], ['low', true, 'too_small', true]);
+  const tiny = gate(0.9, 12, sharp, pose, DEFAULT_QUALITY);
+  assert.equal(tiny.embeddable, false);
+  const dark = gate(0.9, 60, { sharpness: 20, brightness: 10 }, pose, DEFAULT_QUALITY);
+  assert.equal(dark.band, 'low');
+  assert.equal(gate(0.9, 20, sharp, pose, { ...DEFAULT_QUALITY, decisionMinSize: 16 }).band, 'decision');
+});
