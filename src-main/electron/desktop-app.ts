@@ -24,7 +24,7 @@ import { createDesktopKeyProvider } from './safe-storage-key-provider.ts';
 import { SenderGuard } from './sender-guard.ts';
 import { TrayController, type TrayLevel } from './tray-status.ts';
 import { UtilityEngineLauncher } from './utility-engine-launcher.ts';
-import { APP_START_URL, applySessionPolicy, mainWindowOptions, pinWebContents } from './window-security.ts';
+import { APP_START_URL, applySessionPolicy, isExternalLinkAllowed, mainWindowOptions, pinWebContents } from './window-security.ts';
 import { fitToDisplays, readWindowState, trackWindowState, writeWindowState } from './window-state.ts';
 
 export interface DesktopHostOptions {
@@ -92,7 +92,9 @@ export function runDesktopApp(createHost: DesktopHostFactory): void {
   });
   // Every webContents (the window, and anything unexpected) is pinned to our origin.
   app.on('web-contents-created', (_event, contents) => {
-    if (contents.getType() === 'window') pinWebContents(contents, { openExternal: (url) => void shell.openExternal(url), log });
+    // Every kind (window, webview, browserView, backgroundPage, remote, offscreen): none may navigate away or open
+    // arbitrary pages; the external-link allow-list is checked again right before shell.openExternal.
+    pinWebContents(contents, { openExternal: (url) => { if (isExternalLinkAllowed(url)) void shell.openExternal(url); }, log });
   });
 
   function createWindow(): BrowserWindow {

@@ -36,7 +36,7 @@ test('new windows are always denied; https links go to the browser; navigation s
     on: ((event: string, l: (e: { preventDefault(): void }, url: string) => void) => { listeners.set(event, l); }) as WebContentsGuardTarget['on'],
   };
   const opened: string[] = [];
-  pinWebContents(target, { openExternal: (u) => opened.push(u), log: quiet });
+  pinWebContents(target, { openExternal: (u) => opened.push(u), log: quiet, externalHosts: ['docs.example.com'] });
   for (const url of ['https://docs.example.com/vigil', 'http://example.com', 'file:///etc/passwd', 'app://vigil/other', 'javascript:alert(1)']) {
     assert.deepEqual(openHandler!({ url }), { action: 'deny' });
   }
@@ -49,6 +49,14 @@ test('new windows are always denied; https links go to the browser; navigation s
   };
   assert.equal(navigate('will-navigate', 'app://vigil/cameras'), false);
   assert.equal(navigate('will-navigate', 'https://evil.example/'), true);
+  // Sub-frames too (issue 15): will-frame-navigate carries the URL on its details object.
+  const frameNav = (url: string) => {
+    let prevented = false;
+    (listeners.get('will-frame-navigate') as unknown as (d: { url: string; preventDefault(): void }) => void)({ url, preventDefault: () => { prevented = true; } });
+    return prevented;
+  };
+  assert.equal(frameNav('https://evil.example/frame'), true);
+  assert.equal(frameNav('app://vigil/live'), false);
   assert.equal(navigate('will-navigate', 'file:///home/'), true);
   assert.equal(navigate('will-redirect', 'app://vigil.evil/'), true);
   let webviewBlocked = false;
@@ -95,6 +103,10 @@ test('permissions: fullscreen and clipboard write for our origin only; never cam
   assert.equal(cancelled('file:///etc/passwd'), true);
   assert.equal(isRequestAllowed('blob:app://vigil/1234'), true);
   assert.equal(isExternalLinkAllowed('https://user:pw@example.com/'), false);
+  // openExternal allow-list: only listed hosts, by default none.
+  assert.equal(isExternalLinkAllowed('https://evil.example/'), false);
+  assert.equal(isExternalLinkAllowed('https://docs.example.com/x', ['docs.example.com']), true);
+  assert.equal(isExternalLinkAllowed('https://docs.example.com.evil.example/x', ['docs.example.com']), false);
 });
 
 test('window state: saved bounds reused only while visible on a display; file round trip; debounced tracking', async () => {

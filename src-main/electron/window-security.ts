@@ -50,11 +50,15 @@ export function isPermissionGranted(permission: string, requestingUrl: string | 
   return GRANTED_PERMISSIONS.has(permission) && requestingUrl !== undefined && isAppUrl(requestingUrl);
 }
 
-/** Links the console may open in the user's browser (help pages); everything else is just refused. */
-export function isExternalLinkAllowed(url: string): boolean {
+/** Hosts the console may open in the user's browser. The console links to no outside page today, so none: a
+ *  compromised renderer cannot make the shell open an arbitrary (phishing, exploit) page. Add help hosts here. */
+export const EXTERNAL_LINK_HOSTS: readonly string[] = [];
+
+/** Links the console may open in the user's browser: https, no credentials, on an allow-listed host. */
+export function isExternalLinkAllowed(url: string, hosts: readonly string[] = EXTERNAL_LINK_HOSTS): boolean {
   try {
     const u = new URL(url);
-    return u.protocol === 'https:' && u.username === '' && u.password === '';
+    return u.protocol === 'https:' && u.username === '' && u.password === '' && hosts.includes(u.hostname.toLowerCase());
   } catch {
     return false;
   }
@@ -72,11 +76,13 @@ export interface WebContentsGuardTarget {
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
   on(event: 'will-navigate' | 'will-redirect', listener: (event: { preventDefault(): void }, url: string) => void): unknown;
   on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): unknown;
+  /** Any frame (sub-frames included) about to navigate: `details.url` is the target. */
+  on(event: 'will-frame-navigate', listener: (details: { url: string; preventDefault(): void }) => void): unknown;
 }
 
-export function pinWebContents(contents: WebContentsGuardTarget, deps: { openExternal(url: string): void; log: ShellLog }): void {
+export function pinWebContents(contents: WebContentsGuardTarget, deps: { openExternal(url: string): void; log: ShellLog; externalHosts?: readonly string[] }): void {
   contents.setWindowOpenHandler(({ url }) => {
-    if (isExternalLinkAllowed(url)) deps.openExternal(url);
+    if (isExternalLinkAllowed(url, deps.externalHosts)) deps.openExternal(url);
     else deps.log.warn({ url: url.slice(0, 200) }, 'window.open refused');
     return { action: 'deny' };
   });
@@ -87,6 +93,8 @@ export function pinWebContents(contents: WebContentsGuardTarget, deps: { openExt
   };
   contents.on('will-navigate', stayHome);
   contents.on('will-redirect', stayHome);
+  // will-navigate covers the main frame only: an iframe (or a frame an injected script adds) is pinned too.
+  contents.on('will-frame-navigate', (details) => stayHome(details, details.url));
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
