@@ -11,6 +11,7 @@ import { storageHealth } from '../storage/storage-health.ts';
 import type { HostStore } from '../storage/host-store.ts';
 import type { KeyProvider } from '../security/key-provider.ts';
 import { ACCESS_MIGRATIONS, createAccessControl } from './access-control.ts';
+import { PushCrops, pushCropMigrations, pushCropRetentionTask } from './push-crops.ts';
 import type { AccessControl } from './access-control.ts';
 import type { AnalyzeFrame } from '../core/frame-analysis.ts';
 import { CameraManager } from '../camera/camera-manager.ts';
@@ -99,7 +100,7 @@ export function engineOptionsFrom(settings: Settings, extra: Record<string, unkn
 export async function createHost(o: CreateHostOptions): Promise<Host> {
   const logger = o.logger ?? createLogger();
   const manifest = await loadManifest();
-  const store = await openStore(o.dataDir, { keyProvider: o.keyProvider, migrations: [...ACCESS_MIGRATIONS, visitsMigrations], logger });
+  const store = await openStore(o.dataDir, { keyProvider: o.keyProvider, migrations: [...ACCESS_MIGRATIONS, visitsMigrations, pushCropMigrations], logger });
   const bus = new TopicBus();
   const dispatcher = new Dispatcher();
   let ffmpeg = o.ffmpegPath ?? null;
@@ -167,6 +168,8 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
   access = await createAccessControl(store, dispatcher, {
     personView: (id) => personViewOf(ctx, id),
     onErased: (id) => {
+      // process-frame crops of this person (issue 15 #9): rows gone, files deleted now, not at the next pass.
+      if (new PushCrops(store).erasePerson(id) > 0) void store.retention.drainDeletions();
       people.delete(id);
       engine.removeFromGallery([id]);
     },
@@ -214,6 +217,7 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
     }
   }
   cameras.startAll();
+  store.retention.register(pushCropRetentionTask());
   store.retention.start();
   // Disk full is a state, not a stream of 500s: logged once on each change (and reported by /healthz).
   const offStorage = storageHealth.onChange((st) => {

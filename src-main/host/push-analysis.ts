@@ -6,6 +6,7 @@ import { VigilError } from '../../src-contract/errors.ts';
 import type { AnalyzeFrame, AnalyzedFace, FrameAnalysis } from '../core/frame-analysis.ts';
 import type { EngineFace } from '../engine-host/engine-wire.ts';
 import type { HostContext } from './host-context.ts';
+import { PushCrops } from './push-crops.ts';
 import { engineDetectionOptions } from '../pipeline/detection-policy.ts';
 
 export function createPushAnalyzer(ctx: HostContext): AnalyzeFrame {
@@ -94,6 +95,8 @@ async function analysedFace(ctx: HostContext, f: EngineFace, opts: Parameters<An
     const jpeg = await sharp(image).extract({ left, top, width, height }).jpeg({ quality: 88 }).toBuffer();
     const name = `push-${opts.cameraId}-${opts.frameId}-${Math.round(x)}-${Math.round(y)}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
     const ref = await ctx.store.snapshots.writeJpeg(name, 'face', jpeg, Date.now());
+    // A row per crop: erasure of the matched person and retention find it (issue 15 #9).
+    await new PushCrops(ctx.store).record(ref, match?.personId ?? null, opts.cameraId);
     snapshot = { ref, sizeBytes: jpeg.length, width, height };
   }
   return {
