@@ -115,6 +115,22 @@ describe('issue 15 security defects (HTTP)', () => {
     assert.equal(await new Promise<Error | null>((r) => allowed('localhost', {}, (e) => r(e))), null);
   });
 
+  it('#14 unknown body keys are refused with a 400 naming them (nothing changes, nothing audited)', async () => {
+    const users = (await f.rpc('users.list', {}, admin)).body as Array<{ id: string; username: string; updated_at?: string }>;
+    const before = f.access.audit.list({ action: 'users.update' }).items.length;
+    const r = await f.rpc('users.update', { id: users[0].id, rol: 'guard' }, admin);
+    assert.equal(r.status, 400, JSON.stringify(r.body));
+    assert.equal(r.body.error.code, 'INVALID_REQUEST');
+    assert.match(r.body.error.message, /unknown field "rol"/);
+    assert.deepEqual(r.body.error.details.unknown_keys, ['rol']);
+    const nested = await f.rpc('audit.list', { limit: 5, filter: { x: 1 } }, admin);
+    assert.equal(nested.status, 400);
+    assert.equal(f.access.audit.list({ action: 'users.update' }).items.length, before, 'a refused call is not audited as a change');
+    assert.equal((await f.rpc('audit.list', { limit: 5 }, admin)).status, 200);
+    // The issue's reproduction: a misspelt patch field of persons.update.
+    await assert.rejects(f.dispatcher.dispatch('persons.update', { id: 'per_1', patch: { nmae: 'x' } }, { user: { id: 'u', username: 'a', role: 'admin' }, origin: 'test' }), /unknown field "patch.nmae"/);
+  });
+
   it('#12 a non-Bearer Authorization header does not skip the cross-origin check on cookie requests', async () => {
     const r = await f.http('POST', '/api/rpc/users.list', { cookie: admin, body: {}, headers: { origin: 'http://evil.example', authorization: 'Basic Zm9vOmJhcg==' } });
     assert.equal(r.status, 403, JSON.stringify(r.body));

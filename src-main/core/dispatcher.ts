@@ -77,6 +77,11 @@ export class Dispatcher {
     }
     const parsed = spec.input.safeParse(rawInput ?? {});
     if (!parsed.success) throw fromZodError(parsed.error);
+    // Unknown keys are refused, not dropped: a misspelt patch field must not answer 200 and be audited as a change.
+    const unknown = unknownKeys(rawInput ?? {}, parsed.data);
+    if (unknown.length > 0) {
+      throw new VigilError('INVALID_REQUEST', `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}`, { field: unknown[0], details: { unknown_keys: unknown } });
+    }
     const handler = this.handlers[method] as Handler<typeof method> | undefined;
     if (!handler) throw new VigilError('INTERNAL', `${method} is not available in this build`);
     const audited = spec.personal || !isReadMethod(method);
@@ -116,4 +121,25 @@ function normaliseOutput(output: unknown): unknown {
   if (!output || typeof output !== 'object') return output;
   const o = output as { id?: unknown; config?: { id?: unknown } };
   return o.id === undefined && o.config?.id !== undefined ? { ...o, id: o.config.id } : output;
+}
+
+/**
+ * Keys of the raw input that the schema dropped (zod strips keys an object schema does not declare): found by
+ * walking the raw input beside the parsed value, so every schema of the contract is strict without rewriting it.
+ * Defaults may add keys (fine); records keep theirs; transformed values are not walked.
+ */
+export function unknownKeys(raw: unknown, parsed: unknown, path = '', out: string[] = []): string[] {
+  if (out.length >= 20) return out;
+  if (Array.isArray(raw) && Array.isArray(parsed)) {
+    raw.forEach((r, i) => unknownKeys(r, parsed[i], `${path}[${i}]`, out));
+    return out;
+  }
+  const plain = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+  if (!plain(raw) || !plain(parsed)) return out;
+  for (const [k, v] of Object.entries(raw)) {
+    const at = path ? `${path}.${k}` : k;
+    if (v !== undefined && !Object.prototype.hasOwnProperty.call(parsed, k)) out.push(at);
+    else unknownKeys(v, parsed[k], at, out);
+  }
+  return out;
 }
