@@ -58,7 +58,7 @@ async function framesAt(fps: number): Promise<AnalysedFrame[]> {
 
 const thresholds = () => ({ minFacePx: 24, minDetectionConfidence: 0.6, recognitionThreshold: engine.searchThreshold() });
 
-test('5 fps through tracker + recorder + SQLite: one event row per visit, no unknown for staff, strangers clustered', { timeout: 120_000 }, async () => {
+test('5 fps through tracker + recorder + SQLite: one event row per visit, no unknown for staff, strangers clustered', { timeout: 300_000 }, async () => {
   const frames = await framesAt(5);
   let n = 0;
   const tracker = new CameraTracker(CAM.id, thresholds(), { visitGapMs: SCENARIO_VISIT_GAP_MS }, () => `trk_scn${++n}`);
@@ -107,7 +107,7 @@ test('5 fps through tracker + recorder + SQLite: one event row per visit, no unk
 });
 
 for (const fps of [2]) {
-  test(`${fps} fps analysis: one event per visit, staff recognised, no unknown for staff`, { timeout: 90_000 }, async () => {
+  test(`${fps} fps analysis: one event per visit, staff recognised, no unknown for staff`, { timeout: 300_000 }, async () => {
     const frames = await framesAt(fps);
     const tracker = new CameraTracker(CAM.id, thresholds(), { visitGapMs: SCENARIO_VISIT_GAP_MS });
     const score = scoreVisits(scenario.visits, runTracker(frames, T0, tracker), ids);

@@ -12,6 +12,8 @@ export function useSessionFeeds(role: Role): void {
     if (role !== 'auditor') {
       offs.push(api().subscribe('cameras.status', {}, (ev) => useCameras.getState().applyStatus(ev)));
       offs.push(api().subscribe('alerts', {}, (a) => useLive.getState().receiveAlert(a)));
+      // Alerts are persisted: what is still open comes back after a reload, a new login or a host restart.
+      void useLive.getState().loadAlerts().catch(() => {});
     }
     return () => { for (const off of offs) off(); };
   }, [role]);

@@ -14,6 +14,7 @@ import { useAuth } from '../auth/store.ts';
 import { useCameras } from '../cameras/store.ts';
 import { PersonPicker } from '../people/PersonPicker.tsx';
 import { EventDetail } from './EventDetail.tsx';
+import { UnknownPeople } from './UnknownPeople.tsx';
 import { toQuery, useEvents } from './store.ts';
 
 export function EventsScreen({ id }: { id?: string }) {
@@ -25,6 +26,7 @@ export function EventsScreen({ id }: { id?: string }) {
   const loadCameras = useCameras((s) => s.load);
   const [format, setFormat] = useState<'csv' | 'xlsx' | 'pdf' | 'json'>('csv');
   const [exporting, setExporting] = useState(false);
+  const [view, setView] = useState<'events' | 'unknown'>('events');
 
   useEffect(() => { void load(); void loadCameras().catch(() => {}); }, [load, loadCameras]);
   useEffect(() => api().subscribe('events.track', { camera_id: filters.camera_id }, applyTrack), [filters.camera_id, applyTrack]);
@@ -59,8 +61,12 @@ export function EventsScreen({ id }: { id?: string }) {
       <section className="events-main" aria-label={t('nav.events')}>
         <div className="toolbar">
           <h1 className="toolbar-title">{t('nav.events')}</h1>
+          <div className="segmented" role="group" aria-label={t('clusters.view')}>
+            <button type="button" className="seg" aria-pressed={view === 'events'} onClick={() => setView('events')}>{t('clusters.viewEvents')}</button>
+            <button type="button" className="seg" aria-pressed={view === 'unknown'} onClick={() => setView('unknown')} data-testid="view-unknown">{t('clusters.viewUnknown')}</button>
+          </div>
           <span className="toolbar-spacer" />
-          {isAdmin && (
+          {isAdmin && view === 'events' && (
             <div className="inline-group">
               <label className="sr-only" htmlFor="export-format">{t('events.exportFormat')}</label>
               <select id="export-format" value={format} onChange={(e) => setFormat(e.target.value as typeof format)}>
@@ -72,6 +78,7 @@ export function EventsScreen({ id }: { id?: string }) {
             </div>
           )}
         </div>
+        {view === 'unknown' ? <UnknownPeople isAdmin={isAdmin} /> : <>
         <form className="filters" aria-label={t('events.filters')} onSubmit={(e) => e.preventDefault()}>
           <div className="field">
             <label htmlFor="f-camera">{t('events.camera')}</label>
@@ -146,6 +153,7 @@ export function EventsScreen({ id }: { id?: string }) {
             )}
           </div>
         )}
+        </>}
       </section>
       {id && <EventDetail id={id} onClose={() => navigate({ screen: 'events' })} />}
     </div>

@@ -62,8 +62,9 @@ export function LiveWall() {
   }
 
   return (
-    <div className="live-layout">
-      <section className="wall" ref={wallRef} aria-label={t('nav.live')}>
+    // Full screen takes the wall and its alerts together: a guard never loses the alerts panel.
+    <div className="live-layout" ref={wallRef}>
+      <section className="wall" aria-label={t('nav.live')}>
         <div className="toolbar">
           <h1 className="toolbar-title">{t('nav.live')}</h1>
           <div className="segmented" role="group" aria-label={t('live.gridSize')}>

@@ -51,8 +51,9 @@ export function SingleView({ cameraId }: { cameraId: string }) {
   const strip = recent[cameraId];
   const s = camera.stats;
   return (
-    <div className="single-layout">
-      <div className="single-main" ref={ref}>
+    // Full screen keeps the side panel (statistics, this camera's alerts) with the video.
+    <div className="single-layout" ref={ref}>
+      <div className="single-main">
         <div className="toolbar">
           <button type="button" className="btn btn-small" onClick={() => navigate({ screen: 'live' })}><Icon name="back" size={18} /> {t('live.backToWall')}</button>
           <h1 className="toolbar-title">{camera.name}</h1>

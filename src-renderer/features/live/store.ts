@@ -1,5 +1,6 @@
-// Live wall state: grid size and page, keyboard focus, alerts (from the `alerts` topic) with sound and
-// acknowledgement, and the recent events per camera for the single view.
+// Live wall state: grid size and page, keyboard focus, alerts (persisted by the host: loaded with alerts.list,
+// kept current by the `alerts` topic) with sound and acknowledgement (one, per camera, all), and the recent
+// events per camera for the single view.
 import { create } from 'zustand';
 import type { TopicPayload } from '../../../src-contract/api.ts';
 import type { VigilEvent } from '../../../src-contract/schemas.ts';
@@ -10,6 +11,7 @@ export const GRID_SIZES = [1, 4, 9, 16] as const;
 export type GridSize = (typeof GRID_SIZES)[number];
 export type Alert = TopicPayload<'alerts'>;
 export interface AlertItem { alert: Alert; acknowledged: boolean; acking: boolean }
+const isAcked = (a: Alert) => a.state === 'acknowledged' || a.state === 'resolved';
 
 const MAX_ALERTS = 100;
 const RECENT_PER_CAMERA = 20;
@@ -42,8 +44,12 @@ interface LiveState {
   setFocus(index: number): void;
   toggleSound(): void;
   receiveAlert(alert: Alert): void;
-  acknowledge(eventId: string): Promise<void>;
+  /** Open alerts from the host (after login, reload, reconnect). */
+  loadAlerts(): Promise<void>;
+  acknowledge(alertId: string): Promise<void>;
+  acknowledgeAll(cameraId?: string): Promise<number>;
   acknowledgeOldest(): Promise<void>;
+  reportWrongMatch(eventId: string, note?: string): Promise<void>;
   dismissAcknowledged(): void;
   loadRecent(cameraId: string): Promise<void>;
   applyTrack(payload: TopicPayload<'events.track'>): void;
@@ -79,17 +85,34 @@ export const useLive = create<LiveState>((set, get) => ({
   },
 
   receiveAlert(alert) {
-    if (get().alerts.some((a) => a.alert.id === alert.id)) return;
-    set({ alerts: [{ alert, acknowledged: alert.event.acknowledged_by !== null, acking: false }, ...get().alerts].slice(0, MAX_ALERTS) });
-    if (get().soundOn) playAlertSound(alert.kind);
+    const known = get().alerts.find((a) => a.alert.id === alert.id);
+    // Resolved (an "unknown" visit that turned out to be someone, a camera back online): it leaves the panel.
+    if (alert.state === 'resolved') {
+      if (known) set({ alerts: get().alerts.filter((a) => a.alert.id !== alert.id) });
+      return;
+    }
+    if (known) {
+      set({ alerts: get().alerts.map((a) => (a.alert.id === alert.id ? { ...a, alert, acknowledged: isAcked(alert) } : a)) });
+      return;
+    }
+    set({ alerts: [{ alert, acknowledged: isAcked(alert), acking: false }, ...get().alerts].slice(0, MAX_ALERTS) });
+    if (get().soundOn && alert.kind !== 'camera_offline') playAlertSound(alert.kind);
   },
 
-  async acknowledge(eventId) {
+  async loadAlerts() {
+    const open = await api().call('alerts.list', { state: 'open', limit: MAX_ALERTS });
+    const live = get().alerts.filter((a) => !open.some((o) => o.id === a.alert.id) && !a.acknowledged);
+    const items = [...open.map((alert) => ({ alert, acknowledged: false, acking: false })), ...live]
+      .sort((a, b) => b.alert.at.localeCompare(a.alert.at)).slice(0, MAX_ALERTS);
+    set({ alerts: items });
+  },
+
+  async acknowledge(alertId) {
     const mark = (patch: Partial<AlertItem>) =>
-      set({ alerts: get().alerts.map((a) => (a.alert.event.id === eventId ? { ...a, ...patch } : a)) });
+      set({ alerts: get().alerts.map((a) => (a.alert.id === alertId ? { ...a, ...patch } : a)) });
     mark({ acking: true });
     try {
-      await api().call('live.acknowledge', { event_id: eventId });
+      await api().call('alerts.acknowledge', { ids: [alertId] });
       mark({ acknowledged: true, acking: false });
     } catch (err) {
       mark({ acking: false });
@@ -97,10 +120,20 @@ export const useLive = create<LiveState>((set, get) => ({
     }
   },
 
+  async acknowledgeAll(cameraId) {
+    const r = await api().call('alerts.acknowledge', cameraId ? { camera_id: cameraId } : { all: true });
+    set({ alerts: get().alerts.map((a) => (!cameraId || a.alert.camera_id === cameraId ? { ...a, acknowledged: true } : a)) });
+    return r.acknowledged;
+  },
+
   async acknowledgeOldest() {
     const open = get().alerts.filter((a) => !a.acknowledged && !a.acking);
     const oldest = open[open.length - 1];
-    if (oldest) await get().acknowledge(oldest.alert.event.id);
+    if (oldest) await get().acknowledge(oldest.alert.id);
+  },
+
+  async reportWrongMatch(eventId, note) {
+    await api().call('events.reportWrongMatch', { id: eventId, note });
   },
 
   dismissAcknowledged() { set({ alerts: get().alerts.filter((a) => !a.acknowledged) }); },
@@ -124,7 +157,7 @@ export const useLive = create<LiveState>((set, get) => ({
     const events = [event, ...others].sort((a, b) => b.started_at.localeCompare(a.started_at)).slice(0, RECENT_PER_CAMERA);
     set({ recent: { ...get().recent, [event.camera_id]: { status: 'ready', events } } });
     // An alert's event corrected or acknowledged elsewhere: keep the alert list in step.
-    if (event.acknowledged_by) set({ alerts: get().alerts.map((a) => (a.alert.event.id === event.id ? { ...a, acknowledged: true } : a)) });
+    if (event.acknowledged_by) set({ alerts: get().alerts.map((a) => (a.alert.event?.id === event.id ? { ...a, acknowledged: true } : a)) });
   },
 
   reset() { set({ alerts: [], recent: {}, focus: 0, page: 0 }); },
