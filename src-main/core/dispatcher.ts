@@ -89,10 +89,13 @@ export class Dispatcher {
     // The success row is written inside the transaction that commits the change (see audit-scope.ts), so a
     // failing audit insert rolls the change back; handlers that never commit in the scope are audited after.
     let done = false;
+    // Work the handler started (a camera's pipeline, timers) inherits the async context: once the call has
+    // returned, its scope is closed, so such later writes never carry this call's audit row.
+    let closed = false;
     const scope = {
-      get done() { return done; },
+      get done() { return done || closed; },
       commit: (output: unknown) => {
-        if (done) return;
+        if (done || closed) return;
         this.audit?.({ caller, method, input: parsed.data, result: 'success', output: normaliseOutput(output) });
         done = true;
       },
@@ -101,7 +104,9 @@ export class Dispatcher {
     try {
       // persons.enrolBulk writes one audit row per person from its final output: audited after it returns.
       out = method === 'persons.enrolBulk' ? await handler(parsed.data as never, caller) : await runInAuditScope(scope, () => handler(parsed.data as never, caller));
+      closed = true;
     } catch (err) {
+      closed = true;
       try {
         this.audit?.({ caller, method, input: parsed.data, result: 'error', reason: (err as Error).message });
       } catch {
