@@ -34,10 +34,15 @@ const analysed = new Map<number, AnalysedFrame[]>();
 before(async () => {
   engine = await Engine.create({ threads: 2 });
   scenario = await composeVisitScenario(join(tmpdir(), 'vigil-scenes', 'visits'), engine, defaultFfmpegPath());
-  ids = await enrolScenario(engine, scenario);
   dataDir = mkdtempSync(join(tmpdir(), 'vigil-visits-'));
   store = await openStore(dataDir, { migrations: [visitsMigrations] });
   visits = visitsStore({ writer: store.db.writer, reader: store.db.reader });
+  // Enrolled people are rows of the store (events reference them) and templates of the engine's gallery.
+  const created = new Map<string, string>();
+  for (const key of scenario.photos.keys()) {
+    created.set(key, (await store.write(() => store.persons.create({ employee_id: `E-${key}`, name: key }))).id);
+  }
+  ids = await enrolScenario(engine, scenario, (key) => created.get(key)!);
   store.cameras.create({ id: CAM.id, name: CAM.name, role: 'any', source: { type: 'file', path: scenario.video } });
 });
 

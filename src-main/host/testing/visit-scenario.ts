@@ -129,14 +129,14 @@ export interface AnalysedFrame {
 }
 
 /** Enrols the scenario's enrolled people into `engine`'s gallery (one photo each); returns person ids by key. */
-export async function enrolScenario(engine: Engine, s: Scenario): Promise<Map<string, string>> {
+export async function enrolScenario(engine: Engine, s: Scenario, idOf: (key: string) => string = (key) => `per_${key}`): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (const [key, photo] of s.photos) {
     const r = await engine.analyzeImage(photo, { embeddings: true, match: false });
     const f = [...r.faces].sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3])[0];
     if (!f?.embedding) throw new Error(`no usable face in ${key}'s enrolment photo`);
-    engine.gallery.add(`per_${key}`, f.embedding);
-    ids.set(key, `per_${key}`);
+    engine.gallery.add(idOf(key), f.embedding);
+    ids.set(key, idOf(key));
   }
   return ids;
 }
