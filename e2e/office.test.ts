@@ -58,6 +58,22 @@ describe('office: attendance, exports, batch and bulk enrolment', { timeout: 200
 
   const today = () => DateTime.now().setZone(ZONE).toISODate()!;
 
+  scenario('first run asks for the consent policy; the person list shows consent and demo state', 'office-consent', async () => {
+    const step = page.getByTestId('consent-step');
+    await step.waitFor();
+    await shot(page, 'office-00-consent-step');
+    await step.getByLabel(/Do not recognise them/).check();
+    await step.getByRole('button', { name: 'Continue' }).click();
+    await page.getByTestId('consent-step').waitFor({ state: 'detached' });
+    const s = await rpc(page, 'settings.get', {});
+    assert.equal(s.body.consent_policy, 'block');
+    const demo = await rpc(page, 'demo.status', {});
+    assert.deepEqual(demo.body, { people: 0, cameras: 0 });
+    const reserved = await rpc(page, 'persons.create', { employee_id: 'DEMO-1001', name: 'Not a demo person' });
+    assert.equal(reserved.status, 400, 'DEMO- ids are reserved for demo data');
+    await page.getByRole('button', { name: 'Skip setup' }).click();
+  });
+
   scenario('days count only from the start date; "Not arrived yet" is not "In now"', 'office-attendance', async () => {
     // A shift every day of the week, all day, so "today" always has one under way.
     const shift = await rpc(page, 'shifts.upsert', { name: 'All day', start: '00:00', end: '23:59', grace_minutes: 5, days: [1, 2, 3, 4, 5, 6, 7] });

@@ -7,6 +7,19 @@ import { Icon } from '../../ui/icons.tsx';
 import { EmptyState, ErrorState, Loading } from '../../ui/states.tsx';
 import { toast } from '../../ui/toasts.tsx';
 import { useAudit } from './store.ts';
+import { contract } from '../../../src-contract/api.ts';
+
+/** Audited actions, grouped by family: the contract's methods that change something (sign-in included). */
+const ACTION_GROUPS: Array<[string, string[]]> = (() => {
+  const names = Object.keys(contract).filter((m) => !/\.(list|get|status|day|range|verify|me)$/.test(m));
+  const by = new Map<string, Set<string>>();
+  for (const n of names) {
+    const family = n.split('.')[0];
+    if (!by.has(family)) by.set(family, new Set());
+    by.get(family)!.add(n);
+  }
+  return [...by].sort(([a], [b]) => a.localeCompare(b)).map(([f, set]) => [f, [...set].sort()]);
+})();
 
 export function AuditScreen() {
   const { t } = useTranslation();
@@ -33,7 +46,19 @@ export function AuditScreen() {
         <div className="field"><label htmlFor="a-from">{t('events.from')}</label><input id="a-from" type="datetime-local" value={isoToLocalInput(filters.from)} onChange={(e) => setFilters({ from: localInputToIso(e.target.value) })} /></div>
         <div className="field"><label htmlFor="a-to">{t('events.to')}</label><input id="a-to" type="datetime-local" value={isoToLocalInput(filters.to)} onChange={(e) => setFilters({ to: localInputToIso(e.target.value) })} /></div>
         <div className="field"><label htmlFor="a-user">{t('audit.user')}</label><input id="a-user" value={user} onChange={(e) => setUser(e.target.value)} placeholder={t('audit.userPlaceholder')} /></div>
-        <div className="field"><label htmlFor="a-action">{t('audit.action')}</label><input id="a-action" value={action} onChange={(e) => setAction(e.target.value)} placeholder="persons.erase" /></div>
+        <div className="field">
+          <label htmlFor="a-action">{t('audit.action')}</label>
+          {/* Picked from a list: a family ("persons: all") or one action; the host matches both. */}
+          <select id="a-action" value={action} onChange={(e) => setAction(e.target.value)} data-testid="audit-action">
+            <option value="">{t('audit.allActions')}</option>
+            {ACTION_GROUPS.map(([family, actions]) => (
+              <optgroup key={family} label={family}>
+                <option value={family}>{t('audit.familyAll', { family })}</option>
+                {actions.map((a) => <option key={a} value={a}>{a}</option>)}
+              </optgroup>
+            ))}
+          </select>
+        </div>
       </form>
       {status === 'loading' || status === 'idle' ? <Loading /> : status === 'error' ? <ErrorState error={error} onRetry={() => void load(true)} /> : items.length === 0 ? (
         <EmptyState icon={<Icon name="audit" size={40} />} title={t('audit.none')} />

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { PersonInputSchema } from '../../../src-contract/schemas.ts';
 import type { Person } from '../../../src-contract/schemas.ts';
 import { navigate } from '../../app/router.ts';
+import { api } from '../../app/client.ts';
 import { Field } from '../../ui/Field.tsx';
 import { ErrorState, FormError, Loading } from '../../ui/states.tsx';
 import { CameraEditor } from '../cameras/CameraEditor.tsx';
@@ -16,14 +17,14 @@ import { usePeople } from '../people/store.ts';
 import { useAuth } from './store.ts';
 import { useSubmit } from '../../ui/use-submit.ts';
 
-type Step = 'camera' | 'person' | 'done';
+type Step = 'consent' | 'camera' | 'person' | 'done';
 
 export function GuidedStart() {
   const { t } = useTranslation();
   const finishWelcome = useAuth((s) => s.finishWelcome);
-  const [step, setStep] = useState<Step>('camera');
+  const [step, setStep] = useState<Step>('consent');
   const finish = () => { finishWelcome(); navigate({ screen: 'live' }); };
-  const steps: Step[] = ['camera', 'person', 'done'];
+  const steps: Step[] = ['consent', 'camera', 'person', 'done'];
   return (
     <div className="page welcome" data-testid="guided-start">
       <div className="toolbar">
@@ -34,16 +35,60 @@ export function GuidedStart() {
       <ol className="steps" aria-label={t('welcome.progress')}>
         {steps.map((s, i) => <li key={s} aria-current={s === step ? 'step' : undefined} className={steps.indexOf(step) > i ? 'done' : undefined}>{t(`welcome.step.${s}`)}</li>)}
       </ol>
+      {step === 'consent' && <ConsentStep onNext={() => setStep('camera')} />}
       {step === 'camera' && <CameraStep onNext={() => setStep('person')} />}
       {step === 'person' && <PersonStep onNext={() => setStep('done')} />}
       {step === 'done' && (
         <section className="panel welcome-done">
           <h2>{t('welcome.doneTitle')}</h2>
           <p className="muted">{t('welcome.doneHint')}</p>
+          <ul className="welcome-next">
+            <li><a href="#/people" onClick={() => finishWelcome()}>{t('welcome.nextPeople')}</a></li>
+            <li><a href="#/attendance" onClick={() => finishWelcome()}>{t('welcome.nextShifts')}</a></li>
+            <li><a href="#/people" onClick={() => finishWelcome()}>{t('welcome.nextConsent')}</a></li>
+            <li><a href="#/settings" onClick={() => finishWelcome()}>{t('welcome.nextUsers')}</a></li>
+          </ul>
           <button type="button" className="btn btn-primary" onClick={finish}>{t('welcome.openLive')}</button>
         </section>
       )}
     </div>
+  );
+}
+
+/** The site's consent policy is a decision, not a default: asked first (settings.consent_policy). */
+function ConsentStep({ onNext }: { onNext: () => void }) {
+  const { t } = useTranslation();
+  const [policy, setPolicy] = useState<'block' | 'flag'>('block');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api().call('settings.update', { consent_policy: policy });
+      onNext();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form className="panel" onSubmit={(e) => void save(e)} data-testid="consent-step">
+      <h2>{t('welcome.consentTitle')}</h2>
+      <p className="muted">{t('welcome.consentHint')}</p>
+      <label className="radio-card">
+        <input type="radio" name="consent_policy" value="block" checked={policy === 'block'} onChange={() => setPolicy('block')} />
+        <span><strong>{t('welcome.consentBlock')}</strong><br /><span className="muted small">{t('welcome.consentBlockHint')}</span></span>
+      </label>
+      <label className="radio-card">
+        <input type="radio" name="consent_policy" value="flag" checked={policy === 'flag'} onChange={() => setPolicy('flag')} />
+        <span><strong>{t('welcome.consentFlag')}</strong><br /><span className="muted small">{t('welcome.consentFlagHint')}</span></span>
+      </label>
+      <FormError error={error} />
+      <div className="form-actions"><button type="submit" className="btn btn-primary" disabled={busy}>{t('welcome.continue')}</button></div>
+    </form>
   );
 }
 
