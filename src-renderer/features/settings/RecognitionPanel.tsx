@@ -95,6 +95,9 @@ function SettingsForm({ initial }: { initial: Settings }) {
           <Field label={t('settings.timezone')} error={errors.timezone}>
             <input value={v.timezone} onChange={(e) => setV({ ...v, timezone: e.target.value })} list="tz-list" />
           </Field>
+          <Field label={t('settings.locale')} hint={t('settings.localeHint')} error={errors.locale}>
+            <input value={v.locale} onChange={(e) => setV({ ...v, locale: e.target.value })} placeholder="en-GB" />
+          </Field>
           <Field label={t('settings.punchGap')} hint={t('settings.punchGapHint')} error={errors['attendance.min_punch_gap_minutes']}>
             <input type="number" min={0} max={720} value={v.attendance.min_punch_gap_minutes} onChange={(e) => setV({ ...v, attendance: { min_punch_gap_minutes: num(e.target.value) } })} />
           </Field>
