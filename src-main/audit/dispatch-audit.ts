@@ -16,6 +16,7 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 function typeOf(method: MethodName, personal: boolean): AuditType {
   if (method.startsWith('auth.')) return 'authentication';
+  if (method === 'clusters.enrol' || method === 'clusters.merge') return 'data_modification';
   return personal ? 'data_access' : 'data_modification';
 }
 
@@ -46,6 +47,15 @@ function subject(method: MethodName, input: Input, output: Output): { resource: 
       const verdicts = (output?.verdicts as Array<{ accepted: boolean }> | undefined) ?? [];
       return { resource: `person:${id}`, personId: id, details: { photos: verdicts.length, accepted: verdicts.filter((v) => v.accepted).length } };
     }
+    case 'clusters.enrol':
+    case 'clusters.merge': {
+      // A stranger's face crops became someone's templates and their visits were relabelled (issue 12).
+      const person = output?.person as Output;
+      const verdicts = (output?.verdicts as Array<{ accepted: boolean }> | undefined) ?? [];
+      return { resource: `cluster:${id}`, personId: str(person?.id) ?? str(input?.person_id), details: { templates: verdicts.filter((v) => v.accepted).length, events_relabelled: output?.events_relabelled ?? null } };
+    }
+    case 'events.reportWrongMatch':
+      return { resource: `detection:${id}`, personId: null };
     case 'live.acknowledge':
       return { resource: `detection:${str(input?.event_id)}`, personId: null };
     case 'settings.update':
