@@ -4,11 +4,21 @@ import { testCamera } from '../../camera/camera-test.ts';
 import type { Handlers } from '../../core/dispatcher.ts';
 import type { HostContext } from '../host-context.ts';
 
+/** A camera id from its name: lower-case ASCII letters, digits and "-", unique among existing cameras. */
+export function idFromName(name: string, taken: (id: string) => boolean): string {
+  const base = name.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 56) || 'camera';
+  let id = base;
+  for (let n = 2; taken(id); n++) id = `${base}-${n}`;
+  return id;
+}
+
 export function cameraHandlers(ctx: HostContext): Handlers {
   return {
     'cameras.list': () => ctx.cameras.list(),
     'cameras.get': ({ id }) => ctx.cameras.get(id),
-    'cameras.create': (input) => ctx.cameras.create(input),
+    // The form promises an id "generated from the name": a readable slug ("Front door" → front-door, then
+    // front-door-2, ...), not a random cam_<uuid>.
+    'cameras.create': (input) => ctx.cameras.create({ ...input, id: input.id ?? idFromName(input.name, (id) => ctx.store.cameras.get(id) !== null) }),
     'cameras.update': ({ id, patch }) => ctx.cameras.update(id, patch),
     'cameras.remove': async ({ id }) => {
       await ctx.cameras.remove(id);
