@@ -47,6 +47,9 @@ before(async () => {
     engineOptions: { warmupIterations: 1, models: { liveness: null } },
     supervisor: { backoffInitialMs: 200 },
     waitForEngineMs: 90_000,
+    // The scene loops every ~14 s: with the default 30 s visit gap each loop would continue the same visits (one
+    // event per visit). A short gap makes every loop new visits, so decisions keep coming after the engine restart.
+    pipeline: { tracker: { visitGapMs: 1500 } },
   });
   assert.ok(host.engine.ready, 'engine ready');
   host.bus.subscribe('events.track', {}, (p) => events.push({ ...p, at: Date.now() }));
