@@ -8,6 +8,8 @@ export ONNXRUNTIME_NODE_INSTALL=skip ELECTRON_SKIP_BINARY_DOWNLOAD=1
 need=()
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
 command -v chromium >/dev/null || need+=(chromium fonts-liberation)
+# pdftotext / pdftoppm: the export tests read the attendance PDF back as text
+command -v pdftotext >/dev/null || need+=(poppler-utils)
 [ -f /usr/lib/x86_64-linux-gnu/girepository-1.0/GstRtspServer-1.0.typelib ] || [ -n "$(ls /usr/lib/*/girepository-1.0/GstRtspServer-1.0.typelib 2>/dev/null)" ] || \
   need+=(python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav)
 if [ ${#need[@]} -gt 0 ]; then
