@@ -3,7 +3,7 @@
 // (detection recall / precision at IoU 0.5, verification AUC and TAR at FAR 1e-2 over its pairs).
 // Writes bench-results/engine.json and prints a markdown table. One intra-op thread per model.
 //
-//   npm run bench:engine [-- --runs N] [--dataset DIR] [--no-dataset] [--no-latency]
+//   npm run bench:engine [-- --runs N] [--dataset DIR] [--no-dataset] [--no-latency] [--speed-only] [--prev DIR | --no-prev]
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,7 +48,9 @@ async function main(): Promise<void> {
   // A real gallery for the match stage: 1,000 templates (random unit vectors stand in for other people).
   const gallery = randomGallery(engine.embeddingDim, 1000, 3);
   const latency: Record<string, Record<string, unknown>> = {};
-  for (const [name, placements] of Object.entries(args.includes('--no-latency') ? {} : layouts)) {
+  // --speed-only: just the comparison with the previous engine (the issue-11 speed targets).
+  const speedOnly = args.includes('--speed-only');
+  for (const [name, placements] of Object.entries(args.includes('--no-latency') || speedOnly ? {} : layouts)) {
     const composed = await composeFrame(1280, 720, placements);
     const jpeg = await sharp(composed.frame.data, { raw: { width: 1280, height: 720, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
     for (const minFaceSize of MIN_FACE_SETTINGS) {
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
 
   // --- gallery search ---------------------------------------------------------------------------
   const search: Record<string, Stat & { persons: number }> = {};
-  for (const templates of [1000, 10000]) {
+  for (const templates of speedOnly ? [] : [1000, 10000]) {
     const g = randomGallery(engine.embeddingDim, templates, 3);
     const q = randomUnit(engine.embeddingDim, 123);
     for (let i = 0; i < 20; i++) g.search(q, 5, 0.5);
@@ -112,13 +114,13 @@ async function main(): Promise<void> {
   report.gallery_search_ms = search;
 
   // --- sample-photo stress set (always available) -------------------------------------------------
-  report.stress = await stressSet(engine);
+  report.stress = speedOnly ? { detection: {}, verification: {} } : await stressSet(engine);
   process.stderr.write(`stress: ${JSON.stringify(report.stress)}\n`);
 
   // --- accuracy on faces-dev ---------------------------------------------------------------------
   const present = await stat(path.join(DATASET, 'labels.json')).then(() => true, () => false);
-  if (args.includes('--no-dataset') || !present) {
-    const why = present ? 'skipped (--no-dataset)' : `skipped: ${DATASET} not found (the shared dataset is not part of the repository)`;
+  if (args.includes('--no-dataset') || speedOnly || !present) {
+    const why = present ? 'skipped (--no-dataset / --speed-only)' : `skipped: ${DATASET} not found (the shared dataset is not part of the repository)`;
     report.accuracy = { skipped: why };
     process.stderr.write(`accuracy: ${why}\n`);
   } else {
