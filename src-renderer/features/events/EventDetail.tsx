@@ -6,6 +6,8 @@ import { api } from '../../app/client.ts';
 import { navigate } from '../../app/router.ts';
 import { fmtDateTime, fmtPercent } from '../../ui/format.ts';
 import { ErrorState, Loading } from '../../ui/states.tsx';
+import { errorText } from '../../ui/error-text.ts';
+import { toast } from '../../ui/toasts.tsx';
 import { useAuth } from '../auth/store.ts';
 import { CorrectionDialog } from './CorrectionDialog.tsx';
 import { useEvents } from './store.ts';
@@ -45,6 +47,14 @@ export function EventDetail({ id, onClose }: { id: string; onClose: () => void }
           <div className="form-actions">
             {e.person_id && <button type="button" className="btn btn-danger" onClick={() => setCorrecting('not')}>{t('events.notThisPerson')}</button>}
             <button type="button" className="btn" onClick={() => setCorrecting('is')}>{t('events.thisIs')}</button>
+          </div>
+        )}
+        {!isAdmin && e.decision === 'recognized' && (
+          // Guards cannot correct; they send a doubtful recognition to an administrator's review queue.
+          <div className="form-actions">
+            <button type="button" className="btn" data-testid="report-wrong-match" onClick={() => void api().call('events.reportWrongMatch', { id: e.id }).then(
+              () => toast.ok(t('live.wrongMatchSent')), (err) => toast.error(t('live.wrongMatchFailed', { error: errorText(err, t) })),
+            )}>{t('live.wrongMatch')}</button>
           </div>
         )}
         {correcting && <CorrectionDialog event={e} mode={correcting} onClose={() => setCorrecting(null)} />}
