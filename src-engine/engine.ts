@@ -229,7 +229,10 @@ export class Engine {
   /** Threshold for 1:1 verification: the configured cosine, or the calibrated value for the target FAR. */
   verifyThreshold(band: 'decision' | 'low' = 'decision'): number {
     const m = this.cfg.match;
-    return m.threshold ?? thresholdForFar(m.far, this.calibration(band));
+    if (m.threshold !== null) return m.threshold;
+    // A low-quality face never gets a looser threshold than a decision-grade one, whatever its calibration says.
+    const normal = thresholdForFar(m.far, this.calibration('decision'));
+    return band === 'low' ? Math.max(normal, thresholdForFar(m.far, this.calibration('low'))) : normal;
   }
 
   /** The calibration for a quality band: low-quality probes have their own where the manifest has one. */
@@ -241,7 +244,9 @@ export class Engine {
   /** Threshold for gallery search: FAR per unknown probe, spread over the enrolled persons. */
   searchThreshold(band: 'decision' | 'low' = 'decision'): number {
     const m = this.cfg.match;
-    return m.threshold ?? searchThreshold(m.far, this.gallery.persons, this.calibration(band));
+    if (m.threshold !== null) return m.threshold;
+    const normal = searchThreshold(m.far, this.gallery.persons, this.calibration('decision'));
+    return band === 'low' ? Math.max(normal, searchThreshold(m.far, this.gallery.persons, this.calibration('low'))) : normal;
   }
 
   get embeddingDim(): number {
