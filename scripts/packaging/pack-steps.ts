@@ -36,6 +36,11 @@ export async function verifyModels(modelsDir: string): Promise<Finding[]> {
   }
   for (const entry of manifest.models) {
     const file = path.join(modelsDir, entry.file);
+    if (entry.shipped === false) {
+      // Listed so a customer can install it (vigil models add); we don't ship its file.
+      out.push({ level: existsSync(file) ? 'warn' : 'ok', what: `model ${entry.id}: not shipped${existsSync(file) ? ` but ${entry.file} is in models/ and would be packaged` : ''}` });
+      continue;
+    }
     if (!existsSync(file)) {
       out.push({ level: 'error', what: `model ${entry.id}: ${entry.file} missing` });
       continue;

@@ -88,8 +88,8 @@ test('ffmpeg comes from the override variable when set; models are checked again
     const models = path.join(dir, 'models');
     mkdirSync(models);
     copyFileSync(path.join(ROOT, 'models', 'manifest.json'), path.join(models, 'manifest.json'));
-    const manifest = JSON.parse(readFileSync(path.join(models, 'manifest.json'), 'utf8')) as { models: Array<{ file: string }> };
-    for (const m of manifest.models) copyFileSync(path.join(ROOT, 'models', m.file), path.join(models, m.file));
+    const manifest = JSON.parse(readFileSync(path.join(models, 'manifest.json'), 'utf8')) as { models: Array<{ file: string; shipped?: boolean }> };
+    for (const m of manifest.models.filter((e) => e.shipped !== false)) copyFileSync(path.join(ROOT, 'models', m.file), path.join(models, m.file));
     const victim = path.join(models, manifest.models[0].file);
     const bytes = readFileSync(victim);
     bytes[bytes.length >> 1] ^= 0xff;
