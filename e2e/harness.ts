@@ -28,10 +28,10 @@ export interface HostProcess {
 }
 
 /** Starts `vigil serve` on port 0 and resolves once it prints its listening line (the console is built first). */
-export async function startHost(opts: { args?: string[]; dataDir?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<HostProcess> {
+export async function startHost(opts: { args?: string[]; dataDir?: string; env?: Record<string, string>; timeoutMs?: number; port?: number } = {}): Promise<HostProcess> {
   ensureRendererBuilt();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli/vigil.ts', 'serve', '--data', dataDir, '--port', '0', ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli/vigil.ts', 'serve', '--data', dataDir, '--port', String(opts.port ?? 0), ...(opts.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, VIGIL_LOG_LEVEL: process.env.VIGIL_LOG_LEVEL ?? 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

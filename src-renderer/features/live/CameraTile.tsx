@@ -3,6 +3,7 @@ import { useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CameraView } from '../../../src-contract/schemas.ts';
 import { StateBadge } from '../cameras/StateBadge.tsx';
+import { useConnection } from '../../app/connection.ts';
 import { FaceOverlay } from './FaceOverlay.tsx';
 import { LiveVideo } from './LiveVideo.tsx';
 import type { MediaElement } from './LiveVideo.tsx';
@@ -14,6 +15,8 @@ export function CameraTile({ camera, focused, onOpen, large }: { camera: CameraV
   // Shared by the player and the overlay so the boxes land on the picture shown (see video-sync.ts).
   const sync = useMemo(() => new VideoSync(), [camera.id]);
   const interactive = Boolean(onOpen);
+  // The fps and state come from the host: stale while it is unreachable (the badge says so).
+  const hostUp = useConnection((s) => s.connected !== false);
   return (
     <div
       className={`tile${focused ? ' tile-focused' : ''}${large ? ' tile-large' : ''}${interactive ? ' tile-interactive' : ''}`}
@@ -28,7 +31,7 @@ export function CameraTile({ camera, focused, onOpen, large }: { camera: CameraV
       <div className="tile-media">
         <LiveVideo camera={camera} mediaRef={mediaRef} sync={sync} />
         <FaceOverlay cameraId={camera.id} cameraName={camera.name} mediaRef={mediaRef} active={camera.enabled} sync={sync} />
-        {camera.state !== 'live' && (
+        {(camera.state !== 'live' || !hostUp) && (
           <div className="tile-offline">
             <StateBadge camera={camera} />
             {camera.state === 'error' && camera.stats.last_error && <p className="tile-error">{camera.stats.last_error}</p>}
@@ -39,7 +42,7 @@ export function CameraTile({ camera, focused, onOpen, large }: { camera: CameraV
         <span className="tile-name">{camera.name}</span>
         {camera.location && <span className="tile-location">{camera.location}</span>}
         <span className="tile-spacer" />
-        {camera.state === 'live' && <span className="tile-fps">{t('live.fps', { fps: camera.stats.fps.toFixed(1) })}</span>}
+        {camera.state === 'live' && hostUp && <span className="tile-fps">{t('live.fps', { fps: camera.stats.fps.toFixed(1) })}</span>}
         <StateBadge camera={camera} />
       </div>
     </div>

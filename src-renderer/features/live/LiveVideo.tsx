@@ -4,6 +4,7 @@ import type { RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CameraView } from '../../../src-contract/schemas.ts';
 import { api } from '../../app/client.ts';
+import { useConnection } from '../../app/connection.ts';
 import { MsePlayer } from './mse-player.ts';
 import type { PlayerState } from './mse-player.ts';
 import type { VideoSync } from './video-sync.ts';
@@ -50,10 +51,14 @@ function MjpegView({ cameraId, mediaRef, name }: { cameraId: string; mediaRef: R
   const [attempt, setAttempt] = useState(0);
   const [failed, setFailed] = useState(false);
   const retry = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // A host restart ends the multipart stream without an error event: the picture freezes or goes black.
+  // The connection epoch changes when the contract connection comes back, which reopens the stream.
+  const epoch = useConnection((s) => s.epoch);
   useEffect(() => () => { if (retry.current) clearTimeout(retry.current); }, []);
+  useEffect(() => { if (retry.current) clearTimeout(retry.current); setAttempt(0); setFailed(false); }, [epoch]);
   const base = api().liveUrl(cameraId, 'mjpeg');
-  // A new query string forces the browser to reopen the multipart stream after an error.
-  const src = attempt === 0 ? base : `${base}${base.includes('?') ? '&' : '?'}retry=${attempt}`;
+  // A new query string forces the browser to reopen the multipart stream (after an error or a reconnect).
+  const src = attempt === 0 && epoch <= 1 ? base : `${base}${base.includes('?') ? '&' : '?'}c=${epoch}.${attempt}`;
   return (
     <>
       <img
