@@ -89,11 +89,20 @@ describe('console (admin and guard, file camera with faces)', { timeout: 280_000
     await page.locator('select[name=role]').selectOption('entry');
     await page.locator('select#source-type').selectOption('file');
     await page.locator('input[name=path]').fill(video.path);
+    // Saving a source that was never tested asks first (issue 14 #10); cancelling saves nothing.
+    await page.locator('form.camera-form button[type=submit]').click();
+    const confirm = page.getByTestId('confirm-save');
+    await confirm.waitFor();
+    assert.equal(await confirm.getAttribute('data-reason'), 'untested');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
     await page.getByTestId('test-connection').click();
     const result = page.getByTestId('test-result');
     await result.waitFor({ timeout: 30_000 });
     assert.equal(await result.getAttribute('data-ok'), 'true', await result.innerText());
     assert.match(await result.innerText(), new RegExp(`${video.manifest.width}×${video.manifest.height}`));
+    // Source and analysed rates are reported apart (the file's own rate vs. what detection gets).
+    assert.match(await page.getByTestId('test-fps').innerText(), /^Source: (\d+\.\d|not reported) fps · analysed: \d+\.\d fps/);
     await page.getByTestId('test-preview').waitFor();
     assert.ok(await page.getByTestId('test-preview').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 'preview image did not load');
     await result.scrollIntoViewIfNeeded();

@@ -41,6 +41,10 @@ export type CameraStats = z.infer<typeof CameraStatsSchema>;
 
 export const CameraTestResultSchema = z.union([
   z.object({ ok: z.literal(true), frames: z.number(), fps: z.number(), width: z.number(), height: z.number(), codec: z.string(), first_frame_ms: z.number(),
+    /** The source's nominal frame rate (null: the source does not say); `fps` / `analysed_fps` is what detection gets. */
+    source_fps: z.number().nullable().optional(), analysed_fps: z.number().optional(),
+    /** Size of the analysed frames (after detect_width scaling). */
+    detect_width: z.number().optional(), detect_height: z.number().optional(),
     /** First frame as a data: URL (JPEG), for the "Test connection" preview. */
     preview: z.string().optional() }),
   z.object({ ok: z.literal(false), error: z.object({ code: z.enum(['AUTH_FAILED', 'STREAM_UNAVAILABLE', 'TIMEOUT', 'UNSUPPORTED', 'INVALID_CONFIG']), message: z.string() }) }),

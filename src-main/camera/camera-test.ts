@@ -17,6 +17,8 @@ export type CameraTestResult =
       /** Detection frames per second in steady state (median interval: the burst of frames buffered while
        *  ffmpeg probes an RTSP stream does not inflate it). The camera's fps_limit caps it (default 5). */
       fps: number;
+      /** Same as `fps`, named for what it is (the frames the detector gets), beside `source_fps`. */
+      analysed_fps?: number;
       /** The source's own picture size and codec. */
       width: number;
       height: number;
@@ -90,10 +92,12 @@ export async function testCamera(input: unknown, options: CameraTestOptions = {}
       session.removeAllListeners();
       if (result) return resolve(result);
       const info = session.streamInfo;
+      const analysed = steadyFps(arrivals);
       resolve({
         ok: true,
         frames,
-        fps: steadyFps(arrivals),
+        fps: analysed,
+        analysed_fps: analysed,
         width: info?.width ?? first!.width,
         height: info?.height ?? first!.height,
         codec: info?.codec ?? 'unknown',

@@ -50,12 +50,18 @@ export function CameraEditor({ camera, onDone, onCancel }: { camera?: CameraView
   const [testing, setTesting] = useState(false);
   const [test, setTest] = useState<TestResult | null>(null);
   const [testError, setTestError] = useState<unknown>(null);
+  /** The source (as JSON) the last Test ran against: a result only counts for the source it tested. */
+  const [testedSource, setTestedSource] = useState<string | null>(null);
+  /** Set when Save was pressed on a source that failed its Test or was never tested: asks to confirm. */
+  const [confirm, setConfirm] = useState<'failed' | 'untested' | null>(null);
 
   const srcSpecs = useMemo(() => sourceFields(type), [type]);
   const srcValues = sources[type] ?? toFormValues(srcSpecs);
   const hasSavedPassword = Boolean(camera && camera.source.type === type && camera.source.has_password);
 
   const source = () => ({ type, ...fromFormValues(srcSpecs, srcValues) });
+  // The saved camera's source as first shown: saving other settings of a camera does not ask for a Test.
+  const [savedSource] = useState<string | null>(() => (camera ? JSON.stringify(source()) : null));
   function build() {
     const top = fromFormValues(topSpecs, general);
     return { ...top, source: source(), detection: fromFormValues(detSpecs, detection), live_view: fromFormValues(lvSpecs, liveView) };
@@ -71,7 +77,9 @@ export function CameraEditor({ camera, onDone, onCancel }: { camera?: CameraView
     }
     setErrors({});
     setTesting(true);
+    setConfirm(null);
     try {
+      setTestedSource(JSON.stringify(source()));
       setTest(await api().call('cameras.test', { config: parsed.data, seconds: 4, camera_id: camera?.id }));
     } catch (err) {
       setTestError(err);
@@ -86,6 +94,16 @@ export function CameraEditor({ camera, onDone, onCancel }: { camera?: CameraView
     const parsed = validateForm(CameraConfigSchema, { ...config, id: config.id ?? camera?.id ?? 'new-camera' }, t('form.required'));
     if (!parsed.ok) { setErrors(parsed.errors); return; }
     setErrors({});
+    const current = JSON.stringify(source());
+    if (current !== savedSource) {
+      const tested = testedSource === current && test !== null;
+      if (!tested || !test?.ok) { setConfirm(tested ? 'failed' : 'untested'); return; }
+    }
+    await save(config);
+  }
+
+  async function save(config: Record<string, unknown>) {
+    setConfirm(null);
     await run(async () => {
       const saved = camera
         ? await update(camera.id, config as Parameters<typeof update>[1])
@@ -147,6 +165,17 @@ export function CameraEditor({ camera, onDone, onCancel }: { camera?: CameraView
 
       {Object.keys(errors).length > 0 && <p className="form-error" role="alert">{t('cameraForm.fixErrors', { count: Object.keys(errors).length })}</p>}
       <FormError error={error} />
+      {confirm && (
+        <div className="confirm-save test-result test-bad" role="alertdialog" aria-labelledby="confirm-save-title" data-testid="confirm-save" data-reason={confirm}>
+          <p id="confirm-save-title"><Icon name="warning" /> <strong>{confirm === 'failed' ? t('cameraForm.confirmFailed') : t('cameraForm.confirmUntested')}</strong></p>
+          <p className="muted">{t('cameraForm.confirmHint')}</p>
+          <div className="form-actions">
+            <button type="button" className="btn" onClick={() => setConfirm(null)}>{t('common.cancel')}</button>
+            <button type="button" className="btn" disabled={testing} onClick={() => void runTest()}>{t('cameras.test')}</button>
+            <button type="button" className="btn btn-primary" disabled={busy} data-testid="save-anyway" onClick={() => void save(build() as Record<string, unknown>)}>{t('cameraForm.saveAnyway')}</button>
+          </div>
+        </div>
+      )}
       <div className="form-actions sticky-actions">
         <button type="button" className="btn" onClick={onCancel ?? (() => navigate({ screen: 'cameras' }))}>{t('common.cancel')}</button>
         <button type="submit" className="btn btn-primary" disabled={busy}>{camera ? t('common.save') : t('cameras.addButton')}</button>
@@ -170,6 +199,10 @@ function TestResultView({ result }: { result: TestResult }) {
       <div>
         <strong><Icon name="check" /> {t('cameras.testOk')}</strong>
         <p>{t('cameras.testDetails', { width: result.width, height: result.height, codec: result.codec, fps: result.fps.toFixed(1), frames: result.frames })}</p>
+        <p data-testid="test-fps">{t('cameras.testFps', {
+          source: result.source_fps ? result.source_fps.toFixed(1) : t('cameras.sourceFpsUnknown'),
+          analysed: (result.analysed_fps ?? result.fps).toFixed(1),
+        })}</p>
         <p className="muted">{t('cameras.firstFrame', { ms: fmtMs(result.first_frame_ms) })}</p>
       </div>
     </div>

@@ -86,7 +86,7 @@ function CameraList() {
                   <div><dt>{t('cameras.stats.processed')}</dt><dd>{s.frames_processed.toLocaleString()}</dd></div>
                   <div><dt>{t('cameras.stats.dropped')}</dt><dd>{s.frames_dropped.toLocaleString()}</dd></div>
                   <div><dt>{t('cameras.stats.skipped')}</dt><dd>{(s.frames_skipped_static ?? 0).toLocaleString()}</dd></div>
-                  <div><dt>{t('cameras.stats.latency')}</dt><dd>{fmtMs(s.avg_latency_ms)}</dd></div>
+                  <div><dt>{t('cameras.stats.latency')}</dt><dd title={s.avg_latency_ms === null ? t('cameras.stats.latencyUnknownHint') : undefined}>{s.avg_latency_ms === null ? t('cameras.stats.latencyUnknown') : fmtMs(s.avg_latency_ms)}</dd></div>
                   <div><dt>{t('cameras.stats.reconnections')}</dt><dd>{s.reconnections}</dd></div>
                   <div><dt>{t('cameras.stats.bandwidth')}</dt><dd>{s.bandwidth_kbps === null ? '—' : `${Math.round(s.bandwidth_kbps)} kb/s`}</dd></div>
                 </dl>

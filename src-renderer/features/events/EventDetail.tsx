@@ -11,6 +11,7 @@ import { toast } from '../../ui/toasts.tsx';
 import { useAuth } from '../auth/store.ts';
 import { CorrectionDialog } from './CorrectionDialog.tsx';
 import { useEvents } from './store.ts';
+import { decisionLabel, isAnonymised } from './decision-label.ts';
 
 export function EventDetail({ id, onClose }: { id: string; onClose: () => void }) {
   const { t } = useTranslation();
@@ -30,9 +31,9 @@ export function EventDetail({ id, onClose }: { id: string; onClose: () => void }
       <>
         <Frame e={e} />
         <dl className="kv">
-          <dt>{t('events.decision')}</dt><dd><span className={`chip decision-chip-${e.decision}`}>{t(`decision.${e.decision}`)}</span></dd>
+          <dt>{t('events.decision')}</dt><dd><span className={`chip decision-chip-${e.decision}`}>{decisionLabel(e, t)}</span></dd>
           <dt>{t('events.person')}</dt>
-          <dd>{e.person_id && isAdmin ? <a href={`#/people/${e.person_id}`}>{e.person_name}</a> : e.person_name ?? t('live.unknown')}</dd>
+          <dd>{e.person_id && isAdmin ? <a href={`#/people/${e.person_id}`}>{e.person_name}</a> : e.person_name ?? (isAnonymised(e) ? t('events.erasedPerson') : t('live.unknown'))}</dd>
           <dt>{t('events.camera')}</dt><dd>{e.camera_name}</dd>
           <dt>{t('events.time')}</dt><dd>{fmtDateTime(e.started_at)}</dd>
           <dt>{t('events.confidence')}</dt><dd>{fmtPercent(e.confidence)}</dd>

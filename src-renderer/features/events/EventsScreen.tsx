@@ -16,6 +16,7 @@ import { PersonPicker } from '../people/PersonPicker.tsx';
 import { EventDetail } from './EventDetail.tsx';
 import { UnknownPeople } from './UnknownPeople.tsx';
 import { toQuery, useEvents } from './store.ts';
+import { decisionLabel, isAnonymised } from './decision-label.ts';
 
 export function EventsScreen({ id }: { id?: string }) {
   const { t } = useTranslation();
@@ -130,14 +131,14 @@ export function EventsScreen({ id }: { id?: string }) {
                       <button type="button" className={`event-row decision-${e.decision}${id === e.id ? ' selected' : ''}`} onClick={() => navigate({ screen: 'events', id: e.id })} data-testid="event-row" data-decision={e.decision}>
                         {e.face_snapshot ? <img className="event-thumb" src={api().mediaUrl(e.face_snapshot)} alt="" loading="lazy" /> : <span className="event-thumb event-thumb-empty"><Icon name="user" /></span>}
                         <span className="event-who">
-                          <strong>{e.person_name ?? (e.decision === 'pending' ? t('live.identifying') : t('live.unknown'))}</strong>
+                          <strong>{e.person_name ?? (isAnonymised(e) ? t('events.erasedPerson') : e.decision === 'pending' ? t('live.identifying') : t('live.unknown'))}</strong>
                           <span className="muted">{e.camera_name}</span>
                         </span>
                         <span className="event-flags">
                           {e.flags.map((f) => <span key={f} className={`chip chip-${f}`}>{t(`events.flag.${f}`)}</span>)}
                           {e.corrected_by && <span className="chip">{t('events.corrected')}</span>}
                         </span>
-                        <span className={`chip decision-chip-${e.decision}`}>{t(`decision.${e.decision}`)}</span>
+                        <span className={`chip decision-chip-${e.decision}`}>{decisionLabel(e, t)}</span>
                         <span className="event-conf">{fmtPercent(e.confidence)}</span>
                         <time className="event-time" dateTime={e.started_at}>{fmtTime(e.started_at)}</time>
                       </button>

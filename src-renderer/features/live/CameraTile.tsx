@@ -39,7 +39,7 @@ export function CameraTile({ camera, focused, onOpen, large }: { camera: CameraV
         )}
       </div>
       <div className="tile-bar">
-        <span className="tile-name">{camera.name}</span>
+        <span className="tile-name" title={camera.location ? `${camera.name} · ${camera.location}` : camera.name}>{camera.name}</span>
         {camera.location && <span className="tile-location">{camera.location}</span>}
         <span className="tile-spacer" />
         {camera.state === 'live' && hostUp && <span className="tile-fps">{t('live.fps', { fps: camera.stats.fps.toFixed(1) })}</span>}

@@ -69,7 +69,7 @@ export function LiveWall() {
           <h1 className="toolbar-title">{t('nav.live')}</h1>
           <div className="segmented" role="group" aria-label={t('live.gridSize')}>
             {GRID_SIZES.map((g) => (
-              <button key={g} type="button" className="seg" aria-pressed={grid === g} onClick={() => setGrid(g)} title={t('live.gridKey', { key: g === 16 ? '6' : String(g) })}>
+              <button key={g} type="button" className="seg" aria-pressed={grid === g} onClick={() => setGrid(g)} title={t('live.gridKey', { key: g === 16 ? '6 or 0' : String(g) })}>
                 {t('live.gridOption', { count: g })}
               </button>
             ))}

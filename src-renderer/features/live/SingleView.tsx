@@ -91,7 +91,7 @@ export function SingleView({ cameraId }: { cameraId: string }) {
             <dt>{t('cameras.stats.processed')}</dt><dd>{s.frames_processed.toLocaleString()}</dd>
             <dt>{t('cameras.stats.dropped')}</dt><dd>{s.frames_dropped.toLocaleString()}</dd>
             <dt>{t('cameras.stats.skipped')}</dt><dd>{(s.frames_skipped_static ?? 0).toLocaleString()}</dd>
-            <dt>{t('cameras.stats.latency')}</dt><dd>{fmtMs(s.avg_latency_ms)}</dd>
+            <dt>{t('cameras.stats.latency')}</dt><dd title={s.avg_latency_ms === null ? t('cameras.stats.latencyUnknownHint') : undefined}>{s.avg_latency_ms === null ? t('cameras.stats.latencyUnknown') : fmtMs(s.avg_latency_ms)}</dd>
             <dt>{t('cameras.stats.reconnections')}</dt><dd>{s.reconnections}</dd>
           </dl>
         </section>

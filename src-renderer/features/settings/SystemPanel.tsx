@@ -15,6 +15,9 @@ export function SystemPanel() {
   const { t } = useTranslation();
   const { system, stats, loadSystem } = useSettings();
   const cameras = useCameras((s) => s.cameras);
+  // Names for the per-camera table even when the console opened straight on Settings (cameras not loaded yet).
+  const loadCameras = useCameras((s) => s.load);
+  useEffect(() => { void loadCameras().catch(() => {}); }, [loadCameras]);
   useEffect(() => {
     void loadSystem().catch(() => {});
     const timer = setInterval(() => { if (!document.hidden) void loadSystem().catch(() => {}); }, REFRESH_MS);
