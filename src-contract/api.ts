@@ -15,6 +15,21 @@ import { AlertSchema, AlertStateSchema, ClusterEnrolResultSchema, ClusterSchema,
 const ALL: Role[] = ['admin', 'guard', 'auditor'];
 const STAFF: Role[] = ['admin', 'guard'];
 const ADMIN: Role[] = ['admin'];
+
+/** The embedders a site can choose and the re-embedding job a switch starts (templates done / total, failures). */
+const EmbedderStatusSchema = z.object({
+  running: z.string().nullable(),
+  selected: z.string(),
+  embedders: z.array(z.object({ id: z.string(), name: z.string(), dims: z.number().int().nullable(), license: z.string(), origin: z.string().nullable(),
+    /** a licence/provenance warning to show beside the choice, or null */
+    warning: z.string().nullable(),
+    coverage: z.object({ total: z.number().int(), ready: z.number().int(), failed: z.number().int() }) })),
+  /** a switch was requested and the new engine is still starting (the job below starts once it runs) */
+  switching: z.boolean(),
+  /** the re-embedding of the selected embedder (null: none this session, or nothing needed doing) */
+  job: z.object({ model: z.string(), state: z.enum(['running', 'done', 'cancelled', 'failed']), total: z.number().int(), done: z.number().int(), failed: z.number().int(),
+    started_at: z.number(), finished_at: z.number().nullable(), error: z.string().nullable() }).nullable(),
+});
 const AUDIT: Role[] = ['admin', 'auditor'];
 /** `null` roles: callable without a session (login, first-run setup, health). */
 type Roles = Role[] | null;
@@ -127,6 +142,9 @@ export const contract = {
     /** One entry per engine worker process. */
     workers: z.array(z.object({ worker: z.number(), state: z.string(), pid: z.number().nullable(), restarts: z.number(), crashes: z.number(), hangs: z.number(), in_flight: z.number(), completed: z.number(), cameras: z.number() })).optional() }), models: z.array(ModelHealthSchema), storage: z.object({ database_bytes: z.number(), snapshots_bytes: z.number(), templates: z.number(), events: z.number() }) }), ALL),
   'system.statistics': method(z.object({ period: z.enum(['1h', '24h', '7d', '30d']).default('24h') }), StatisticsSchema, STAFF),
+  // --- embedder choice (issue 16): selectable = installed manifest embedders; switching re-embeds stored enrolment photos
+  'embedders.status': method(Empty, EmbedderStatusSchema, ADMIN),
+  'embedders.select': method(z.object({ id: z.string().min(1).max(120) }).strict(), EmbedderStatusSchema, ADMIN),
   'users.list': method(Empty, z.array(UserSchema), ADMIN),
   'users.create': method(z.object({ username: z.string().min(3).max(64), password: z.string().min(10).max(256), role: RoleSchema }), UserSchema, ADMIN),
   'users.update': method(z.object({ id: IdSchema, role: RoleSchema.optional(), disabled: z.boolean().optional(), password: z.string().min(10).max(256).optional() }), UserSchema, ADMIN),

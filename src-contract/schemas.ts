@@ -107,6 +107,8 @@ export const LiveFrameSchema = z.object({
   camera_id: IdSchema, seq: z.number().int(), frame_width: z.number(), frame_height: z.number(),
   /** Camera time of the analysed frame (ms since epoch) so the UI can align boxes with the video. */
   captured_at_ms: z.number(), faces: z.array(LiveFaceSchema),
+  /** Presentation time of the analysed frame in the camera's fMP4 live video (seconds), when known. */
+  media_time_s: z.number().nullable().optional(),
 });
 export type LiveFrame = z.infer<typeof LiveFrameSchema>;
 
@@ -164,7 +166,9 @@ export const SettingsSchema = z.object({
   retention_days: z.object({ events: z.number().int().min(1).max(3650), unknown_snapshots: z.number().int().min(1).max(3650), audit: z.number().int().min(30).max(36500) }),
   erasure_events: z.enum(['anonymise', 'delete']),
   attendance: z.object({ min_punch_gap_minutes: z.number().int().min(0).max(720) }),
-  engine: z.object({ threads: z.number().int().min(1).max(64), providers: z.array(z.enum(['cuda', 'dml', 'coreml', 'cpu'])).min(1) }),
+  engine: z.object({ threads: z.number().int().min(1).max(64), providers: z.array(z.enum(['cuda', 'dml', 'coreml', 'cpu'])).min(1),
+    /** manifest id of the embedder (absent: the manifest default); change it with embedders.select, which re-embeds */
+    embedder: z.string().min(1).max(120).optional() }),
   api: z.object({ bind: z.string().max(64),
     /** Hosts (names or addresses) async-job callbacks may reach although they resolve to loopback, private or
      *  link-local addresses. Empty/absent: callbacks go to public addresses only (SSRF guard). */

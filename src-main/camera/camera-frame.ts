@@ -13,6 +13,8 @@ export interface CameraFrame {
   received_timestamp: number;
   /** received − camera, when the camera time is known. */
   latency_ms: number | null;
+  /** Presentation time in the camera's fMP4 live video (seconds), when the reader knows it; else null. */
+  media_time_s: number | null;
   width: number;
   height: number;
   channels: 3;

@@ -400,6 +400,7 @@ export class CameraSession extends EventEmitter<SessionEvents> {
       camera_timestamp: f.cameraTimestamp,
       received_timestamp: received,
       latency_ms: latency,
+      media_time_s: f.mediaTimeS ?? null,
       width: f.width,
       height: f.height,
       channels: 3,

@@ -7,7 +7,7 @@ import { ByteAccumulator } from './byte-accumulator.ts';
 
 export type Mp4Chunk =
   | { kind: 'init'; data: Buffer; codec: string | null; mime: string }
-  | { kind: 'segment'; data: Buffer; keyframe: boolean; samples: number };
+  | { kind: 'segment'; data: Buffer; keyframe: boolean; samples: number; startS?: number | null };
 
 const MAX_BOX = 256 * 1024 * 1024;
 
@@ -97,20 +97,39 @@ function trexDefaultFlags(init: Buffer): number | null {
   return trex && trex.end - trex.start >= 24 ? init.readUInt32BE(trex.start + 20) : null;
 }
 
-/** Keyframe flag and sample count of a moof box (payload range). */
-export function describeMoof(buf: Buffer, moof: Box, trexFlags: number | null): { keyframe: boolean; samples: number } {
+/** Media timescale of the (first) track, from moov/trak/mdia/mdhd. */
+function mdhdTimescale(init: Buffer): number | null {
+  const mdhd = find(init, 0, init.length, ['moov', 'trak', 'mdia', 'mdhd']);
+  if (!mdhd) return null;
+  const off = init[mdhd.start] === 1 ? 20 : 12;
+  return mdhd.start + off + 4 <= mdhd.end ? init.readUInt32BE(mdhd.start + off) || null : null;
+}
+
+/**
+ * Keyframe flag, sample count and earliest presentation time (seconds: tfdt + the smallest composition offset,
+ * which is what an MSE <video> reports as currentTime for the fragment's first frame) of a moof box (payload range).
+ */
+export function describeMoof(buf: Buffer, moof: Box, trexFlags: number | null, timescale: number | null = null): { keyframe: boolean; samples: number; startS: number | null } {
   let samples = 0;
   let firstFlags: number | null = null;
+  let startTicks: number | null = null;
   for (const traf of boxes(buf, moof.start, moof.end)) {
     if (traf.type !== 'traf') continue;
     let defaultFlags = trexFlags;
+    let defaultDuration = 0;
+    let dts: number | null = null;
     for (const b of boxes(buf, traf.start, traf.end)) {
-      if (b.type === 'tfhd') {
+      if (b.type === 'tfdt') {
+        dts = buf[b.start] === 1 ? Number(buf.readBigUInt64BE(b.start + 4)) : buf.readUInt32BE(b.start + 4);
+      } else if (b.type === 'tfhd') {
         const flags = buf.readUInt32BE(b.start) & 0xffffff;
         let p = b.start + 8; // version/flags + track_ID
         if (flags & 0x1) p += 8;
         if (flags & 0x2) p += 4;
-        if (flags & 0x8) p += 4;
+        if (flags & 0x8) {
+          if (p + 4 <= b.end) defaultDuration = buf.readUInt32BE(p);
+          p += 4;
+        }
         if (flags & 0x10) p += 4;
         if (flags & 0x20 && p + 4 <= b.end) defaultFlags = buf.readUInt32BE(p);
       } else if (b.type === 'trun') {
@@ -130,20 +149,39 @@ export function describeMoof(buf: Buffer, moof: Box, trexFlags: number | null): 
           }
           firstFlags = first ?? defaultFlags;
         }
+        if (dts !== null && timescale !== null) {
+          // Per-sample fields in order: duration, size, flags, composition offset (signed in version 1).
+          const version = buf[b.start];
+          let q = p;
+          let t: number = dts;
+          for (let i = 0; i < count && i < 1024; i++) {
+            let dur = defaultDuration;
+            if (flags & 0x100) { dur = buf.readUInt32BE(q); q += 4; }
+            if (flags & 0x200) q += 4;
+            if (flags & 0x400) q += 4;
+            let cts = 0;
+            if (flags & 0x800) { cts = version === 1 ? buf.readInt32BE(q) : buf.readUInt32BE(q); q += 4; }
+            if (q > b.end) break;
+            if (startTicks === null || t + cts < startTicks) startTicks = t + cts;
+            t += dur;
+          }
+          dts = t;
+        }
         samples += count;
       }
     }
   }
   // sample_is_non_sync_sample is bit 16 of the sample flags.
   const keyframe = firstFlags !== null && ((firstFlags >>> 16) & 1) === 0;
-  return { keyframe, samples };
+  return { keyframe, samples, startS: startTicks !== null && timescale ? startTicks / timescale : null };
 }
 
 export class Mp4FragmentParser {
   private readonly acc = new ByteAccumulator(256 * 1024);
   private initParts: Buffer[] = [];
   private trexFlags: number | null = null;
-  private pendingMoof: { data: Buffer; keyframe: boolean; samples: number } | null = null;
+  private timescale: number | null = null;
+  private pendingMoof: { data: Buffer; keyframe: boolean; samples: number; startS: number | null } | null = null;
   initSeen = false;
 
   push(chunk: Uint8Array): Mp4Chunk[] {
@@ -170,15 +208,16 @@ export class Mp4FragmentParser {
         const init = Buffer.concat([...this.initParts, box]);
         this.initParts = [];
         this.trexFlags = trexDefaultFlags(init);
+        this.timescale = mdhdTimescale(init);
         this.initSeen = true;
         const codec = codecFromInit(init);
         out.push({ kind: 'init', data: init, codec, mime: codec ? `video/mp4; codecs="${codec}"` : 'video/mp4' });
       } else if (type === 'moof') {
-        this.pendingMoof = { data: box, ...describeMoof(box, { type, start: header, end: size }, this.trexFlags) };
+        this.pendingMoof = { data: box, ...describeMoof(box, { type, start: header, end: size }, this.trexFlags, this.timescale) };
       } else if (type === 'mdat' && this.pendingMoof) {
         const m = this.pendingMoof;
         this.pendingMoof = null;
-        out.push({ kind: 'segment', data: Buffer.concat([m.data, box]), keyframe: m.keyframe, samples: m.samples });
+        out.push({ kind: 'segment', data: Buffer.concat([m.data, box]), keyframe: m.keyframe, samples: m.samples, startS: m.startS });
       }
       // styp/sidx/mfra/free: nothing a live viewer needs.
     }

@@ -35,7 +35,10 @@ import { visitsStore } from '../storage/repositories/visits.ts';
 import { visitsMigrations } from '../storage/migrations/visits.ts';
 import { visitHandlers } from './handlers/visits.ts';
 import { EnrolmentService } from '../enrolment/enrolment-service.ts';
-import { fullGallery } from '../enrolment/gallery-sync.ts';
+import { EmbedderSwitch, modelGallery } from '../enrolment/embedder-switch.ts';
+import { embedderMigrations } from '../storage/migrations/embedders.ts';
+import { TemplateEmbeddingsRepository } from '../storage/repositories/template-embeddings.ts';
+import { embedderHandlers } from './handlers/embedders.ts';
 import { Dispatcher } from '../core/dispatcher.ts';
 import { TopicBus } from '../core/topic-bus.ts';
 import { CameraService } from './camera-service.ts';
@@ -94,13 +97,21 @@ export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.j
 
 /** Engine options derived from the site settings (load-time: threads, providers; run-time: FAR target). */
 export function engineOptionsFrom(settings: Settings, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { threads: settings.engine.threads, providers: settings.engine.providers, match: { far: settings.recognition.target_far }, ...extra };
+  return {
+    threads: settings.engine.threads, providers: settings.engine.providers, match: { far: settings.recognition.target_far },
+    ...extra,
+    // The site's embedder joins (not replaces) any model overrides of `extra` (tests turn liveness off there).
+    ...(settings.engine.embedder ? { models: { ...(extra.models as Record<string, unknown> | undefined), embedder: settings.engine.embedder } } : {}),
+  };
 }
 
 export async function createHost(o: CreateHostOptions): Promise<Host> {
   const logger = o.logger ?? createLogger();
   const manifest = await loadManifest();
-  const store = await openStore(o.dataDir, { keyProvider: o.keyProvider, migrations: [...ACCESS_MIGRATIONS, visitsMigrations, pushCropMigrations], logger });
+  const store = await openStore(o.dataDir, { keyProvider: o.keyProvider, migrations: [...ACCESS_MIGRATIONS, visitsMigrations, pushCropMigrations, embedderMigrations], logger });
+  // Per-embedder vectors of the enrolment photos: the gallery is always built from exactly one embedder's.
+  const vectors = new TemplateEmbeddingsRepository({ writer: store.db.writer, reader: store.db.reader });
+  const embedderOf = (s: Settings) => s.engine.embedder ?? manifest.defaults.embedder;
   const bus = new TopicBus();
   const dispatcher = new Dispatcher();
   let ffmpeg = o.ffmpegPath ?? null;
@@ -176,9 +187,16 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
   });
   ctx.consents = access.privacy.consents;
 
+  const switcher = new EmbedderSwitch({
+    store, vectors, engine, logger: logger.child({ component: 'embedder-switch' }),
+  });
   const applySettings = (before: Settings, after: Settings) => {
     const next = engineOptionsFrom(after, { userModelsDir: `${o.dataDir}/models`, ...o.engineOptions });
-    if (JSON.stringify(before.engine) !== JSON.stringify(after.engine)) {
+    if (embedderOf(before) !== embedderOf(after)) {
+      // Another embedder: empty gallery → new engine → that embedder's vectors → re-embed the rest.
+      switcher.switchTo(embedderOf(after), next).catch((err: Error) =>
+        logger.error({ event_type: 'embedder_switch_failed', err: err.message }, 'embedder switch failed'));
+    } else if (JSON.stringify(before.engine) !== JSON.stringify(after.engine)) {
       // Load-time options: a new engine process warms up beside the running one, then takes over.
       engine.switchEngine(next).then(
         () => logger.info({ event_type: 'engine_switched', engine: after.engine }, 'engine restarted with new settings'),
@@ -198,14 +216,21 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
     ...visitHandlers(ctx, visits),
     ...attendanceHandlers(ctx),
     ...systemHandlers(ctx, { applySettings }),
+    ...embedderHandlers(ctx, {
+      manifest, userModelsDir: `${o.dataDir}/models`, vectors, switcher,
+      switchTo: (id) => switcher.switchTo(id, engineOptionsFrom(store.settings.get(), { userModelsDir: `${o.dataDir}/models`, ...o.engineOptions }))
+        .catch((err: Error) => logger.error({ event_type: 'embedder_switch_failed', model: id, err: err.message }, 'embedder switch failed')),
+    }),
     ...demoHandlers(ctx, dispatcher),
   }));
   const missing = dispatcher.missing();
   if (missing.length) logger.warn({ event_type: 'contract_incomplete', missing }, `contract methods without a handler: ${missing.join(', ')}`);
 
-  engine.setGallery(fullGallery(store));
+  engine.setGallery(modelGallery(vectors, embedderOf(store.settings.get())));
   const engineReady = engine.start();
   engineReady.catch(() => {});
+  // Finishes a re-embedding a restart interrupted (a no-op when every template has a vector of this embedder).
+  void engineReady.then(() => switcher.reembed(embedderOf(store.settings.get()))).catch(() => {});
   if (o.waitForEngineMs) {
     await Promise.race([engineReady, new Promise((r) => setTimeout(r, o.waitForEngineMs).unref())]);
   }

@@ -333,7 +333,7 @@ export class RecognitionPipeline {
         name: t.personId ? this.#d.personName?.(t.personId) ?? null : null, confidence: t.confidence, watchlist: t.flags.includes('watchlist'),
       });
     });
-    const live: LiveFrame = { camera_id: cam.id, seq: frame.seq, frame_width: frame.width, frame_height: frame.height, captured_at_ms: at, faces: liveFaces };
+    const live: LiveFrame = { camera_id: cam.id, seq: frame.seq, frame_width: frame.width, frame_height: frame.height, captured_at_ms: at, faces: liveFaces, media_time_s: frame.media_time_s ?? null };
     this.#d.live.set(live);
     this.#d.bus.publish('live.frame', live);
 

@@ -16,6 +16,8 @@ export interface FfmpegCommand {
   args: string[];
   /** Extra pipe fds (beyond stdout) the outputs write to. */
   fds: { fmp4: number | null; mjpeg: number | null };
+  /** showinfo reports each detection frame's media time (seconds, the fMP4's timeline) on stderr. */
+  mediaTimes: boolean;
 }
 
 export interface FfmpegArgOptions {
@@ -103,9 +105,12 @@ export function buildFfmpegCommand(source: FfmpegSource, plan: ReaderPlan, optio
     args.push(...inputArgs(source, platform));
     main = '0:v:0';
   }
+  // showinfo prints each detection frame's presentation time: with one input, the same timeline (start at 0) as
+  // the copied fMP4, so the live view can draw each frame's boxes on the video frame they were found in.
+  const mediaTimes = copyLive && !split;
   args.push(
     '-map', detect, '-an', '-sn', '-dn',
-    '-vf', `${rateSelect(plan.fpsLimit)},${scaleTo(plan.detectWidth)}`,
+    '-vf', `${rateSelect(plan.fpsLimit)},${scaleTo(plan.detectWidth)}${mediaTimes ? ',showinfo' : ''}`,
     '-fps_mode', 'vfr', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
   );
   let fd = 3;
@@ -128,5 +133,5 @@ export function buildFfmpegCommand(source: FfmpegSource, plan: ReaderPlan, optio
       '-fps_mode', 'vfr', '-c:v', 'mjpeg', '-q:v', '7', '-f', 'mpjpeg', '-flush_packets', '1', `pipe:${fds.mjpeg}`,
     );
   }
-  return { args, fds };
+  return { args, fds, mediaTimes };
 }

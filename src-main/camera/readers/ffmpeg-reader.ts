@@ -16,7 +16,7 @@ import { Mp4FragmentParser } from '../mp4-fragments.ts';
 import { MultipartParser } from '../multipart-parser.ts';
 import { redactText } from '../redact.ts';
 import { buildFfmpegCommand, type FfmpegSource } from './ffmpeg-args.ts';
-import type { ReaderPlan, ReaderSink, SourceReader } from './source-reader.ts';
+import type { ReaderFrame, ReaderPlan, ReaderSink, SourceReader } from './source-reader.ts';
 
 export interface FfmpegReaderOptions {
   ffmpegPath: string;
@@ -27,6 +27,15 @@ export interface FfmpegReaderOptions {
   secrets: readonly string[];
   decodeThreads?: number;
 }
+
+/** showinfo's line for one frame: its presentation time in seconds. */
+const SHOWINFO_RE = /^\[Parsed_showinfo_\d+ @ [^\]]+\]\s*(?:\[\w+\]\s*)?(.*)$/;
+const PTS_TIME_RE = /\bn:\s*(\d+)\s+pts:\s*-?\d+\s+pts_time:(-?[\d.]+)/;
+/**
+ * Frames held for their media time (stderr and stdout are separate pipes, and the first fMP4 fragment, which
+ * fixes the timeline, comes up to ~0.5 s after the first frame); beyond this many they go on without one.
+ */
+const MAX_WAITING_FRAMES = 12;
 
 /** Raw output that may arrive before stderr has told us the frame size (separate pipes, no ordering). */
 const MAX_EARLY_BYTES = 64 * 1024 * 1024;
@@ -47,6 +56,18 @@ export class FfmpegReader implements SourceReader {
   private readonly tail: string[] = [];
   private inputSeen = false;
   private readonly infoParser = new FfmpegStreamInfoParser();
+  private mediaTimes = false;
+  /** Media times from showinfo by output frame number (n:), and decoded frames not yet paired with theirs. */
+  private readonly pts = new Map<number, number>();
+  private readonly waiting: ReaderFrame[] = [];
+  /** Output frame number of waiting[0] (frames leave stdout in showinfo's order, numbered from 0). */
+  private nextIndex = 0;
+  /**
+   * The decoder's timeline and the copied fMP4's differ by the shift the mp4 muxer applies (B-frame reorder delay):
+   * learned once as (first fMP4 presentation time − first decoded frame's time); media times wait for it.
+   */
+  private firstDecodedS: number | null = null;
+  private firstLiveS: number | null = null;
 
   constructor(private readonly o: FfmpegReaderOptions) {}
 
@@ -55,7 +76,8 @@ export class FfmpegReader implements SourceReader {
   }
 
   start(): void {
-    const { args, fds } = buildFfmpegCommand(this.o.source, this.o.plan, { decodeThreads: this.o.decodeThreads });
+    const { args, fds, mediaTimes } = buildFfmpegCommand(this.o.source, this.o.plan, { decodeThreads: this.o.decodeThreads });
+    this.mediaTimes = mediaTimes;
     const extra = Math.max(fds.fmp4 ?? 0, fds.mjpeg ?? 0);
     const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe'];
     for (let fd = 3; fd <= extra; fd++) stdio.push('pipe');
@@ -116,6 +138,18 @@ export class FfmpegReader implements SourceReader {
 
   private onLine(raw: string): void {
     if (this.stopped) return;
+    const info = SHOWINFO_RE.exec(raw);
+    if (info) {
+      // Per-frame timing lines stay out of the error tail and the stream-info parser.
+      const m = PTS_TIME_RE.exec(info[1]);
+      if (m && this.mediaTimes) {
+        const n = Number(m[1]);
+        if (n === 0) this.firstDecodedS = Number(m[2]);
+        this.pts.set(n, Number(m[2]));
+        this.pair();
+      }
+      return;
+    }
     const line = parseLogLine(redactText(raw, this.o.secrets));
     this.tail.push(line.text);
     if (this.tail.length > 20) this.tail.shift();
@@ -174,9 +208,31 @@ export class FfmpegReader implements SourceReader {
       if (this.fill === this.frameBytes) {
         const data = this.current;
         this.current = null;
-        this.o.sink.frame({ data, width: this.frameWidth, height: this.frameHeight, cameraTimestamp: null });
+        const frame: ReaderFrame = { data, width: this.frameWidth, height: this.frameHeight, cameraTimestamp: null, mediaTimeS: null };
+        if (!this.mediaTimes) this.o.sink.frame(frame);
+        else {
+          this.waiting.push(frame);
+          this.pair();
+        }
       }
     }
+  }
+
+  /** Gives waiting frames their media times in order; frames whose time does not come go on without one. */
+  private pair(): void {
+    const known = () => this.pts.has(this.nextIndex) && this.firstDecodedS !== null && this.firstLiveS !== null;
+    while (this.waiting.length > 0 && (known() || this.waiting.length > MAX_WAITING_FRAMES)) {
+      const frame = this.waiting.shift()!;
+      const t = this.pts.get(this.nextIndex);
+      this.pts.delete(this.nextIndex);
+      this.nextIndex++;
+      const shift = this.firstDecodedS !== null && this.firstLiveS !== null ? this.firstLiveS - this.firstDecodedS : null;
+      frame.mediaTimeS = t !== undefined && Number.isFinite(t) && shift !== null ? Math.round((t + shift) * 1e6) / 1e6 : null;
+      if (this.stopped) return;
+      this.o.sink.frame(frame);
+    }
+    // Times for frames already sent without one are of no further use.
+    for (const n of this.pts.keys()) if (n < this.nextIndex) this.pts.delete(n);
   }
 
   private readFmp4(stream: Readable): void {
@@ -189,6 +245,10 @@ export class FfmpegReader implements SourceReader {
           if (c.kind === 'init') {
             this.o.sink.liveInit(c.data, c.mime, c.codec);
           } else {
+            if (this.firstLiveS === null && c.startS !== undefined && c.startS !== null) {
+              this.firstLiveS = c.startS;
+              this.pair();
+            }
             this.o.sink.received(c.data.length, c.samples);
             this.o.sink.liveSegment(c.data, c.keyframe, c.samples);
           }

@@ -10,6 +10,8 @@ export interface ReaderFrame {
   height: number;
   /** Capture time the source claimed (epoch ms), when it sends one. */
   cameraTimestamp: number | null;
+  /** Presentation time in the live video's timeline (seconds), when the reader knows it. */
+  mediaTimeS?: number | null;
 }
 
 /** The source's own stream, as first seen on this connection. */

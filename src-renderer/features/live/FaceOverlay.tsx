@@ -15,6 +15,10 @@ interface Label { key: string; label: string; decision: DrawnFace['decision']; w
 
 const COLORS = { recognized: '#34d399', unknown: '#f87171', pending: '#93c5fd', watchlist: '#f472b6' };
 
+/** Frames that carry their media time are drawn on the video frame they were analysed on. */
+interface VideoFrameMeta { mediaTime: number }
+type RvfcVideo = HTMLVideoElement & { requestVideoFrameCallback?: (cb: (now: number, meta: VideoFrameMeta) => void) => number; cancelVideoFrameCallback?: (h: number) => void };
+
 function intrinsicSize(el: MediaElement | null): [number, number] | null {
   if (!el) return null;
   if (el instanceof HTMLVideoElement) return el.videoWidth > 0 ? [el.videoWidth, el.videoHeight] : null;
@@ -27,6 +31,8 @@ export function FaceOverlay({ cameraId, cameraName, mediaRef, active, sync }: {
   const { t } = useTranslation();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const tracksRef = useRef(new FaceTracks());
+  // The same detections on the video's own timeline (LiveFrame.media_time_s, ms), when the host sends it.
+  const mediaTracksRef = useRef(new FaceTracks());
   const [labels, setLabels] = useState<Label[]>([]);
   const unknownText = t('live.unknown');
   const pendingText = t('live.identifying');
@@ -34,7 +40,30 @@ export function FaceOverlay({ cameraId, cameraName, mediaRef, active, sync }: {
   useEffect(() => {
     if (!active) return;
     const tracks = tracksRef.current;
+    const mediaTracks = mediaTracksRef.current;
     tracks.clear();
+    mediaTracks.clear();
+    let lastMediaS = -Infinity;
+    // The frame on screen, from requestVideoFrameCallback (exact) or else video.currentTime.
+    let rvfcVideo: RvfcVideo | null = null;
+    let rvfcHandle = 0;
+    let shown: { el: HTMLVideoElement; mediaS: number } | null = null;
+    const watchVideo = (media: MediaElement | null) => {
+      if (!(media instanceof HTMLVideoElement) || media === rvfcVideo) return;
+      const v = media as RvfcVideo;
+      if (rvfcVideo && rvfcHandle) rvfcVideo.cancelVideoFrameCallback?.(rvfcHandle);
+      rvfcVideo = v;
+      rvfcHandle = 0;
+      shown = null;
+      if (!v.requestVideoFrameCallback) return;
+      const onFrame = (_now: number, meta: VideoFrameMeta) => {
+        if (rvfcVideo !== v) return;
+        shown = { el: v, mediaS: meta.mediaTime };
+        if (!raf) raf = requestAnimationFrame(draw);
+        rvfcHandle = v.requestVideoFrameCallback!(onFrame);
+      };
+      rvfcHandle = v.requestVideoFrameCallback(onFrame);
+    };
     const canvas = canvasRef.current!;
     const ctx = canvas.getContext('2d');
     let raf = 0;
@@ -47,8 +76,18 @@ export function FaceOverlay({ cameraId, cameraName, mediaRef, active, sync }: {
       // A playing video says which moment it shows: draw the detections of that moment. Otherwise (JPEG
       // pictures, video not started) draw one detection interval in the past.
       const media = mediaRef.current;
-      const shownAt = sync && media instanceof HTMLVideoElement && media.readyState >= 2 ? sync.cameraTimeAt(media.currentTime) : null;
-      const faces = shownAt === null ? tracks.sample(now) : tracks.sampleAt(shownAt, now, { hideFuture: true });
+      watchVideo(media);
+      const playing = media instanceof HTMLVideoElement && media.readyState >= 2;
+      let faces: DrawnFace[];
+      if (playing && mediaTracks.size > 0) {
+        // Boxes of the video frame on screen: detections carry that frame's media time.
+        const mediaS = shown && shown.el === media ? shown.mediaS : media.currentTime;
+        faces = mediaTracks.sampleAt(mediaS * 1000, now, { hideFuture: true });
+        tracks.sample(now); // keeps expiring the camera-time tracks
+      } else {
+        const shownAt = sync && playing ? sync.cameraTimeAt(media.currentTime) : null;
+        faces = shownAt === null ? tracks.sample(now) : tracks.sampleAt(shownAt, now, { hideFuture: true });
+      }
       const cw = canvas.clientWidth;
       const ch = canvas.clientHeight;
       const dpr = window.devicePixelRatio || 1;
@@ -72,12 +111,18 @@ export function FaceOverlay({ cameraId, cameraName, mediaRef, active, sync }: {
       if (key !== lastKey) { lastKey = key; setLabels(next); }
       drawn = faces.length > 0;
       // Keep drawing while tracks exist: one not yet on the (held back) picture appears when the video gets there.
-      if (drawn || tracks.size > 0) raf = requestAnimationFrame(draw);
+      if (drawn || tracks.size > 0 || mediaTracks.size > 0) raf = requestAnimationFrame(draw);
     };
 
     const unsubscribe = api().subscribe('live.frame', { camera_id: cameraId }, (frame) => {
       if (frame.camera_id !== cameraId) return;
       tracks.ingest(frame, performance.now());
+      const m = frame.media_time_s;
+      if (typeof m === 'number') {
+        if (m < lastMediaS - 1) mediaTracks.clear(); // the live stream restarted: its media time starts over
+        lastMediaS = m;
+        mediaTracks.ingest({ ...frame, captured_at_ms: m * 1000 }, performance.now());
+      }
       sync?.noteDetection(Date.now(), frame.captured_at_ms);
       if (!raf) raf = requestAnimationFrame(draw);
     });
@@ -87,7 +132,10 @@ export function FaceOverlay({ cameraId, cameraName, mediaRef, active, sync }: {
       unsubscribe();
       clearInterval(sweep);
       if (raf) cancelAnimationFrame(raf);
+      if (rvfcVideo && rvfcHandle) rvfcVideo.cancelVideoFrameCallback?.(rvfcHandle);
+      rvfcVideo = null;
       tracks.clear();
+      mediaTracks.clear();
       setLabels([]);
     };
   }, [cameraId, active, mediaRef, sync, unknownText, pendingText]);

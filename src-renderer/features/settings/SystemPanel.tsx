@@ -7,6 +7,7 @@ import { ErrorState, Loading } from '../../ui/states.tsx';
 import { toast } from '../../ui/toasts.tsx';
 import { useCameras } from '../cameras/store.ts';
 import { useSettings } from './store.ts';
+import { EmbedderPanel } from './EmbedderPanel.tsx';
 
 // No topic carries system status, so the open panel refreshes itself at a gentle pace.
 const REFRESH_MS = 15_000;
@@ -57,6 +58,8 @@ export function SystemPanel() {
           </tbody>
         </table>
       </section>
+
+      <EmbedderPanel />
 
       <section className="panel" aria-labelledby="engine-h">
         <h2 id="engine-h">{t('system.engine')}</h2>
