@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { EnrolmentVerdictSchema, EventSchema, IdSchema, IsoTimeSchema, MediaRefSchema, PersonSchema } from './schemas.ts';
 
-export const AlertKindSchema = z.enum(['unknown_person', 'watchlist', 'camera_offline']);
+/** `storage_full`: held in memory by the host while the data disk is full (not stored; resolved when writes work). */
+export const AlertKindSchema = z.enum(['unknown_person', 'watchlist', 'camera_offline', 'storage_full']);
 export const AlertStateSchema = z.enum(['open', 'acknowledged', 'resolved']);
 
 /** A stranger seen again and again: "Unknown #12 — 3 visits today". */

@@ -8,6 +8,7 @@ import type { Healthz } from '../../src-contract/rest.ts';
 import { createLogger } from '../logging/logger.ts';
 import { openStore } from '../storage/host-store.ts';
 import { storageHealth } from '../storage/storage-health.ts';
+import { StorageAlert } from './storage-alert.ts';
 import type { HostStore } from '../storage/host-store.ts';
 import type { KeyProvider } from '../security/key-provider.ts';
 import { ACCESS_MIGRATIONS, createAccessControl } from './access-control.ts';
@@ -113,6 +114,8 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
   const vectors = new TemplateEmbeddingsRepository({ writer: store.db.writer, reader: store.db.reader });
   const embedderOf = (s: Settings) => s.engine.embedder ?? manifest.defaults.embedder;
   const bus = new TopicBus();
+  // Disk full: an alert held in memory (the alerts table cannot be written then), see storage-alert.ts.
+  const storageAlert = new StorageAlert((a) => bus.publish('alerts', a));
   const dispatcher = new Dispatcher();
   let ffmpeg = o.ffmpegPath ?? null;
   const ffmpegPath = () => (ffmpeg ??= defaultFfmpegPath());
@@ -213,7 +216,7 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
     ...cameraHandlers(ctx),
     ...personHandlers(ctx, (id) => people.delete(id)),
     ...eventHandlers(ctx),
-    ...visitHandlers(ctx, visits),
+    ...visitHandlers(ctx, visits, storageAlert),
     ...attendanceHandlers(ctx),
     ...systemHandlers(ctx, { applySettings }),
     ...embedderHandlers(ctx, {
@@ -245,7 +248,9 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
   store.retention.register(pushCropRetentionTask());
   store.retention.start();
   // Disk full is a state, not a stream of 500s: logged once on each change (and reported by /healthz).
+  if (storageHealth.full) storageAlert.onStorageChange(storageHealth.state);
   const offStorage = storageHealth.onChange((st) => {
+    storageAlert.onStorageChange(st);
     if (st.state === 'full') logger.error({ event_type: 'storage_full', since: st.since }, 'the data folder disk is full: events, audit rows and snapshots cannot be stored');
     else logger.info({ event_type: 'storage_ok' }, 'the data folder can be written again');
   });

@@ -9,8 +9,11 @@ import { personViewOf } from '../host-context.ts';
 import type { VisitsStore } from '../../storage/repositories/visits.ts';
 import { eventView, iso } from '../../storage/views.ts';
 import { alertView, clusterView } from '../../pipeline/visit-views.ts';
+import type { StorageAlert } from '../storage-alert.ts';
+import { storageFullError, storageHealth } from '../../storage/storage-health.ts';
 
-export function visitHandlers(ctx: HostContext, visits: VisitsStore): Handlers {
+/** `storageAlert`: the in-memory disk-full alert (it cannot be stored while the disk is full), listed first. */
+export function visitHandlers(ctx: HostContext, visits: VisitsStore, storageAlert?: StorageAlert): Handlers {
   const by = (caller: { user?: { username: string } | null; origin: string }) => caller.user?.username ?? caller.origin;
   const cluster = (id: string) => {
     const c = visits.clusters.get(id);
@@ -48,11 +51,15 @@ export function visitHandlers(ctx: HostContext, visits: VisitsStore): Handlers {
   };
 
   return {
-    'alerts.list': ({ state, camera_id, limit }) =>
-      visits.alerts.list({ state, cameraId: camera_id, limit }).map((a) => alertView(ctx.store, visits, a)),
+    'alerts.list': ({ state, camera_id, limit }) => [
+      ...(storageAlert?.list({ state, camera_id }) ?? []),
+      ...visits.alerts.list({ state, cameraId: camera_id, limit }).map((a) => alertView(ctx.store, visits, a)),
+    ].slice(0, limit),
     'alerts.acknowledge': async ({ ids, camera_id, all }, caller) => {
       const given = [ids?.length ? 1 : 0, camera_id ? 1 : 0, all ? 1 : 0].reduce((a, b) => a + b, 0);
       if (given !== 1) throw new VigilError('INVALID_REQUEST', 'give exactly one of ids, camera_id or all');
+      // Neither the acknowledgement nor its audit row can be stored on a full disk: say so before changing anything.
+      if (storageHealth.full) throw storageFullError();
       const changed = await ctx.store.write(() => visits.alerts.acknowledge({ ids, cameraId: camera_id, all }, by(caller), Date.now()));
       for (const a of changed) ctx.bus.publish('alerts', alertView(ctx.store, visits, a));
       return { acknowledged: changed.length };

@@ -13,6 +13,7 @@ import type { Alert } from './store.ts';
 
 function title(a: Alert, t: TFunction): string {
   if (a.kind === 'camera_offline') return t('live.alertCameraOffline');
+  if (a.kind === 'storage_full') return t('live.alertStorageFull');
   if (a.kind === 'watchlist') return t('live.alertWatchlist', { name: a.event?.person_name ?? t('live.unknown') });
   return a.cluster ? a.cluster.label : t('live.alertUnknown');
 }
@@ -54,7 +55,7 @@ export function AlertsPanel({ cameraId }: { cameraId?: string }) {
             <li key={alert.id} className={`alert alert-${alert.kind}${acknowledged ? ' alert-acked' : ''}`} data-testid="alert" data-kind={alert.kind}>
               {alert.event?.face_snapshot
                 ? <img className="alert-thumb" src={api().mediaUrl(alert.event.face_snapshot)} alt="" />
-                : <span className="alert-thumb alert-thumb-empty" aria-hidden="true"><Icon name={alert.kind === 'camera_offline' ? 'cameras' : 'user'} /></span>}
+                : <span className="alert-thumb alert-thumb-empty" aria-hidden="true"><Icon name={alert.kind === 'camera_offline' ? 'cameras' : alert.kind === 'storage_full' ? 'warning' : 'user'} /></span>}
               <div className="alert-text">
                 <strong>{title(alert, t)}</strong>
                 {alert.cluster && alert.kind === 'unknown_person' && (
@@ -63,7 +64,7 @@ export function AlertsPanel({ cameraId }: { cameraId?: string }) {
                   </span>
                 )}
                 <span className="muted">{alert.event?.camera_name ?? alert.camera_name} · {fmtTime(alert.at)}</span>
-                {alert.kind === 'camera_offline' && alert.message && <span className="muted alert-message">{alert.message}</span>}
+                {(alert.kind === 'camera_offline' || alert.kind === 'storage_full') && alert.message && <span className="muted alert-message">{alert.message}</span>}
               </div>
               <span className="alert-buttons">
                 {alert.kind === 'watchlist' && alert.event && (

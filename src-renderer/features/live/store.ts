@@ -96,7 +96,7 @@ export const useLive = create<LiveState>((set, get) => ({
       return;
     }
     set({ alerts: [{ alert, acknowledged: isAcked(alert), acking: false }, ...get().alerts].slice(0, MAX_ALERTS) });
-    if (get().soundOn && alert.kind !== 'camera_offline') playAlertSound(alert.kind);
+    if (get().soundOn && (alert.kind === 'unknown_person' || alert.kind === 'watchlist')) playAlertSound(alert.kind);
   },
 
   async loadAlerts() {
