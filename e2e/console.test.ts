@@ -218,7 +218,7 @@ describe('console (admin and guard, file camera with faces)', { timeout: 280_000
     assert.ok(ava, `no row for ${AVA.name} on ${today} in:\n${JSON.stringify(rows, null, 1)}`);
     assert.equal(ava['Employee ID'], AVA.employee_id);
     assert.equal(ava.Department, AVA.department);
-    assert.match(ava['Check-in'], /^\d{1,2}:\d{2} (AM|PM)$/, `check-in is not a time: "${ava['Check-in']}"`);
+    assert.match(ava['Check-in'], /^\d{1,2}:\d{2}[\s\u202f](AM|PM)$/u, `check-in is not a time: "${ava['Check-in']}"`);
     assert.ok(['Not arrived yet', 'Present', 'Late'].includes(ava.Status), ava.Status);
     assert.equal(ava.Corrected, 'no');
   });

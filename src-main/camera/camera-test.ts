@@ -97,11 +97,12 @@ export async function testCamera(input: unknown, options: CameraTestOptions = {}
         ok: true,
         frames,
         fps: analysed,
-        analysed_fps: analysed,
         width: info?.width ?? first!.width,
         height: info?.height ?? first!.height,
         codec: info?.codec ?? 'unknown',
         first_frame_ms: Math.round(firstMs),
+        // New fields go after the original ones: integrators read the CLI's JSON in this order.
+        analysed_fps: analysed,
         source_fps: info?.fps ?? null,
         detect_width: first!.width,
         detect_height: first!.height,
