@@ -1,33 +1,15 @@
 // Issue 15 #15: `vigil serve` on a full disk (a real filled tmpfs) prints one clear line, exits non-zero and leaves
 // no 0-byte or half-made database behind. Needs root for the tmpfs mount; skipped otherwise.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { FileKeyProvider } from '../security/file-key-provider.ts';
+import { fillDisk, mountSmallDisk } from '../storage/testing/full-disk.ts';
 
-let mount: string | null = null;
-let skip: string | false = false;
-try {
-  if (process.getuid?.() !== 0) throw new Error('not root');
-  mount = mkdtempSync(join(tmpdir(), 'vigil-serve-full-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mount]);
-} catch (err) {
-  skip = `needs a tmpfs mount (root): ${(err as Error).message}`;
-  if (mount) rmSync(mount, { recursive: true, force: true });
-  mount = null;
-}
-
-function fill(dir: string): void {
-  const fd = openSync(join(dir, 'filler.bin'), 'w');
-  for (let size = 64 * 1024; size >= 1; size = Math.floor(size / 2)) {
-    const chunk = Buffer.alloc(size, 1);
-    try { for (;;) writeSync(fd, chunk); } catch { /* ENOSPC: next smaller */ }
-  }
-  closeSync(fd);
-}
+const disk = mountSmallDisk('vigil-serve-full-', '4m');
+const { mount, skip } = disk;
 
 function serve(dataDir: string) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/vigil.ts', 'serve', '--data', dataDir, '--port', '0'], { encoding: 'utf8', timeout: 60_000 });
@@ -35,9 +17,7 @@ function serve(dataDir: string) {
 
 describe('vigil serve on a full disk', { skip }, () => {
   after(() => {
-    if (!mount) return;
-    execFileSync('umount', [mount]);
-    rmSync(mount, { recursive: true, force: true });
+    disk.remove();
   });
 
   it('one line, non-zero exit, no database left (with and without an existing key file)', () => {
@@ -46,7 +26,7 @@ describe('vigil serve on a full disk', { skip }, () => {
     FileKeyProvider.open(join(withKey, 'keys', 'secrets.key'));
     const fresh = join(mount!, 'fresh');
     mkdirSync(fresh);
-    fill(mount!);
+    fillDisk(mount!);
     for (const dir of [fresh, withKey]) {
       const r = serve(dir);
       assert.notEqual(r.status, 0, r.stderr);

@@ -3,9 +3,7 @@
 // acknowledgement, and resolved when writes work again. The host part runs on a real tmpfs filled to ENOSPC
 // (root only).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, openSync, writeSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Alert } from '../../src-contract/visits.ts';
@@ -14,6 +12,7 @@ import { createLogger } from '../logging/logger.ts';
 import { isStorageFullError, storageHealth } from '../storage/storage-health.ts';
 import { createHost, type Host } from './host.ts';
 import { StorageAlert } from './storage-alert.ts';
+import { fillDisk, mountSmallDisk } from '../storage/testing/full-disk.ts';
 
 const ADMIN: Caller = { user: { id: 'u-test', username: 'tester', role: 'admin' }, origin: 'test' };
 
@@ -38,29 +37,8 @@ describe('StorageAlert (policy)', () => {
   });
 });
 
-let mount: string | null = null;
-let skip: string | false = false;
-try {
-  if (process.getuid?.() !== 0) throw new Error('not root');
-  mount = mkdtempSync(join(tmpdir(), 'vigil-full-alert-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=12m', 'tmpfs', mount]);
-} catch (err) {
-  skip = `needs a tmpfs mount (root): ${(err as Error).message}`;
-  if (mount) rmSync(mount, { recursive: true, force: true });
-  mount = null;
-}
-
-function fill(dir: string): string {
-  const file = join(dir, 'filler.bin');
-  const fd = openSync(file, 'w');
-  const chunk = Buffer.alloc(64 * 1024, 7);
-  try { for (;;) writeSync(fd, chunk); } catch (err) { if ((err as { code?: string }).code !== 'ENOSPC') throw err; }
-  for (let size = 32 * 1024; size >= 1; size = Math.floor(size / 2)) {
-    try { for (;;) writeSync(fd, chunk.subarray(0, size)); } catch { /* next smaller */ }
-  }
-  closeSync(fd);
-  return file;
-}
+const disk = mountSmallDisk('vigil-full-alert-', '12m');
+const { mount, skip } = disk;
 
 describe('disk full alert in the host', { skip, timeout: 60_000 }, () => {
   let host: Host;
@@ -73,14 +51,11 @@ describe('disk full alert in the host', { skip, timeout: 60_000 }, () => {
   });
   after(async () => {
     await host?.close().catch(() => {});
-    if (mount) {
-      execFileSync('umount', [mount]);
-      rmSync(mount, { recursive: true, force: true });
-    }
+    disk.remove();
   });
 
   it('is published when a write hits ENOSPC, listed and acknowledged while full, resolved when space is freed', async () => {
-    const filler = fill(mount!);
+    const filler = fillDisk(mount!);
     let failed: unknown = null;
     for (let i = 0; i < 300 && !failed; i++) {
       try {

@@ -2,40 +2,13 @@
 // Reads keep working (the session "last seen" refresh is skipped), writes fail with STORAGE_FULL (507), /healthz
 // reports the state, and it clears once space is free. Needs root for the tmpfs mount; skipped otherwise.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, openSync, writeSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { startApiFixture, type ApiFixture } from '../api/testing/api-fixture.ts';
+import { fillDisk, mountSmallDisk } from './testing/full-disk.ts';
 
-let mount: string | null = null;
-let skip: string | false = false;
-try {
-  if (process.getuid?.() !== 0) throw new Error('not root');
-  mount = mkdtempSync(join(tmpdir(), 'vigil-full-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mount]);
-} catch (err) {
-  skip = `needs a tmpfs mount (root): ${(err as Error).message}`;
-  if (mount) rmSync(mount, { recursive: true, force: true });
-  mount = null;
-}
-
-function fill(dir: string): string {
-  const file = join(dir, 'filler.bin');
-  const fd = openSync(file, 'w');
-  const chunk = Buffer.alloc(64 * 1024, 7);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ENOSPC') throw err;
-  }
-  for (let size = 32 * 1024; size >= 1; size = Math.floor(size / 2)) {
-    try { for (;;) writeSync(fd, chunk.subarray(0, size)); } catch { /* next smaller */ }
-  }
-  closeSync(fd);
-  return file;
-}
+const disk = mountSmallDisk('vigil-full-', '8m');
+const { mount, skip } = disk;
 
 describe('disk full', { skip }, () => {
   let f: ApiFixture;
@@ -50,14 +23,11 @@ describe('disk full', { skip }, () => {
   });
   after(async () => {
     await f?.close().catch(() => {});
-    if (mount) {
-      execFileSync('umount', [mount]);
-      rmSync(mount, { recursive: true, force: true });
-    }
+    disk.remove();
   });
 
   it('reads survive, writes get STORAGE_FULL, /healthz says full, and it clears when space is freed', async () => {
-    const filler = fill(mount!);
+    const filler = fillDisk(mount!);
     clock += 5 * 60_000; // the next request wants to refresh the session's last-seen time (a write)
     const read = await f.rpc('users.list', {}, admin);
     assert.equal(read.status, 200, JSON.stringify(read.body));
