@@ -4,11 +4,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { startMjpegServer } from '../src-main/camera/testing/mjpeg-http-server.ts';
 import type { MjpegServer } from '../src-main/camera/testing/mjpeg-http-server.ts';
-import { launchBrowser, newPage, step, throwFirstFailure, valueOf, printScreenshotFolder, rpc, setupAdmin, shot, startHost } from './harness.ts';
+import { step, printScreenshotFolder, rpc, shot } from './harness.ts';
 import type { HostProcess, WatchedPage } from './harness.ts';
-import { cameraFrames } from './media-fixtures.ts';
+import { startMjpegWall } from './mjpeg-wall.ts';
 
 describe('camera reconnection on the live wall', { timeout: 150_000 }, () => {
   let host: HostProcess;
@@ -25,22 +24,7 @@ describe('camera reconnection on the live wall', { timeout: 150_000 }, () => {
   });
 
   before(() => {
-    ready = (async () => {
-      const fixtures = await Promise.allSettled([
-        startHost({ args: ['--no-demo'] }), launchBrowser(), cameraFrames().then((frames) => startMjpegServer({ frames, fps: 5 })),
-      ]);
-      [host, browser, camera] = [valueOf(fixtures[0]), valueOf(fixtures[1]), valueOf(fixtures[2])];
-      throwFirstFailure(fixtures);
-      watched = await newPage(browser);
-      page = watched.page;
-      await setupAdmin(page, host);
-      const created = await rpc(page, 'cameras.create', {
-        id: 'lobby', name: 'Lobby', location: 'Ground floor', role: 'any',
-        source: { type: 'http_mjpeg', url: camera.url, headers: {}, timeout_ms: 3000 },
-        detection: { fps_limit: 2, detect_width: 640 },
-      });
-      assert.equal(created.status, 200, JSON.stringify(created.body));
-    })();
+    ready = startMjpegWall().then((w) => { ({ host, browser, camera, watched, page } = w); });
     ready.catch(() => {});
   });
 

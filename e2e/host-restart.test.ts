@@ -7,38 +7,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startMjpegServer } from '../src-main/camera/testing/mjpeg-http-server.ts';
 import type { MjpegServer } from '../src-main/camera/testing/mjpeg-http-server.ts';
-import { launchBrowser, newPage, step, throwFirstFailure, valueOf, printScreenshotFolder, rpc, setupAdmin, shot, startHost } from './harness.ts';
-import type { HostProcess, WatchedPage } from './harness.ts';
-import { cameraFrames } from './media-fixtures.ts';
+import { step, printScreenshotFolder, shot, startHost } from './harness.ts';
+import type { HostProcess } from './harness.ts';
+import { startMjpegWall } from './mjpeg-wall.ts';
 
 describe('host restart under an open live wall', { timeout: 150_000 }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-restart-'));
   let host: HostProcess;
   let browser: Browser;
   let camera: MjpegServer;
-  let watched: WatchedPage;
   let page: Page;
   let ready: Promise<void>;
 
   before(() => {
-    ready = (async () => {
-      const fixtures = await Promise.allSettled([
-        startHost({ args: ['--no-demo'], dataDir }), launchBrowser(), cameraFrames().then((frames) => startMjpegServer({ frames, fps: 5 })),
-      ]);
-      [host, browser, camera] = [valueOf(fixtures[0]), valueOf(fixtures[1]), valueOf(fixtures[2])];
-      throwFirstFailure(fixtures);
-      watched = await newPage(browser);
-      page = watched.page;
-      await setupAdmin(page, host);
-      const created = await rpc(page, 'cameras.create', {
-        id: 'lobby', name: 'Lobby', location: 'Ground floor', role: 'any',
-        source: { type: 'http_mjpeg', url: camera.url, headers: {}, timeout_ms: 3000 },
-        detection: { fps_limit: 2, detect_width: 640 },
-      });
-      assert.equal(created.status, 200, JSON.stringify(created.body));
-    })();
+    ready = startMjpegWall({ dataDir }).then((w) => { ({ host, browser, camera, page } = w); });
     ready.catch(() => {});
   });
 
