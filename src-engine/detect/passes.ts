@@ -9,7 +9,8 @@
 // - A pass larger than maxPassPixels is cut into overlapping tiles; the overlap is the largest face the
 //   pass must hold whole, so a face cut by a tile edge is whole in a neighbour (NMS prefers whole boxes).
 // Input sizes are multiples of `multiple` (32 for YuNet's strides).
-import { scaleOffset, type Affine } from '../image/affine.ts';
+import { scaleOffset } from '../image/affine.ts';
+import type { View } from './plan.ts';
 
 export interface PassPlanOptions {
   /** reliable face size range of the detector, in its input pixels */
@@ -34,18 +35,10 @@ export interface PassPlanOptions {
   pad: number;
 }
 
-export interface Pass {
-  /** detector input pixels -> frame pixels */
-  inputToFrame: Affine;
+/** A view of the UltraFace plan plus its own input size (YuNet takes any multiple of 32). */
+export interface Pass extends View {
   inputW: number;
   inputH: number;
-  scale: number;
-  level: number;
-  /** inner tile edges in input pixels (a box touching them may be a cut face); +-Infinity when none */
-  innerLeft: number;
-  innerTop: number;
-  innerRight: number;
-  innerBottom: number;
 }
 
 const up = (v: number, m: number): number => Math.max(m, Math.ceil(v / m) * m);
