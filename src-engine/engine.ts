@@ -28,6 +28,7 @@ import { loadUserManifest, locateModel, mergeManifests } from './registry/user-m
 import { ModelSession, type ModelHealth, type SessionFactory } from './runtime/model-session.ts';
 import { providerChain, type ProviderName } from './runtime/providers.ts';
 import { round1, round2, round3 } from './runtime/round.ts';
+import { cosine } from './match/cosine.ts';
 
 export interface EngineOptions extends EngineOptionsInput {
   /** Substitute session creation (custom runtimes, tests of provider fallback). */
@@ -213,15 +214,7 @@ export class Engine {
   compare(a: ArrayLike<number>, b: ArrayLike<number>, opts: { lowQuality?: boolean } = {}): { similarity: number; same: boolean; threshold: number } {
     const dim = this.pipeline.embedder.dim;
     if (a?.length !== dim || b?.length !== dim) throw new EngineError('INVALID_ARGUMENT', `embeddings must have ${dim} values`);
-    let dot = 0;
-    let na = 0;
-    let nb = 0;
-    for (let i = 0; i < dim; i++) {
-      dot += a[i] * b[i];
-      na += a[i] * a[i];
-      nb += b[i] * b[i];
-    }
-    const similarity = na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+    const similarity = cosine(a, b);
     const threshold = this.verifyThreshold(opts.lowQuality ? 'low' : 'decision');
     return { similarity, same: similarity >= threshold, threshold };
   }

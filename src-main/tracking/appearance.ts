@@ -2,18 +2,9 @@
 // the latest one. Comparing a detection to both keeps association robust when a face turns (the mean lags) and
 // when one frame is off (the latest is noisy). Embeddings are the engine's own (cosine space of the gallery).
 
-export function cosine(a: Float32Array, b: Float32Array): number {
-  const n = Math.min(a.length, b.length);
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < n; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
-}
+import { cosine } from '../../src-engine/public.ts';
+
+export { cosine };
 
 export class Appearance {
   #sum: Float32Array | null = null;
