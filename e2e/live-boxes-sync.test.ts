@@ -46,11 +46,20 @@ try {
           const offX = (c.clientWidth - v.videoWidth * sc) / 2;
           const offY = (c.clientHeight - v.videoHeight * sc) / 2;
           const expected = offX + d.x * k;
-          // The box's left stroke on its middle row, searched near where the detection says it is.
-          const y = Math.round((offY + (d.y + d.h / 2) * k) * dpr);
-          const row = c.getContext('2d')!.getImageData(0, y, c.width, 1).data;
+          // The box's left stroke, searched near where the detection says it is, on every row of the box's middle
+          // half: a pending face is drawn dashed (6 on, 4 off), so one row can fall in a gap of the left stroke and
+          // a single-row scan would find the right stroke instead.
+          const y0 = Math.round((offY + (d.y + d.h / 4) * k) * dpr);
+          const rows = Math.max(1, Math.round((d.h / 2) * k * dpr));
+          const x0 = Math.max(0, Math.round((expected - 80) * dpr));
+          const x1 = Math.min(c.width, Math.round((expected + 80) * dpr));
+          const img = c.getContext('2d')!.getImageData(x0, y0, Math.max(1, x1 - x0), rows);
           let left: number | null = null;
-          for (let x = Math.max(0, Math.round((expected - 80) * dpr)); x < Math.min(c.width, (expected + 80) * dpr); x++) if (row[x * 4 + 3] > 200) { left = x / dpr; break; }
+          for (let r = 0; r < img.height; r++) {
+            for (let x = 0; x < img.width; x++) {
+              if (img.data[(r * img.width + x) * 4 + 3] > 200) { if (left === null || (x0 + x) / dpr < left) left = (x0 + x) / dpr; break; }
+            }
+          }
           samples.push({ m: meta.mediaTime, left: left === null ? null : left - expected });
         });
         if (Date.now() < stop) v.requestVideoFrameCallback(cb); else resolve();
