@@ -130,7 +130,9 @@ export type CameraState = z.infer<typeof CameraStateSchema>;
 // ---- Secrets: a declared property of a source's fields, kept in one place. The password, every header value and
 // the URL query parameters marked sensitive (a name matching SENSITIVE_QUERY_PARAM, or listed in the source's
 // `sensitive_query`) are sealed at rest by the host and shown to clients and logs as REDACTED_SECRET. A client
-// that sends REDACTED_SECRET back (an unchanged form) keeps the stored secret.
+// that sends REDACTED_SECRET back (an unchanged form) keeps the stored secret. The detect stream (an NVR substream
+// URL in detection.detect_stream) is a URL of the same camera: its userinfo password and sensitive query parameters
+// are secrets in the same way (splitCameraSecrets / joinCameraSecrets cover the whole config).
 export const REDACTED_SECRET = '***';
 /** Query parameter names that carry credentials in camera URLs (api_key, token, auth, sig, password, ...). */
 export const SENSITIVE_QUERY_PARAM = /(token|key|secret|pass|pwd|auth|sig|session|credential)/i;
@@ -141,6 +143,9 @@ export interface SourceSecrets {
   headers?: Record<string, string>;
   /** Query parameter name → raw (still percent-encoded) value, for sensitive parameters of `url`. */
   query?: Record<string, string>;
+  /** The detect stream's own secrets (detection.detect_stream): its URL's userinfo password (raw, as typed) and its
+   *  sensitive query parameters (the same names as the source's). */
+  detect?: { password?: string; query?: Record<string, string> };
 }
 
 type WithUrl = Extract<CameraSource, { url: string }>;
@@ -209,6 +214,70 @@ export function joinSourceSecrets(source: CameraSource, secrets: SourceSecrets):
     out.url = mapQuery(source.url, source, (name, value) => (value === REDACTED_SECRET ? secrets.query?.[name] ?? value : value));
   }
   return out as CameraSource;
+}
+
+// A detect stream is a URL (rtsp://…) or a file path; only a URL can carry secrets.
+const STREAM_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+// Greedy up to the LAST "@" of the authority: an unencoded "@" in the password (u:pa@ss@host) stays in it.
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i;
+
+/** The detect stream with its userinfo password and sensitive query values replaced by REDACTED_SECRET, and the
+ *  secrets taken out (placeholders are not secrets). The source decides which query names are sensitive. */
+export function splitStreamSecrets(stream: string, source: CameraSource): { stream: string; secrets: NonNullable<SourceSecrets['detect']> } {
+  const secrets: NonNullable<SourceSecrets['detect']> = {};
+  if (!STREAM_URL.test(stream)) return { stream, secrets };
+  let out = stream;
+  const m = USERINFO.exec(stream);
+  const colon = m ? m[2].indexOf(':') : -1;
+  if (m && colon >= 0 && colon < m[2].length - 1) {
+    const password = m[2].slice(colon + 1);
+    if (password !== REDACTED_SECRET) secrets.password = password;
+    out = `${m[1]}${m[2].slice(0, colon + 1)}${REDACTED_SECRET}@${stream.slice(m[0].length)}`;
+  }
+  out = mapQuery(out, source, (name, value) => {
+    if (value !== REDACTED_SECRET) (secrets.query ??= {})[name] = value;
+    return REDACTED_SECRET;
+  });
+  return { stream: out, secrets };
+}
+
+/** Puts the detect stream's secrets back (placeholders without a stored secret stay as they are). */
+export function joinStreamSecrets(stream: string, source: CameraSource, secrets: SourceSecrets['detect']): string {
+  if (!STREAM_URL.test(stream) || !secrets) return stream;
+  let out = stream;
+  const m = USERINFO.exec(stream);
+  if (m && secrets.password !== undefined && m[2].endsWith(`:${REDACTED_SECRET}`)) {
+    out = `${m[1]}${m[2].slice(0, m[2].length - REDACTED_SECRET.length)}${secrets.password}@${stream.slice(m[0].length)}`;
+  }
+  return mapQuery(out, source, (name, value) => (value === REDACTED_SECRET ? secrets.query?.[name] ?? value : value));
+}
+
+/** Every secret of a camera config (source and detect stream) taken out; the config keeps placeholders. */
+export function splitCameraSecrets<C extends Pick<CameraConfig, 'source' | 'detection'>>(config: C): { config: C; secrets: SourceSecrets } {
+  const { source, secrets } = splitSourceSecrets(config.source);
+  const stream = config.detection?.detect_stream;
+  if (!stream) return { config: { ...config, source }, secrets };
+  const detect = splitStreamSecrets(stream, config.source);
+  if (detect.secrets.password !== undefined || detect.secrets.query) secrets.detect = detect.secrets;
+  return { config: { ...config, source, detection: { ...config.detection, detect_stream: detect.stream } }, secrets };
+}
+
+/** Puts the secrets split by splitCameraSecrets back into a config (the camera runtime's view). */
+export function joinCameraSecrets<C extends Pick<CameraConfig, 'source' | 'detection'>>(config: C, secrets: SourceSecrets): C {
+  const source = joinSourceSecrets(config.source, secrets);
+  const stream = config.detection?.detect_stream;
+  if (!stream) return { ...config, source };
+  return { ...config, source, detection: { ...config.detection, detect_stream: joinStreamSecrets(stream, config.source, secrets.detect) } };
+}
+
+/** A source edited in a form (placeholders for what it did not retype) with the stored source's secrets filled in:
+ *  what `cameras.test` of an existing camera connects with. A typed password wins over the stored one. */
+export function withStoredSecrets(edited: CameraSource, stored: CameraSource): CameraSource {
+  if (edited.type !== stored.type) return edited;
+  const { password, ...rest } = splitSourceSecrets(stored).secrets;
+  const typed = 'password' in edited && Boolean(edited.password);
+  const keep = 'username' in edited && !typed && password ? { ...rest, password } : rest;
+  return joinSourceSecrets(edited, keep);
 }
 
 /** A source as shown to clients: every secret replaced (REDACTED_SECRET) and the password by a flag. */

@@ -16,7 +16,7 @@ import type { CameraSessionStats } from './camera-stats.ts';
 import { FrameRing } from './frame-ring.ts';
 import { LiveView, type LiveFormat } from './live-view.ts';
 import { RateWindow } from './rate-window.ts';
-import { redactSourceForLog, secretsOf } from './redact.ts';
+import { cameraSecretsOf, redactSourceForLog, redactStreamForLog } from './redact.ts';
 import { createReader, usesFfmpeg, type CreateReaderOptions } from './readers/create-reader.ts';
 import type { ReaderFrame, ReaderPlan, ReaderSink, SourceReader, StreamInfo } from './readers/source-reader.ts';
 import { round2 } from '../../src-engine/public.ts';
@@ -145,7 +145,7 @@ export class CameraSession extends EventEmitter<SessionEvents> {
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
     this.ring = new FrameRing(options.ringCapacity ?? 10);
     this.backoff = new Backoff({ initialMs: this.timings.backoffInitialMs, maxMs: this.timings.backoffMaxMs, jitter: this.timings.backoffJitter });
-    this.secrets = secretsOf(config.source);
+    this.secrets = cameraSecretsOf(config);
     this.liveView = new LiveView(config.id);
     this.st = config.enabled ? 'stopped' : 'disabled';
   }
@@ -189,7 +189,8 @@ export class CameraSession extends EventEmitter<SessionEvents> {
     this.downSince = now;
     this.consecutiveFailures = 0;
     this.backoff.reset();
-    this.log('info', { source: redactSourceForLog(this.cfg.source) }, 'camera starting');
+    const stream = this.cfg.detection.detect_stream;
+    this.log('info', { source: redactSourceForLog(this.cfg.source), ...(stream ? { detect_stream: redactStreamForLog(stream, this.cfg.source) } : {}) }, 'camera starting');
     this.statsTimer = setInterval(() => this.emitStats(), this.timings.statsIntervalMs);
     this.statsTimer.unref();
     this.connect();

@@ -1,6 +1,6 @@
 // Nothing that leaves the camera layer (logs, errors, events, stats) may carry a camera password.
 // ffmpeg echoes its input URL (userinfo included) in its messages, so every stderr line is redacted.
-import { REDACTED_SECRET, splitSourceSecrets, type CameraSource } from './camera-config.ts';
+import { REDACTED_SECRET, splitSourceSecrets, splitStreamSecrets, type CameraConfig, type CameraSource } from './camera-config.ts';
 
 export const REDACTED = REDACTED_SECRET;
 
@@ -41,6 +41,27 @@ export function secretsOf(source: CameraSource): string[] {
     try { add(decodeURIComponent(v)); } catch { /* raw only */ }
   }
   return [...out].sort((a, b) => b.length - a.length);
+}
+
+/** Every secret of a camera: its source's (secretsOf) and its detect stream's (userinfo password, query tokens). */
+export function cameraSecretsOf(config: Pick<CameraConfig, 'source' | 'detection'>): string[] {
+  const out = new Set(secretsOf(config.source));
+  const stream = config.detection?.detect_stream;
+  if (stream) {
+    const { secrets } = splitStreamSecrets(stream, config.source);
+    for (const v of [secrets.password, ...Object.values(secrets.query ?? {})]) {
+      if (!v || v.length < 2) continue;
+      out.add(v);
+      out.add(encodeURIComponent(v));
+      try { out.add(decodeURIComponent(v)); } catch { /* raw only */ }
+    }
+  }
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+/** A detect stream safe to log or show (userinfo password and sensitive query values replaced). */
+export function redactStreamForLog(stream: string, source: CameraSource): string {
+  return splitStreamSecrets(stream, source).stream;
 }
 
 /** Redacts URL userinfo passwords and every listed secret from free text. */

@@ -4,7 +4,7 @@
 // camera_sessions table.
 import type { Logger } from 'pino';
 import type { CameraConfig, CameraState } from '../../src-contract/camera-config.ts';
-import { redactSource } from '../../src-contract/camera-config.ts';
+import { redactSource, splitStreamSecrets } from '../../src-contract/camera-config.ts';
 import type { CameraView, CameraStats } from '../../src-contract/schemas.ts';
 import { VigilError } from '../../src-contract/errors.ts';
 import type { CameraManager } from '../camera/camera-manager.ts';
@@ -237,9 +237,12 @@ export class CameraService {
   #view(config: CameraConfig, hasPassword: boolean): CameraView {
     const st = this.stats(config.id);
     const source = { ...redactSource(config.source), ...('username' in config.source ? { has_password: hasPassword } : {}) };
+    // The stored detect stream holds placeholders already; redacting again keeps a view secret-free whatever fed it.
+    const stream = config.detection.detect_stream;
+    const detection = stream ? { ...config.detection, detect_stream: splitStreamSecrets(stream, config.source).stream } : config.detection;
     const formats = st?.live_formats ?? [];
     return {
-      ...config, source, state: this.state(config.id), next_retry_at: st?.next_retry_at ?? null,
+      ...config, source, detection, state: this.state(config.id), next_retry_at: st?.next_retry_at ?? null,
       stats: this.#statsOf(config.id, st), live_view: config.live_view,
       live_transport: config.live_view.mode === 'off' ? 'none' : formats.includes('fmp4') ? 'fmp4' : formats.includes('mjpeg') ? 'mjpeg' : 'none',
     } as CameraView;

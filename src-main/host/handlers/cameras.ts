@@ -1,4 +1,5 @@
 // cameras.* and live.*: the camera registry, connection tests, captures for enrolment, and live detections.
+import { withStoredSecrets } from '../../../src-contract/camera-config.ts';
 import { VigilError } from '../../../src-contract/errors.ts';
 import { testCamera } from '../../camera/camera-test.ts';
 import type { Handlers } from '../../core/dispatcher.ts';
@@ -28,11 +29,10 @@ export function cameraHandlers(ctx: HostContext): Handlers {
 
     'cameras.test': async ({ config, seconds, camera_id }) => {
       let source = config;
-      // Editing a camera: the form does not resend the stored password, so test with it.
-      if (camera_id && 'username' in source && !source.password) {
-        const stored = ctx.cameras.storedSource(camera_id);
-        if (stored && stored.type === source.type && 'password' in stored && stored.password) source = { ...source, password: stored.password };
-      }
+      // Editing a camera: the form does not resend the stored password, header values or URL tokens (it shows
+      // placeholders), so test with the stored ones.
+      const stored = camera_id ? ctx.cameras.storedSource(camera_id) : null;
+      if (stored) source = withStoredSecrets(source, stored);
       const r = await testCamera(source, { seconds, preview: true, ffmpegPath: ctx.ffmpegPath });
       return r.ok ? r : { ok: false as const, error: { code: r.error.code, message: r.error.message } };
     },

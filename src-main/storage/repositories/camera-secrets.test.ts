@@ -5,8 +5,12 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { redactSource } from '../../../src-contract/camera-config.ts';
-import { redactSourceForLog, redactText, redactUrl, secretsOf } from '../../camera/redact.ts';
+import net from 'node:net';
+import { CameraConfigSchema, redactSource, withStoredSecrets, type CameraSource } from '../../../src-contract/camera-config.ts';
+import { CameraSession } from '../../camera/camera-session.ts';
+import { testCamera } from '../../camera/camera-test.ts';
+import { cameraSecretsOf, redactSourceForLog, redactStreamForLog, redactText, redactUrl, secretsOf } from '../../camera/redact.ts';
+import { FAST_TIMINGS, recordEvents, waitFor } from '../../camera/testing/session-probe.ts';
 import { openStore, DATABASE_FILE, type HostStore } from '../host-store.ts';
 import { tempDataDir } from '../testing/temp-data-dir.ts';
 
@@ -18,6 +22,7 @@ async function store(t: TestContext, dir = tempDataDir(t)): Promise<HostStore> {
 
 const rawRows = (s: HostStore): string => JSON.stringify(s.db.writer.prepare('SELECT config_json FROM cameras').all());
 const src = <T>(x: unknown) => x as T;
+const parseCam = (x: unknown) => CameraConfigSchema.parse(x);
 
 test('header values and URL query tokens are sealed at rest, redacted in views and logs, kept on update', async (t) => {
   const s = await store(t);
@@ -81,4 +86,116 @@ test('upgrade: a database written with clear header values and URL tokens is sea
   const runtime = src<{ url: string; headers: Record<string, string> }>(s.cameras.getWithSecret('old').source);
   assert.equal(runtime.url, 'http://cam/v?token=T-old');
   assert.deepEqual(runtime.headers, { Cookie: 'C-old' });
+});
+
+// ---- The detect stream (an NVR substream URL) is a URL of the same camera: its password and tokens are secrets too.
+const DETECT = 'rtsp://viewer:de@t-pw9@10.0.0.9:554/sub?token=T-d3t7&ch=2';
+const DETECT_SECRETS = ['de@t-pw9', 'T-d3t7', 'de%40t-pw9'];
+const detectOf = (c: { detection: { detect_stream?: string } }) => c.detection.detect_stream;
+
+test('detect stream: its userinfo password and query tokens are sealed at rest, redacted in views and logs, kept on update', async (t) => {
+  const s = await store(t);
+  s.cameras.create({ id: 'nvr', name: 'NVR', source: { type: 'rtsp', url: 'rtsp://10.0.0.9:554/main', username: 'admin', password: 'M-pw55' }, detection: { detect_stream: DETECT } });
+  const raw = rawRows(s);
+  for (const secret of [...DETECT_SECRETS, 'M-pw55']) assert.ok(!raw.includes(secret), `${secret} stored in clear: ${raw}`);
+
+  const shown = s.cameras.get('nvr')!.config;
+  assert.equal(detectOf(shown), 'rtsp://viewer:***@10.0.0.9:554/sub?token=***&ch=2', 'the view keeps the user, host and other parameters');
+  assert.equal(detectOf(s.cameras.getWithSecret('nvr')), DETECT, 'the camera runtime gets the stream as typed');
+
+  const logged = redactStreamForLog(DETECT, s.cameras.getWithSecret('nvr').source);
+  const text = redactText(`[error] ${DETECT}: Connection refused; token=T-d3t7; pw de%40t-pw9`, cameraSecretsOf(s.cameras.getWithSecret('nvr')));
+  for (const secret of DETECT_SECRETS) {
+    assert.ok(!logged.includes(secret), `${secret} logged: ${logged}`);
+    assert.ok(!text.includes(secret), `${secret} in an error text: ${text}`);
+  }
+
+  // An unchanged form sends the placeholders back, also when it changes the host: the stored secrets stay.
+  s.cameras.update('nvr', { name: 'NVR 2', detection: { ...shown.detection, detect_stream: 'rtsp://viewer:***@10.0.0.10:554/sub?token=***&ch=3' } });
+  assert.equal(detectOf(s.cameras.getWithSecret('nvr')), 'rtsp://viewer:de@t-pw9@10.0.0.10:554/sub?token=T-d3t7&ch=3');
+  // An update of another field (no detection in the patch) keeps it too; a new token replaces the old one, sealed.
+  s.cameras.update('nvr', { location: 'hall' });
+  assert.equal(detectOf(s.cameras.getWithSecret('nvr')), 'rtsp://viewer:de@t-pw9@10.0.0.10:554/sub?token=T-d3t7&ch=3');
+  s.cameras.update('nvr', { detection: { ...shown.detection, detect_stream: 'rtsp://viewer:***@10.0.0.10:554/sub?token=T-new8' } });
+  assert.equal(detectOf(s.cameras.getWithSecret('nvr')), 'rtsp://viewer:de@t-pw9@10.0.0.10:554/sub?token=T-new8');
+  assert.ok(!rawRows(s).includes('T-new8') && !rawRows(s).includes('de@t-pw9'), rawRows(s));
+  assert.equal((s.cameras.getWithSecret('nvr').source as { password?: string }).password, 'M-pw55', 'the main password is untouched');
+
+  // Removing the detect stream drops its secrets: placeholders typed later stay placeholders, nothing stale returns.
+  s.cameras.update('nvr', { detection: { ...shown.detection, detect_stream: undefined } });
+  s.cameras.update('nvr', { detection: { ...shown.detection, detect_stream: 'rtsp://viewer:***@10.0.0.10:554/sub?token=***' } });
+  assert.equal(detectOf(s.cameras.getWithSecret('nvr')), 'rtsp://viewer:***@10.0.0.10:554/sub?token=***');
+
+  // A names listed in sensitive_query applies to the detect stream; a file path detect stream is kept as it is.
+  s.cameras.create({ id: 'nvr2', name: 'NVR2', source: { type: 'rtsp', url: 'rtsp://10.0.0.11/main', sensitive_query: ['k'] }, detection: { detect_stream: 'rtsp://10.0.0.11/sub?k=abc123&res=low' } });
+  assert.ok(!rawRows(s).includes('abc123'));
+  assert.equal(detectOf(s.cameras.get('nvr2')!.config), 'rtsp://10.0.0.11/sub?k=***&res=low');
+  s.cameras.create({ id: 'file', name: 'File', source: { type: 'file', path: '/videos/main.mp4' }, detection: { detect_stream: '/videos/sub?token=x.mp4' } });
+  assert.equal(detectOf(s.cameras.getWithSecret('file')), '/videos/sub?token=x.mp4', 'a path is not a URL: nothing to seal');
+});
+
+test('upgrade: a database written with a clear detect stream is sealed on open', async (t) => {
+  const dir = tempDataDir(t);
+  const first = await openStore(dir);
+  first.cameras.create({ id: 'old', name: 'Old', source: { type: 'rtsp', url: 'rtsp://10.0.0.9/main' } });
+  await first.close();
+  const db = new Database(join(dir, DATABASE_FILE));
+  const row = db.prepare('SELECT config_json FROM cameras WHERE id = ?').get('old') as { config_json: string };
+  const cfg = JSON.parse(row.config_json) as { detection: { detect_stream?: string } };
+  cfg.detection.detect_stream = DETECT; // what an older version stored
+  db.prepare('UPDATE cameras SET config_json = ?, password_sealed = NULL WHERE id = ?').run(JSON.stringify(cfg), 'old');
+  db.close();
+
+  const s = await store(t, dir);
+  for (const secret of DETECT_SECRETS) assert.ok(!rawRows(s).includes(secret), rawRows(s));
+  assert.equal(detectOf(s.cameras.getWithSecret('old')), DETECT);
+});
+
+/** A port nothing listens on (ffmpeg's connection is refused and it prints the URL it tried). */
+async function closedPort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+test('detect stream secrets stay out of the "camera starting" log, camera errors (ffmpeg tails) and camera-test output (real ffmpeg)', async () => {
+  const port = await closedPort();
+  const stream = `rtsp://viewer:D-pw31@127.0.0.1:${port}/sub?token=T-ff12&ch=2`;
+  const secrets = ['D-pw31', 'T-ff12'];
+  const lines: string[] = [];
+  const logger = { debug: () => {}, info: (o: object, m: string) => lines.push(`${JSON.stringify(o)} ${m}`), warn: (o: object, m: string) => lines.push(`${JSON.stringify(o)} ${m}`) };
+  // Live view off: ffmpeg opens only the detect stream, so its own URL is the one in ffmpeg's messages.
+  const session = new CameraSession(
+    { ...parseCam({ id: 'sub', name: 'Sub', source: { type: 'rtsp', url: `rtsp://127.0.0.1:${port}/main`, timeout_ms: 1000 }, detection: { detect_stream: stream }, live_view: { mode: 'off' }, max_retries: 0 }) },
+    { timings: FAST_TIMINGS, logger },
+  );
+  const events = recordEvents(session);
+  session.start();
+  try {
+    const err = await waitFor(() => events.find((e) => e.event_type === 'camera_error'), 20_000, 'a camera error');
+    const all = JSON.stringify(events) + lines.join('\n');
+    assert.match(all, /Connection refused/i, 'ffmpeg\'s message is kept');
+    assert.match(all, new RegExp(`127\\.0\\.0\\.1:${port}/sub\\?token=\\*\\*\\*`), `the URL is named, redacted: ${JSON.stringify(err)}`);
+    for (const secret of secrets) assert.ok(!all.includes(secret), `${secret} leaked: ${all}`);
+  } finally {
+    session.stop();
+    session.removeAllListeners();
+  }
+
+  const result = await testCamera({ type: 'rtsp', url: `rtsp://127.0.0.1:${port}/main`, timeout_ms: 1000 }, { detectStream: stream, seconds: 1, connectTimeoutMs: 5000 });
+  assert.equal(result.ok, false);
+  const out = JSON.stringify(result);
+  for (const secret of secrets) assert.ok(!out.includes(secret), `${secret} in camera-test output: ${out}`);
+});
+
+test('cameras.test of an edited camera fills the stored secrets into the placeholders its form sends', () => {
+  const stored: CameraSource = { type: 'http_mjpeg', url: 'http://cam/v?api_key=K-1&res=hd', headers: { Authorization: 'Bearer H-2' }, username: 'u', password: 'P-3', timeout_ms: 10000 };
+  const edited = { ...redactSource(stored), url: 'http://cam/v?api_key=***&res=sd' } as CameraSource;
+  assert.deepEqual(withStoredSecrets(edited, stored), { ...edited, url: 'http://cam/v?api_key=K-1&res=sd', headers: { Authorization: 'Bearer H-2' }, password: 'P-3' });
+  const typed = withStoredSecrets({ ...edited, password: 'typed' } as CameraSource, stored) as { password: string };
+  assert.equal(typed.password, 'typed', 'a typed password wins');
+  const other: CameraSource = { type: 'rtsp', url: 'rtsp://cam/x', transport: 'tcp', timeout_ms: 10000 };
+  assert.deepEqual(withStoredSecrets(other, stored), other, 'another source type gets nothing of the stored one');
 });

@@ -1,10 +1,10 @@
 // Camera registry. The config is validated with the camera schema and stored as JSON, with the columns the host
 // filters on (name, role, enabled, stream type, location) copied out. No secret reaches a column in clear: the
-// contract declares which fields are secrets (splitSourceSecrets: password, header values, sensitive URL query
-// parameters); they are sealed together by the KeyProvider into `password_sealed`, and config_json keeps
+// contract declares which fields are secrets (splitCameraSecrets: password, header values, sensitive URL query
+// parameters, and the detect stream URL's password and query tokens); they are sealed together by the KeyProvider into `password_sealed`, and config_json keeps
 // placeholders. A password typed inside the URL (rtsp://user:pa@ss@host) is moved out, split at the LAST "@".
 import {
-  CameraConfigSchema, joinSourceSecrets, splitSourceSecrets, type CameraConfig, type CameraConfigInput, type CameraRole, type CameraSource,
+  CameraConfigSchema, joinCameraSecrets, splitCameraSecrets, type CameraConfig, type CameraConfigInput, type CameraRole, type CameraSource,
   type SourceSecrets,
 } from '../../../src-contract/camera-config.ts';
 import { openSecret, sealSecret } from '../../security/secret-box.ts';
@@ -70,16 +70,16 @@ export class CamerasRepository {
     this.#db.writer.transaction(() => {
       for (const row of rows) {
         const config = JSON.parse(row.config_json) as CameraConfig;
-        const { source, secrets } = splitSourceSecrets(config.source);
-        if (!secrets.headers && !secrets.query && !secrets.password) continue;
+        const { config: sealed, secrets } = splitCameraSecrets(config);
+        if (!secrets.headers && !secrets.query && !secrets.password && !secrets.detect) continue;
         const merged = { ...this.#open(row.password_sealed), ...secrets };
-        fix.run(JSON.stringify({ ...config, source }), this.#seal(merged), row.id);
+        fix.run(JSON.stringify(sealed), this.#seal(merged), row.id);
       }
     })();
   }
 
   #seal(secrets: SourceSecrets): Buffer | null {
-    const has = secrets.password || Object.keys(secrets.headers ?? {}).length || Object.keys(secrets.query ?? {}).length;
+    const has = secrets.password || Object.keys(secrets.headers ?? {}).length || Object.keys(secrets.query ?? {}).length || secrets.detect;
     return has ? sealSecret(this.keys, SEALED_V2 + JSON.stringify(secrets)) : null;
   }
 
@@ -93,8 +93,7 @@ export class CamerasRepository {
   create(input: CameraCreateInput, now = Date.now()): CameraRecord {
     const config = parseInput(CameraConfigSchema, { ...input, id: input.id ?? newId('cam') }, 'camera config');
     const { source: plain, password } = splitPassword(config.source);
-    const { source, secrets } = splitSourceSecrets(password ? ({ ...plain, password } as CameraSource) : plain);
-    const stored: CameraConfig = { ...config, source };
+    const { config: stored, secrets } = splitCameraSecrets({ ...config, source: password ? ({ ...plain, password } as CameraSource) : plain });
     try {
       this.#insert.run({ ...columns(stored), password_sealed: this.#seal(secrets), now });
     } catch (err) {
@@ -114,13 +113,15 @@ export class CamerasRepository {
     const old = this.#open(row.password_sealed);
     const config = parseInput(CameraConfigSchema, { ...current, ...patch, id }, 'camera config');
     const { source: plain, password } = splitPassword(config.source);
-    // Placeholders (REDACTED_SECRET) the client sent back keep the stored header values and query tokens.
-    const { source, secrets } = splitSourceSecrets(joinSourceSecrets(plain, old));
+    // Placeholders (REDACTED_SECRET) the client sent back keep the stored header values, query tokens and the
+    // detect stream's password and tokens.
+    const { config: split, secrets } = splitCameraSecrets(joinCameraSecrets({ ...config, source: plain }, old));
+    const { source } = split;
     const patchPassword = patch.source && 'password' in patch.source ? patch.source.password : undefined;
     if (!hasCredentialFields(source) || patchPassword === '') delete secrets.password;
     else if (password) secrets.password = password;
     else if (old.password) secrets.password = old.password;
-    const stored: CameraConfig = { ...config, source };
+    const stored: CameraConfig = split;
     this.#update.run({ ...columns(stored), password_sealed: this.#seal(secrets), now });
     return { config: stored, hasPassword: Boolean(secrets.password), createdAt: row.created_at, updatedAt: now };
   }
@@ -139,7 +140,7 @@ export class CamerasRepository {
     const row = this.#get.get(id);
     if (!row) throw new NotFoundError('camera', id);
     const config = JSON.parse(row.config_json) as CameraConfig;
-    return { ...config, source: joinSourceSecrets(config.source, this.#open(row.password_sealed)) };
+    return joinCameraSecrets(config, this.#open(row.password_sealed));
   }
 
   #toRecord(row: CameraRow): CameraRecord {
