@@ -9,6 +9,7 @@ import { Engine } from './engine.ts';
 import { EngineError, toEngineError } from './errors.ts';
 import type { EngineMessage, EngineOp, ReadyInfo } from './protocol.ts';
 import { HostMessageSchema } from './protocol.ts';
+import { connectFrameChannel } from './frame-channel.ts';
 
 const send = (msg: EngineMessage): void => {
   if (process.send && process.connected) process.send(msg);
@@ -125,3 +126,13 @@ process.on('message', (m) => {
 });
 // The host went away: nothing will read our answers, so do not linger as an orphan.
 process.on('disconnect', () => void stop(0));
+// Frames by the host's side channel (when it named one): each arrives as an analyze_frame request, is validated
+// and answered exactly like one that came by the message channel; its pooled buffer is reused afterwards.
+connectFrameChannel(
+  process.env,
+  (f, release) => {
+    const op = { op: 'analyze_frame', frame: { width: f.width, height: f.height, channels: f.channels, data: f.data }, options: f.options };
+    void onMessage({ type: 'request', id: f.id, op }).finally(release);
+  },
+  (err) => process.stderr.write(`engine: ${err.message} (frames come by the message channel)\n`),
+);

@@ -100,3 +100,10 @@ export const hostMessage = {
   request: (id: number, op: EngineOp): HostMessage => ({ type: 'request', id, op }),
   shutdown: (): HostMessage => ({ type: 'shutdown' }),
 };
+
+// The binary side channel for analyze_frame pixels (host listens, engine connects): see frame-channel.ts.
+export {
+  FRAME_CHANNEL_ENV, FRAME_TOKEN_ENV, FRAME_HEADER_BYTES, FrameChannelError, FramePool, FrameRecordParser,
+  connectFrameChannel, decodeHello, encodeHello, writeFrameHeader,
+} from './frame-channel.ts';
+export type { ChannelFrame, FrameChannelErrorCode } from './frame-channel.ts';

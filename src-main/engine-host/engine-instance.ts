@@ -13,6 +13,8 @@ export interface PendingRequest {
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
   sentAt: number;
+  /** Sent by the frame side channel (re-sent by the message channel if that channel breaks first). */
+  viaFrames?: boolean;
 }
 
 export type DeathReason = 'crashed' | 'hung' | 'timeout' | 'stopped' | 'init_failed';
@@ -54,13 +56,26 @@ export class EngineInstance {
   #onDeath: (d: InstanceDeath) => void;
   #drained: (() => void) | null = null;
 
-  constructor(channel: EngineChannel, wire: EngineWire, timings: InstanceTimings, onDeath: (d: InstanceDeath) => void) {
+  /** `onWritable`: the frame channel drained (congestion over), so a slot may be free again. */
+  constructor(channel: EngineChannel, wire: EngineWire, timings: InstanceTimings, onDeath: (d: InstanceDeath) => void, onWritable?: () => void) {
     this.#ch = channel;
     this.#wire = wire;
     this.#t = timings;
     this.#onDeath = onDeath;
     channel.on('message', (m) => this.#onMessage(m));
     channel.on('exit', (code, signal) => this.#onExit(code, signal));
+    channel.frames?.on('close', () => this.#resendFrames());
+    if (onWritable) channel.frames?.on('drain', onWritable);
+  }
+
+  /** 'frame-channel' once the side channel is open, otherwise 'ipc'. */
+  get transport(): 'frame-channel' | 'ipc' {
+    return this.#ch.frames?.open ? 'frame-channel' : 'ipc';
+  }
+
+  /** The frame channel has more queued than it should: hold new frames until it drains. */
+  get congested(): boolean {
+    return this.#ch.frames?.congested ?? false;
   }
 
   get pid(): number | undefined {
@@ -85,7 +100,23 @@ export class EngineInstance {
     req.attempts++;
     req.sentAt = Date.now();
     this.pending.set(id, req);
-    this.#ch.postMessage(this.#wire.request(id, req.op));
+    const op = req.op;
+    const frames = this.#ch.frames;
+    req.viaFrames = op.op === 'analyze_frame' && !!frames?.open && frames.send(id, op.frame, op.options);
+    if (!req.viaFrames) this.#ch.postMessage(this.#wire.request(id, op));
+  }
+
+  /**
+   * The side channel broke: frames it may not have delivered go again by the message channel, under the same id
+   * (an answer that still comes for the first copy settles the request; a second answer finds nothing pending).
+   */
+  #resendFrames(): void {
+    if (this.state === 'dead') return;
+    for (const [id, req] of this.pending) {
+      if (!req.viaFrames) continue;
+      req.viaFrames = false;
+      this.#ch.postMessage(this.#wire.request(id, req.op));
+    }
   }
 
   /** Stops taking work; resolves when every request sent so far is answered (or the process died). */

@@ -37,6 +37,7 @@ test('ready handshake, kill -9 with frames in flight: every request answered or 
     const frame = await sampleFrame();
     const first = (await sup.call({ op: 'analyze_frame', frame, options: { embeddings: true } })) as EngineAnalysis;
     assert.equal(first.faces.length, 4, 'sample6 has four people');
+    assert.equal(sup.stats().transport, 'frame-channel', 'frames went by the side channel');
     const emb = first.faces[0].embedding!;
     sup.setGallery([{ person_id: 'p1', template_ids: ['t1'], embeddings: [emb] }]);
 
@@ -65,6 +66,7 @@ test('ready handshake, kill -9 with frames in flight: every request answered or 
     assert.deepEqual(health.gallery, { persons: 1, templates: 1 }, 'the new process received the gallery');
     const matched = (await sup.call({ op: 'analyze_frame', frame, options: { embeddings: true, match: true } })) as EngineAnalysis;
     assert.equal(matched.faces[0].match?.matches[0]?.person_id, 'p1');
+    assert.equal(sup.stats().transport, 'frame-channel', 'the restarted process got a channel of its own');
 
     // A second crash while the retries of the first are in flight: those fail (once is enough), counted.
     const again = Array.from({ length: 4 }, () => sup.call({ op: 'analyze_frame', frame }).then(() => 'ok', (e: Error) => e));
@@ -83,6 +85,23 @@ test('ready handshake, kill -9 with frames in flight: every request answered or 
     assert.equal(sup.stats().failed, failed);
   } finally {
     await sup.stop();
+  }
+});
+
+test('the real engine gives the same faces for a frame by the side channel and by IPC', { timeout: 120_000 }, async () => {
+  const bySocket = supervisor();
+  const byIpc = supervisor({ launcher: new ForkEngineLauncher({ env: { VIGIL_FRAME_TRANSPORT: 'ipc' } }) });
+  try {
+    await Promise.all([bySocket.start(), byIpc.start()]);
+    const frame = await sampleFrame();
+    const [a, b] = (await Promise.all([bySocket, byIpc].map((s) => s.call({ op: 'analyze_frame', frame, options: { embeddings: true } })))) as EngineAnalysis[];
+    assert.equal(bySocket.stats().transport, 'frame-channel');
+    assert.equal(byIpc.stats().transport, 'ipc');
+    assert.equal(a.faces.length, 4);
+    assert.deepEqual(a.faces.map((f) => f.box), b.faces.map((f) => f.box));
+    assert.deepEqual([...a.faces[0].embedding!], [...b.faces[0].embedding!]);
+  } finally {
+    await Promise.all([bySocket.stop(), byIpc.stop()]);
   }
 });
 

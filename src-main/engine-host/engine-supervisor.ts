@@ -107,6 +107,8 @@ export class EngineSupervisor extends EventEmitter<{
       consecutiveFailures: Math.max(...per.map((s) => s.consecutiveFailures)),
       nextRestartAt: restarts.length ? Math.min(...restarts) : null,
       lastExit: exits.length ? exits.reduce((a, b) => (b.at > a.at ? b : a)) : null,
+      // 'ipc' when any worker fell back to the message channel (worth a look), else the side channel
+      transport: per.some((s) => s.transport === 'ipc') ? 'ipc' : 'frame-channel',
       workers: per,
     };
   }

@@ -55,6 +55,8 @@ export interface SupervisorStats {
   nextRestartAt: number | null;
   lastExit: { reason: DeathReason; code: number | null; signal: string | null; at: number } | null;
   modelSwitches: number;
+  /** How frames reach the current process: the binary side channel, or the message channel (fallback). */
+  transport: 'frame-channel' | 'ipc';
 }
 
 interface Waiter {
@@ -83,7 +85,7 @@ export class EngineWorker extends EventEmitter<{
   #switching = false;
   #everReady = false;
   #holdRestarts = false;
-  readonly #stats: Omit<SupervisorStats, 'state' | 'pid' | 'inFlight'> = {
+  readonly #stats: Omit<SupervisorStats, 'state' | 'pid' | 'inFlight' | 'transport'> = {
     starts: 0, restarts: 0, crashes: 0, hangs: 0, retried: 0, failed: 0, completed: 0,
     consecutiveFailures: 0, nextRestartAt: null, lastExit: null, modelSwitches: 0,
   };
@@ -131,6 +133,7 @@ export class EngineWorker extends EventEmitter<{
       lastExit: this.#stats.lastExit ? { ...this.#stats.lastExit } : null,
       state: this.#state,
       pid: this.#current?.pid ?? null,
+      transport: this.#current?.transport ?? 'ipc',
       inFlight: (this.#current?.pending.size ?? 0) + this.#retryQueue.length,
     };
   }
@@ -143,7 +146,7 @@ export class EngineWorker extends EventEmitter<{
 
   /** How many more requests the pipeline may send now. */
   freeSlots(): number {
-    if (this.#state !== 'ready' || !this.#current) return 0;
+    if (this.#state !== 'ready' || !this.#current || this.#current.congested) return 0;
     return Math.max(0, this.#o.maxInFlight - this.#current.pending.size - this.#retryQueue.length);
   }
 
@@ -263,7 +266,7 @@ export class EngineWorker extends EventEmitter<{
       return null;
     }
     this.#stats.starts++;
-    const inst: EngineInstance = new EngineInstance(channel, this.#o.wire, this.#o, (d) => this.#onDeath(inst, d));
+    const inst: EngineInstance = new EngineInstance(channel, this.#o.wire, this.#o, (d) => this.#onDeath(inst, d), () => this.emit('slot'));
     return inst;
   }
 

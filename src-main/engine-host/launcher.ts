@@ -5,6 +5,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { openFrameChannel } from './frame-channel-host.ts';
 
 export type EngineExitListener = (code: number | null, signal: string | null) => void;
 
@@ -16,6 +17,18 @@ export interface EngineChannel {
   on(event: 'exit', fn: EngineExitListener): void;
   /** Forceful stop (SIGKILL or the platform's equivalent); 'exit' follows. */
   kill(): void;
+  /** The binary side channel for frames (frame-channel-host.ts), when one was opened for this process. */
+  readonly frames?: FrameSink | null;
+}
+
+/** What the engine instance uses of a frame side channel (FrameChannelHost fits). */
+export interface FrameSink {
+  readonly open: boolean;
+  readonly congested: boolean;
+  /** False: not sent (channel not open); send it by postMessage instead. */
+  send(id: number, frame: { width: number; height: number; channels: number; data: Uint8Array }, options: unknown): boolean;
+  on(event: 'drain' | 'close', fn: () => void): unknown;
+  close(): void;
 }
 
 export interface EngineLauncher {
@@ -37,8 +50,9 @@ export interface ForkLauncherOptions {
 
 /**
  * Headless launcher: `child_process.fork` with the structured-clone ('advanced') serializer so Buffers and typed
- * arrays cross as bytes, not as JSON arrays. Measured on the dev box (2 cores): a 1280×720 RGB frame costs the
- * host ~3.6–4.4 ms of CPU to post and 4–7 ms end to end; 640×360 ~1 ms.
+ * arrays cross as bytes, not as JSON arrays. Frames go by a side channel (a Unix socket / named pipe, see
+ * frame-channel-host.ts) when it opens, which costs the host a fraction of what IPC does per frame
+ * (`npm run bench:frame-transport`); everything else, and frames when the channel is missing or broken, by IPC.
  */
 export class ForkEngineLauncher implements EngineLauncher {
   readonly kind = 'child_process';
@@ -52,19 +66,29 @@ export class ForkEngineLauncher implements EngineLauncher {
     const entry = this.#o.entry ?? ENGINE_ENTRY;
     if (!existsSync(entry)) throw new Error(`engine entry not found: ${entry}`);
     const stdio = this.#o.stdio ?? 'inherit';
-    const child: ChildProcess = fork(entry, [], {
-      serialization: 'advanced',
-      execArgv: this.#o.execArgv ?? (entry.endsWith('.ts') ? ['--import', 'tsx'] : []),
-      env: { ...process.env, ...this.#o.env },
-      stdio: [stdio === 'pipe' ? 'pipe' : 'ignore', stdio, stdio, 'ipc'],
-      // Own process group: a terminal's Ctrl-C (or a supervisor's group kill) reaches the host, which stops the
-      // engine in order; an engine whose host died exits on its own when the IPC channel closes.
-      detached: true,
-    });
+    const env = { ...process.env, ...this.#o.env };
+    const frames = openFrameChannel(env);
+    let child: ChildProcess;
+    try {
+      child = fork(entry, [], {
+        serialization: 'advanced',
+        execArgv: this.#o.execArgv ?? (entry.endsWith('.ts') ? ['--import', 'tsx'] : []),
+        env: { ...env, ...frames?.env },
+        stdio: [stdio === 'pipe' ? 'pipe' : 'ignore', stdio, stdio, 'ipc'],
+        // Own process group: a terminal's Ctrl-C (or a supervisor's group kill) reaches the host, which stops the
+        // engine in order; an engine whose host died exits on its own when the IPC channel closes.
+        detached: true,
+      });
+    } catch (err) {
+      frames?.close();
+      throw err;
+    }
     // A failed send after the child died surfaces as 'error' on the process; the 'exit' handler deals with it.
     child.on('error', () => {});
+    child.on('exit', () => frames?.close());
     return {
       get pid() { return child.pid; },
+      frames,
       postMessage: (msg) => {
         if (child.connected) child.send(msg as never, (err) => { void err; });
       },
