@@ -2,6 +2,7 @@
 //   main         main process (ESM) at package.json "main"; our sources bundled, npm packages left as imports
 //                (they ship in node_modules)
 //   engine.js    the engine's utility-process entry (ESM), same rule
+//   host.js      the host core's utility-process entry (cameras, pipeline, SQLite; ESM), same rule
 //   preload.cjs  the window's preload: ONE CommonJS file with nothing to require but 'electron', because a
 //                sandboxed preload cannot load local files. The contract's method names are inlined here so the
 //                preload needs no zod.
@@ -80,6 +81,7 @@ export const builds: BuildOptions[] = [
     metafile: true,
     logLevel: 'warning',
   },
+  nodeBundle('src-main/electron/host-process-main.ts', 'host.js'),
 ];
 
 /** Bare imports left in a bundle, as package names (`@scope/name` or `name`). */
@@ -121,9 +123,9 @@ async function main(): Promise<void> {
   rmSync(path.join(ROOT, MAIN_BUNDLE), { force: true });
   const t0 = Date.now();
   const results = await Promise.all(builds.map((options) => build(options)));
-  // (metafiles: [main, engine, preload])
+  // (metafiles: [main, engine, preload, host])
   const metas = results.map((r) => r.metafile!);
-  checkDependencies(metas.slice(0, 2));
+  checkDependencies([metas[0], metas[1], metas[3]]);
   checkPreloadIsSelfContained(metas[2]);
   for (const meta of metas) {
     for (const [file, out] of Object.entries(meta.outputs)) {

@@ -16,7 +16,7 @@ export interface Finding {
 /** The main-process bundle (package.json "main"), the preload, the engine entry and the console. */
 export function requiredBundles(root: string): string[] {
   const main = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string }).main;
-  return [main, 'dist/electron/preload.cjs', 'dist/electron/engine.js', 'dist/renderer/index.html'];
+  return [main, 'dist/electron/preload.cjs', 'dist/electron/engine.js', 'dist/electron/host.js', 'dist/renderer/index.html'];
 }
 
 export function checkBundles(root: string): Finding[] {

@@ -5,7 +5,7 @@ import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export interface CrashRecord {
-  kind: 'uncaught-exception' | 'unhandled-rejection' | 'renderer-gone' | 'child-process-gone' | 'engine-gone' | 'quit-timeout';
+  kind: 'uncaught-exception' | 'unhandled-rejection' | 'renderer-gone' | 'child-process-gone' | 'engine-gone' | 'host-gone' | 'quit-timeout';
   [key: string]: unknown;
 }
 

@@ -1,6 +1,11 @@
 // The Electron main process: the one place that imports Electron's runtime modules and hands the few functions
 // each part needs to the plain modules beside it (all of which are tested under Node without Electron).
 //
+// Main owns windows, the tray, the IPC gates and the OS keychain, and supervises the utility processes. The host
+// core (cameras, pipeline, SQLite, engine client) runs in a utility process of its own ("Vigil Host"), reached
+// through RemoteDesktopHost; engines are utility processes main starts for it, connected to it by a port, so
+// frame bytes and database writes never run on the event loop that serves window IPC.
+//
 // Order matters: privileged scheme and sandbox before 'ready'; single-instance lock before anything touches the
 // data directory; crash handlers before the host starts; the protocol, IPC and port handlers before the window
 // loads; the window last.
@@ -8,18 +13,20 @@ import { BrowserWindow, Menu, MessageChannelMain, Tray, app, crashReporter, ipcM
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import type { EngineLauncher } from '../engine-host/launcher.ts';
-import type { KeyProvider } from '../security/key-provider.ts';
 import { FileKeyProvider } from '../security/file-key-provider.ts';
 import { resolveFfmpeg } from '../ffmpeg/resolve-ffmpeg.ts';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.ts';
 import { CrashLog, describeError, installCrashHandlers } from './crash-log.ts';
 import { desktopPaths } from './desktop-paths.ts';
 import { installGracefulQuit } from './graceful-quit.ts';
-import { createDesktopHost, type HostParts } from './host-adapter.ts';
+import { EngineBroker } from './engine-broker.ts';
+import { utilityHostLauncher } from './host-launcher.ts';
+import type { HostKeyInit } from './host-wire.ts';
 import { APP_SCHEME } from './ipc-channels.ts';
 import { IpcRouter } from './ipc-router.ts';
+import { serveKeyBridge, type KeyBridgeServer } from './key-bridge.ts';
 import { LivePortServer } from './live-port.ts';
+import { RemoteDesktopHost } from './remote-host.ts';
 import { createDesktopKeyProvider } from './safe-storage-key-provider.ts';
 import { SenderGuard } from './sender-guard.ts';
 import { TrayController, type TrayLevel } from './tray-status.ts';
@@ -27,22 +34,10 @@ import { UtilityEngineLauncher } from './utility-engine-launcher.ts';
 import { APP_START_URL, applySessionPolicy, isExternalLinkAllowed, mainWindowOptions, pinWebContents } from './window-security.ts';
 import { fitToDisplays, readWindowState, trackWindowState, writeWindowState } from './window-state.ts';
 
-export interface DesktopHostOptions {
-  /** userData/data: database, snapshots, key file. */
-  dataDir: string;
-  keyProvider: KeyProvider;
-  engineLauncher: EngineLauncher;
-  resources: { modelsDir: string; ffmpegPath: string; rendererDir: string };
-  log: pino.Logger;
-}
-
-/** Starts the host core (plain Node) with the desktop's key provider, engine launcher and resources. */
-export type DesktopHostFactory = (opts: DesktopHostOptions) => Promise<HostParts>;
-
 /** Stops cameras, flushes the database and stops the engine; generous, because a camera may be mid-reconnect. */
 const QUIT_DEADLINE_MS = 15_000;
 
-export function runDesktopApp(createHost: DesktopHostFactory): void {
+export function runDesktopApp(): void {
   // Before 'ready': our scheme is a secure, standard origin; every renderer is sandboxed.
   protocol.registerSchemesAsPrivileged([{ ...APP_SCHEME_PRIVILEGES, privileges: { ...APP_SCHEME_PRIVILEGES.privileges } }]);
   app.enableSandbox();
@@ -66,13 +61,15 @@ export function runDesktopApp(createHost: DesktopHostFactory): void {
   let tray: TrayController | null = null;
   let router: IpcRouter | null = null;
   let ports: LivePortServer<Electron.MessagePortMain> | null = null;
-  let host: ReturnType<typeof createDesktopHost> | null = null;
+  let host: RemoteDesktopHost | null = null;
+  let keyBridge: KeyBridgeServer | null = null;
 
   const quit = installGracefulQuit({
     app, log, crashLog, deadlineMs: QUIT_DEADLINE_MS,
     steps: [
       { name: 'tray', run: () => tray?.stop() },
-      { name: 'host (cameras, database, engine)', run: () => host?.close() },
+      { name: 'host (cameras, database, engine)', run: () => host?.close(QUIT_DEADLINE_MS - 1000) },
+      { name: 'key bridge', run: () => keyBridge?.close() },
       { name: 'ipc', run: () => { router?.dispose(); ports?.dispose(); } },
       { name: 'log', run: () => log.flush() },
     ],
@@ -129,28 +126,51 @@ export function runDesktopApp(createHost: DesktopHostFactory): void {
       safeStorage, platform: process.platform, choiceFile: paths.keyProviderChoice,
       openKeyFile: () => FileKeyProvider.open(paths.keyFile), log,
     });
-    const engineLauncher = new UtilityEngineLauncher({
+    const utility = (entry: string, serviceName: string, kind: 'engine-gone' | 'host-gone') => new UtilityEngineLauncher({
       fork: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
       onChildProcessGone: (listener) => {
         const handler = (_event: Electron.Event, details: Electron.Details) => listener(details);
         app.on('child-process-gone', handler);
         return () => app.removeListener('child-process-gone', handler);
       },
-      entry: paths.engineEntry,
+      entry, serviceName, log,
+      reportCrash: (record) => crashLog.record({ kind, ...record }),
+    });
+    const engines = utility(paths.engineEntry, 'Vigil Engine', 'engine-gone');
+    const broker = new EngineBroker({
+      launch: (port, env) => engines.launch({ port, env }),
+      createChannel: () => {
+        const { port1, port2 } = new MessageChannelMain();
+        return { engine: port1, host: port2 };
+      },
       log,
-      reportCrash: (record) => crashLog.record({ kind: 'engine-gone', ...record }),
     });
     try {
+      // The keychain answers in main; the host process reaches it through the key bridge (or opens the key file).
+      let key: HostKeyInit;
+      if (keyProvider instanceof FileKeyProvider) {
+        key = { kind: 'key-file', path: paths.keyFile };
+      } else {
+        keyBridge = await serveKeyBridge(keyProvider);
+        key = { kind: 'bridge', providerKind: keyBridge.providerKind, address: keyBridge.address, token: keyBridge.token };
+      }
       const ffmpegPath = resolveFfmpeg(paths.ffmpegResources ? { resourcesPath: paths.ffmpegResources } : {});
-      host = createDesktopHost(await createHost({
-        dataDir: paths.dataDir, keyProvider, engineLauncher, log,
-        resources: { modelsDir: paths.modelsDir, ffmpegPath, rendererDir: paths.rendererDir },
-      }));
+      host = new RemoteDesktopHost({
+        launcher: utilityHostLauncher(utility(paths.hostEntry, 'Vigil Host', 'host-gone')),
+        init: {
+          dataDir: paths.dataDir, ffmpegPath, modelsDir: paths.modelsDir, key, engine: 'broker',
+          logFile: paths.hostLog, logLevel: process.env.VIGIL_LOG_LEVEL ?? 'info',
+          // The demo camera plays a video composed at set-up time in a development checkout; installers ship none.
+          demo: false,
+        },
+        broker, log,
+      });
+      await host.start();
     } catch (err) {
       crashLog.record({ kind: 'uncaught-exception', phase: 'host start', error: describeError(err) });
       log.fatal({ err: describeError(err) }, 'the host could not start');
       const { dialog } = await import('electron');
-      dialog.showErrorBox('Vigil could not start', `${(err as Error).message}\n\nDetails are in ${paths.mainLog}`);
+      dialog.showErrorBox('Vigil could not start', `${(err as Error).message}\n\nDetails are in ${paths.hostLog} and ${paths.mainLog}`);
       app.exit(1);
       return;
     }

@@ -1,5 +1,6 @@
 // What the Electron shell needs from the host core. The host is plain Node (it also runs headless under
-// `vigil serve`); the shell only sees this interface, so it can be wired to the real host or exercised in tests.
+// `vigil serve`); the shell only sees this interface. In the app it is RemoteDesktopHost (remote-host.ts: the host
+// core in its own utility process); in tests also the in-process adapter (host-adapter.ts) it wraps.
 import type { MethodName, SubscriptionFilter, TopicName } from '../../src-contract/api.ts';
 
 /**
@@ -15,8 +16,12 @@ export interface IpcCallContext {
 export interface ContractDispatcher {
   /** Runs a contract method; the input was already validated against the contract by the IPC router. */
   dispatch(method: MethodName, input: unknown, ctx: IpcCallContext): Promise<unknown>;
-  /** Subscribes to a topic with the caller's rights; throws a VigilError (UNAUTHENTICATED/FORBIDDEN) when refused. */
-  subscribe(topic: TopicName, filter: SubscriptionFilter, ctx: IpcCallContext, onEvent: (payload: unknown) => void): () => void;
+  /**
+   * Subscribes to a topic with the caller's rights; throws a VigilError (UNAUTHENTICATED/FORBIDDEN) when refused.
+   * A host in another process answers later: it calls `onError` instead (refused, or the host restarted), after
+   * which the subscription is over.
+   */
+  subscribe(topic: TopicName, filter: SubscriptionFilter, ctx: IpcCallContext, onEvent: (payload: unknown) => void, onError?: (err: unknown) => void): () => void;
   /** Forgets a window's session when the window goes away. */
   endSession?(sessionId: string): void;
 }

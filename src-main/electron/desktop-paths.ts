@@ -17,6 +17,8 @@ export interface DesktopPaths {
   dataDir: string;
   logsDir: string;
   mainLog: string;
+  /** The host-core process's log (cameras, pipeline, database). */
+  hostLog: string;
   crashLog: string;
   windowState: string;
   keyProviderChoice: string;
@@ -24,6 +26,8 @@ export interface DesktopPaths {
   rendererDir: string;
   preload: string;
   engineEntry: string;
+  /** The host core's utility-process entry. */
+  hostEntry: string;
   modelsDir: string;
   iconsDir: string;
   /** Where a packaged ffmpeg sits (resolve-ffmpeg looks in <resourcesPath>/ffmpeg/); null in development. */
@@ -38,6 +42,7 @@ export function desktopPaths(input: DesktopPathsInput): DesktopPaths {
     dataDir,
     logsDir,
     mainLog: path.join(logsDir, 'main.log'),
+    hostLog: path.join(logsDir, 'host.log'),
     crashLog: path.join(logsDir, 'crash.log'),
     windowState: path.join(input.userData, 'window-state.json'),
     keyProviderChoice: path.join(dataDir, 'key-provider'),
@@ -45,6 +50,7 @@ export function desktopPaths(input: DesktopPathsInput): DesktopPaths {
     rendererDir: path.join(input.appPath, 'dist', 'renderer'),
     preload: path.join(bundle, 'preload.cjs'),
     engineEntry: path.join(bundle, 'engine.js'),
+    hostEntry: path.join(bundle, 'host.js'),
     modelsDir: input.isPackaged ? path.join(input.resourcesPath, 'models') : path.join(input.appPath, 'models'),
     iconsDir: path.join(input.appPath, 'assets', 'icons'),
     ffmpegResources: input.isPackaged ? input.resourcesPath : null,

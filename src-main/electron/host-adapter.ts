@@ -13,6 +13,7 @@ import type { TopicBus } from '../core/topic-bus.ts';
 import { requireAccess, requireTopicAccess } from '../core/access.ts';
 import type { Authenticate } from '../api/request-auth.ts';
 import type { OpenLiveStream } from '../api/live-routes.ts';
+import type { Host } from '../host/host.ts';
 import { resolveExistingStatic } from './app-protocol.ts';
 import type { DesktopHost, HostHealth, IpcCallContext, MediaBody } from './desktop-host.ts';
 
@@ -27,6 +28,20 @@ export interface HostParts {
   mediaRoot: string;
   openLiveStream?: OpenLiveStream;
   close(): Promise<void>;
+}
+
+/** The parts of a started host (host/host.ts) the desktop adapter uses. */
+export function partsOf(host: Host): HostParts {
+  return {
+    dispatcher: host.dispatcher,
+    bus: host.bus,
+    authenticate: (creds) => host.access.auth.authenticate(creds),
+    onAccessChange: (listener) => host.access.auth.onAccessChange(listener),
+    healthz: () => host.healthz(),
+    mediaRoot: host.mediaRoot,
+    openLiveStream: (cameraId, kind, signal) => host.openLiveStream(cameraId, kind, signal),
+    close: () => host.close(),
+  };
 }
 
 const MEDIA_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };

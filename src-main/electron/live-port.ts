@@ -86,7 +86,12 @@ export class LivePortSession {
       const sub: Subscription = { topic: msg.topic, unsubscribe: () => {}, credited: CREDITED_TOPICS.has(msg.topic), credits: PORT_CREDIT_WINDOW, pending: null };
       this.#subs.set(msg.id, sub);
       try {
-        sub.unsubscribe = this.host.subscribe(msg.topic, msg.filter, this.ctx, (payload) => this.#deliver(msg.id, sub, payload));
+        sub.unsubscribe = this.host.subscribe(msg.topic, msg.filter, this.ctx, (payload) => this.#deliver(msg.id, sub, payload), (err) => {
+          // Refused (or ended) by a host in another process, after the fact.
+          if (this.#subs.get(msg.id) !== sub) return;
+          this.#subs.delete(msg.id);
+          this.#send({ t: 'sub-error', id: msg.id, error: toErrorBody(err, this.log, { topic: msg.topic }) });
+        });
       } catch (err) {
         this.#subs.delete(msg.id);
         this.#send({ t: 'sub-error', id: msg.id, error: toErrorBody(err, this.log, { topic: msg.topic }) });

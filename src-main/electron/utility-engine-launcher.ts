@@ -8,6 +8,7 @@
 // when the process did not end cleanly.
 import { createInterface } from 'node:readline';
 import type { EngineChannel, EngineExitListener, EngineLauncher } from '../engine-host/launcher.ts';
+import { ENGINE_PORT_MESSAGE } from './parent-port-shim.ts';
 import type { ShellLog } from './shell-log.ts';
 
 /** The UtilityProcess members used (Electron's UtilityProcess fits). */
@@ -15,7 +16,7 @@ export interface UtilityProcessLike {
   readonly pid: number | undefined;
   readonly stdout: NodeJS.ReadableStream | null;
   readonly stderr: NodeJS.ReadableStream | null;
-  postMessage(message: unknown): void;
+  postMessage(message: unknown, transfer?: never[]): void;
   on(event: 'message', listener: (message: unknown) => void): unknown;
   on(event: 'exit', listener: (code: number) => void): unknown;
   on(event: 'error', listener: (type: 'FatalError', location: string, report: string) => void): unknown;
@@ -51,6 +52,8 @@ export interface UtilityEngineLauncherDeps {
   env?: Record<string, string>;
   /** How long to wait after 'exit' for Electron's reason before reporting the exit without one. */
   reasonGraceMs?: number;
+  /** Service name prefix, numbered per launch (default "Vigil Engine"; the host core uses "Vigil Host"). */
+  serviceName?: string;
 }
 
 const ABNORMAL = new Set(['abnormal-exit', 'killed', 'crashed', 'oom', 'launch-failed', 'integrity-failure', 'memory-eviction']);
@@ -61,13 +64,17 @@ export class UtilityEngineLauncher implements EngineLauncher {
 
   constructor(private readonly deps: UtilityEngineLauncherDeps) {}
 
-  launch(): EngineChannel {
+  /**
+   * `port`: the engine talks over this MessagePortMain instead of its parent port (the engine broker hands the
+   * other end to the host process, so frames do not pass through main); the channel then carries only exit.
+   */
+  launch(opts: { port?: unknown; env?: Record<string, string> } = {}): EngineChannel {
     const { deps } = this;
-    const serviceName = `Vigil Engine #${++this.#launches}`;
+    const serviceName = `${deps.serviceName ?? 'Vigil Engine'} #${++this.#launches}`;
     const child = deps.fork(deps.entry, [], {
       serviceName,
       stdio: 'pipe',
-      env: { ...process.env, ...deps.env, VIGIL_ENGINE_HOST: 'electron-utility' },
+      env: { ...process.env, ...deps.env, ...opts.env, VIGIL_ENGINE_HOST: 'electron-utility' },
     });
     const messageListeners: Array<(msg: unknown) => void> = [];
     const exitListeners: EngineExitListener[] = [];
@@ -91,7 +98,7 @@ export class UtilityEngineLauncher implements EngineLauncher {
       stopWatching();
       const abnormal = goneReason !== null && ABNORMAL.has(goneReason);
       if (abnormal) {
-        deps.log.error({ service: serviceName, reason: goneReason, exitCode }, 'engine process gone');
+        deps.log.error({ service: serviceName, reason: goneReason, exitCode }, 'utility process gone');
         deps.reportCrash?.({ process: serviceName, reason: goneReason!, exitCode: exitCode ?? -1, detail: fatalReport });
       }
       for (const fn of exitListeners) fn(exitCode, abnormal ? goneReason : null);
@@ -105,12 +112,13 @@ export class UtilityEngineLauncher implements EngineLauncher {
       if (details.reason === 'launch-failed' || graceTimer) finish();
     });
 
+    if (opts.port) child.postMessage({ type: ENGINE_PORT_MESSAGE }, [opts.port as never]);
     child.on('message', (msg) => {
       for (const fn of messageListeners) fn(msg);
     });
     child.on('error', (type, location, report) => {
       fatalReport = `${type} at ${location}\n${report.slice(0, 16_384)}`;
-      deps.log.error({ service: serviceName, type, location }, 'engine process fatal error');
+      deps.log.error({ service: serviceName, type, location }, 'utility process fatal error');
     });
     child.on('exit', (code) => {
       exitCode = code;
@@ -121,8 +129,8 @@ export class UtilityEngineLauncher implements EngineLauncher {
 
     return {
       get pid() { return child.pid; },
-      postMessage: (msg) => {
-        if (!exited) child.postMessage(msg);
+      postMessage: (msg: unknown, transfer?: unknown[]) => {
+        if (!exited) child.postMessage(msg, transfer as never[] | undefined);
       },
       on: ((event: 'message' | 'exit', fn: (...args: never[]) => void) => {
         if (event === 'message') messageListeners.push(fn as (msg: unknown) => void);
