@@ -191,5 +191,9 @@ export interface VigilClient {
   /** URL the renderer can put in <img src> / <video src> for a media reference or a camera's live stream. */
   mediaUrl(ref: string): string;
   liveUrl(cameraId: string, transport: 'fmp4' | 'mjpeg'): string;
+  /** A camera's live JPEG pictures over the client's one WebSocket (HTTP transport only: a browser's six connections
+   * per host cannot carry a wall of multipart streams). Call `done` once a picture is drawn; the host sends the next
+   * only then. Returns the function that stops them. */
+  liveFrames?(cameraId: string, onFrame: (jpeg: Uint8Array, done: () => void) => void, onError?: (error: { code: string; message: string }) => void): () => void;
   onConnectionChange?(cb: (connected: boolean) => void): () => void;
 }

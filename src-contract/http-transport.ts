@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { SubscriptionFilterSchema, topics } from './api.ts';
 import type { TopicName } from './api.ts';
+import { CameraIdSchema } from './camera-config.ts';
 
 export const RPC_PREFIX = '/api/rpc/'; // POST /api/rpc/<method>, JSON body = input, 200 JSON body = output
 export const WS_PATH = '/api/ws'; // contract subscriptions for the console
@@ -16,6 +17,12 @@ export const WsClientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribe'), id: z.string().min(1).max(64), topic: z.enum(topicNames), filter: SubscriptionFilterSchema.default({}) }),
   z.object({ type: z.literal('unsubscribe'), id: z.string().min(1).max(64) }),
   z.object({ type: z.literal('ping') }),
+  // Live MJPEG tiles over this one socket (a browser allows only 6 HTTP/1.1 connections per host: a wall of
+  // multipart <img> streams would starve every other request). Frames come back as binary messages
+  // (encodeLiveFrame); the host sends a tile's next frame only after its ack, keeping just the newest one.
+  z.object({ type: z.literal('live_open'), camera_id: CameraIdSchema }),
+  z.object({ type: z.literal('live_close'), camera_id: CameraIdSchema }),
+  z.object({ type: z.literal('live_ack'), camera_id: CameraIdSchema }),
 ]);
 export type WsClientMessage = z.input<typeof WsClientMessageSchema>;
 
@@ -24,4 +31,26 @@ export type WsServerMessage =
   | { type: 'subscribed'; id: string }
   | { type: 'error'; id?: string; error: { code: string; message: string } }
   | { type: 'heartbeat'; at: string }
-  | { type: 'pong' };
+  | { type: 'pong' }
+  | { type: 'live_opened'; camera_id: string }
+  | { type: 'live_error'; camera_id: string; error: { code: string; message: string } };
+
+/** First byte of a binary live-frame message; then one byte: the camera id's length, the id (ASCII), the JPEG. */
+export const LIVE_FRAME_KIND = 0x01;
+
+export function encodeLiveFrame(cameraId: string, jpeg: Uint8Array): Uint8Array {
+  const out = new Uint8Array(2 + cameraId.length + jpeg.length);
+  out[0] = LIVE_FRAME_KIND;
+  out[1] = cameraId.length;
+  for (let i = 0; i < cameraId.length; i++) out[2 + i] = cameraId.charCodeAt(i); // camera ids are ASCII
+  out.set(jpeg, 2 + cameraId.length);
+  return out;
+}
+
+/** The camera id and JPEG bytes (a view, no copy) of a binary live-frame message; null for anything else. */
+export function decodeLiveFrame(data: Uint8Array): { cameraId: string; jpeg: Uint8Array } | null {
+  if (data.length < 3 || data[0] !== LIVE_FRAME_KIND) return null;
+  const n = data[1];
+  if (n === 0 || data.length < 2 + n) return null;
+  return { cameraId: String.fromCharCode(...data.subarray(2, 2 + n)), jpeg: data.subarray(2 + n) };
+}

@@ -1,7 +1,8 @@
 // WS /api/ws: the console's contract subscriptions (src-contract/http-transport.ts). Each subscribe is checked
 // against the topic's roles (TopicBus.rolesFor) and, for API tokens, the "read" scope. High-rate live.frame
 // messages are coalesced per subscription and camera when the client falls behind; other topics are never
-// coalesced (a client that cannot keep up with them is dropped and reloads on reconnect).
+// coalesced (a client that cannot keep up with them is dropped and reloads on reconnect). Live MJPEG tiles travel on
+// the same socket as binary messages (live-tiles.ts), with the access check of the /live/ route.
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { TopicName } from '../../src-contract/api.ts';
@@ -11,10 +12,14 @@ import type { Caller } from '../core/dispatcher.ts';
 import type { TopicBus } from '../core/topic-bus.ts';
 import { requireTopicAccess } from '../core/access.ts';
 import { fromZodError } from '../../src-contract/errors.ts';
-import { callerOf, credentialsOf, type Authenticate } from './request-auth.ts';
+import { callerOf, credentialsOf, requireCaller, type Authenticate } from './request-auth.ts';
+import { LIVE_ROLES } from './live-routes.ts';
+import { LiveTiles, type SubscribeLiveJpegs } from './live-tiles.ts';
 import type { WsHub } from './ws-hub.ts';
 
 const MAX_SUBSCRIPTIONS = 64;
+/** Live frames wait (newest only, per tile) while more than this is queued on the socket: JSON events go first. */
+const LIVE_SOFT_LIMIT_BYTES = 1024 * 1024;
 
 export function parseWsJson(data: WebSocket.RawData, isBinary: boolean): unknown {
   if (isBinary) throw new VigilError('INVALID_REQUEST', 'send text frames with JSON');
@@ -49,7 +54,7 @@ export function stillValid(authenticate: Authenticate, creds: ReturnType<typeof 
   };
 }
 
-export function registerContractWs(app: FastifyInstance, deps: { bus: TopicBus; authenticate: Authenticate; hub: WsHub }): void {
+export function registerContractWs(app: FastifyInstance, deps: { bus: TopicBus; authenticate: Authenticate; hub: WsHub; liveJpegs?: SubscribeLiveJpegs }): void {
   const { bus, authenticate, hub } = deps;
   const cache = new PayloadCache();
 
@@ -62,6 +67,14 @@ export function registerContractWs(app: FastifyInstance, deps: { bus: TopicBus; 
   }, (socket, req) => {
     const caller = callerOf(req, authenticate) as Caller & { user: NonNullable<Caller['user']> };
     const subs = new Map<string, () => void>();
+    const tiles = new LiveTiles({
+      subscribe: (cameraId, onJpeg) => {
+        if (!deps.liveJpegs) throw new VigilError('STREAM_UNAVAILABLE', 'live view is not available in this host');
+        return deps.liveJpegs(cameraId, onJpeg);
+      },
+      send: (message) => { if (socket.readyState === socket.OPEN) socket.send(message, { binary: true }); },
+      writable: () => socket.bufferedAmount < LIVE_SOFT_LIMIT_BYTES,
+    });
     const client = hub.add(socket, (channel) => ({
       channel,
       heartbeat: (): WsServerMessage => ({ type: 'heartbeat', at: new Date().toISOString() }),
@@ -69,6 +82,7 @@ export function registerContractWs(app: FastifyInstance, deps: { bus: TopicBus; 
     }), () => {
       for (const off of subs.values()) off();
       subs.clear();
+      tiles.closeAll();
     });
     const send = (m: WsServerMessage) => client.channel.send(m);
 
@@ -79,6 +93,18 @@ export function registerContractWs(app: FastifyInstance, deps: { bus: TopicBus; 
         if (!parsed.success) throw fromZodError(parsed.error);
         const msg = parsed.data;
         if (msg.type === 'ping') return send({ type: 'pong' });
+        if (msg.type === 'live_ack') return tiles.ack(msg.camera_id);
+        if (msg.type === 'live_close') return tiles.close(msg.camera_id);
+        if (msg.type === 'live_open') {
+          try {
+            requireCaller(caller, LIVE_ROLES, 'read');
+            tiles.open(msg.camera_id);
+            return send({ type: 'live_opened', camera_id: msg.camera_id });
+          } catch (err) {
+            const v = err instanceof VigilError ? err : new VigilError('INTERNAL', (err as Error).message);
+            return send({ type: 'live_error', camera_id: msg.camera_id, error: { code: v.code, message: v.message } });
+          }
+        }
         id = msg.id;
         if (msg.type === 'unsubscribe') {
           subs.get(msg.id)?.();

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { VigilError } from '../../src-contract/errors.ts';
 import { LIVE_PREFIX } from '../../src-contract/http-transport.ts';
+import type { Role } from '../../src-contract/schemas.ts';
 import { callerOf, requireCaller, type Authenticate } from './request-auth.ts';
 
 export type LiveKind = 'fmp4' | 'mjpeg';
@@ -14,11 +15,14 @@ export type LiveKind = 'fmp4' | 'mjpeg';
 export type OpenLiveStream = (cameraId: string, kind: LiveKind, signal: AbortSignal) =>
   Promise<{ contentType: string; stream: Readable | AsyncIterable<Uint8Array> }>;
 
+/** Who may watch live video: the /live/ routes and the WebSocket live tiles. */
+export const LIVE_ROLES: readonly Role[] = ['admin', 'guard'];
+
 const FILE = /^([A-Za-z0-9_-]{1,64})\.(mp4|mjpeg)$/;
 
 export function registerLiveRoutes(app: FastifyInstance, deps: { openLiveStream?: OpenLiveStream; authenticate: Authenticate }): void {
   app.get(`${LIVE_PREFIX}:file`, async (req, reply) => {
-    requireCaller(callerOf(req, deps.authenticate), ['admin', 'guard'], 'read');
+    requireCaller(callerOf(req, deps.authenticate), LIVE_ROLES, 'read');
     const m = FILE.exec((req.params as { file: string }).file);
     if (!m) throw new VigilError('NOT_FOUND', 'live streams are /live/<cameraId>.mp4 or .mjpeg');
     if (!deps.openLiveStream) throw new VigilError('STREAM_UNAVAILABLE', 'live view is not available in this host');

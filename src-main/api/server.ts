@@ -23,6 +23,7 @@ import { FrameJobs, type FrameJobsOptions } from './frame-jobs.ts';
 import { DEFAULT_CALLBACK } from './job-callbacks.ts';
 import { toHttpError } from './http-errors.ts';
 import { registerLiveRoutes, type OpenLiveStream } from './live-routes.ts';
+import type { SubscribeLiveJpegs } from './live-tiles.ts';
 import { registerMediaRoutes } from './media-routes.ts';
 import { buildOpenApi } from './openapi.ts';
 import { processFrame } from './process-frame.ts';
@@ -56,6 +57,8 @@ export interface ApiServerDeps {
   /** Directory media references resolve against (the data directory). */
   mediaRoot: string;
   openLiveStream?: OpenLiveStream;
+  /** Live JPEG pictures for the console's WebSocket tiles; without it live_open answers STREAM_UNAVAILABLE. */
+  liveJpegs?: SubscribeLiveJpegs;
   /** Push-mode analysis; without it process-frame answers ENGINE_UNAVAILABLE. */
   analyzeFrame?: AnalyzeFrame;
   /** Built console; null to serve none. Default dist/renderer under the working directory. */
@@ -202,7 +205,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
 
   registerMediaRoutes(app, { mediaRoot: deps.mediaRoot, authenticate });
   registerLiveRoutes(app, { openLiveStream: deps.openLiveStream, authenticate });
-  registerContractWs(app, { bus, authenticate, hub });
+  registerContractWs(app, { bus, authenticate, hub, liveJpegs: deps.liveJpegs });
   registerDetectionsWs(app, { bus, authenticate, hub });
 
   return {

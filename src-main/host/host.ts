@@ -47,7 +47,7 @@ import { EngineStatus } from './engine-status.ts';
 import { personViewOf } from './host-context.ts';
 import type { HostContext } from './host-context.ts';
 import { mapErrors } from './error-mapping.ts';
-import { openLiveStream } from './live-stream.ts';
+import { openLiveStream, subscribeLiveJpegs } from './live-stream.ts';
 import type { LiveKind } from './live-stream.ts';
 import { createPushAnalyzer } from './push-analysis.ts';
 import { cameraHandlers } from './handlers/cameras.ts';
@@ -87,6 +87,8 @@ export interface Host {
   context: HostContext;
   healthz(): Healthz;
   openLiveStream(cameraId: string, kind: LiveKind, signal: AbortSignal): Promise<{ contentType: string; stream: AsyncIterable<Uint8Array> }>;
+  /** Each live JPEG of a camera (the console's WebSocket tiles); returns the unsubscribe function. */
+  liveJpegs(cameraId: string, onJpeg: (jpeg: Buffer) => void): () => void;
   analyzeFrame: AnalyzeFrame;
   /** Directory media references resolve against (the data directory). */
   mediaRoot: string;
@@ -270,6 +272,7 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
       },
     }),
     openLiveStream: async (cameraId, kind, signal) => openLiveStream(manager, cameraId, kind, signal),
+    liveJpegs: (cameraId, onJpeg) => subscribeLiveJpegs(manager, cameraId, onJpeg),
     close: () => (closing ??= (async () => {
       offStorage();
       engine.holdRestarts();

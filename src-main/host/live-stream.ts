@@ -40,3 +40,12 @@ export function openLiveStream(manager: CameraManager, cameraId: string, kind: L
     })(),
   };
 }
+
+/** Each JPEG picture of a camera's live view as it comes, for the WebSocket live tiles (they do the flow control:
+ * src-main/api/live-tiles.ts). Returns the unsubscribe function. */
+export function subscribeLiveJpegs(manager: CameraManager, cameraId: string, onJpeg: (jpeg: Buffer) => void): () => void {
+  if (!manager.has(cameraId)) throw new VigilError('NOT_FOUND', `no camera ${cameraId}`);
+  const view = manager.liveView(cameraId);
+  if (!view.formats.includes('mjpeg')) throw new VigilError('STREAM_UNAVAILABLE', `camera ${cameraId} has no JPEG live view now`);
+  return view.subscribe('mjpeg', (c) => { if (c.kind === 'jpeg') onJpeg(c.data); });
+}

@@ -1,12 +1,16 @@
 // Contract subscriptions over one WebSocket (`/api/ws`): opened lazily when the first subscription exists,
 // reconnected with capped exponential backoff, every live subscription re-sent after a reconnect, and a
-// ping/heartbeat watchdog so a silently dead socket (sleeping laptop, dropped NAT) is noticed.
+// ping/heartbeat watchdog so a silently dead socket (sleeping laptop, dropped NAT) is noticed. Live MJPEG tiles
+// share the socket: live_open per camera (re-sent after a reconnect), binary frames back, one live_ack per frame
+// once every view of that camera has drawn it (the host sends the next one only then).
 import type { SubscriptionFilter, TopicName } from '../../src-contract/api.ts';
+import { decodeLiveFrame } from '../../src-contract/http-transport.ts';
 import type { WsClientMessage, WsServerMessage } from '../../src-contract/http-transport.ts';
 
 /** The part of the WebSocket API used here (the browser's WebSocket and the `ws` package both provide it). */
 export interface WsLike {
   readonly readyState: number;
+  binaryType?: string;
   send(data: string): void;
   close(code?: number, reason?: string): void;
   onopen: ((ev: unknown) => void) | null;
@@ -30,10 +34,15 @@ export interface WsSubscriptionsOptions {
 
 interface Sub { topic: TopicName; filter: SubscriptionFilter; onEvent: (payload: unknown) => void }
 
+/** A live picture for a view: call `done()` once it is drawn (or dropped) so the host may send the next one. */
+export type LiveFrameListener = (jpeg: Uint8Array, done: () => void) => void;
+export interface LiveListener { onFrame: LiveFrameListener; onError?: (error: { code: string; message: string }) => void }
+
 const OPEN = 1;
 
 export class WsSubscriptions {
   private readonly subs = new Map<string, Sub>();
+  private readonly live = new Map<string, Set<LiveListener>>();
   private socket: WsLike | null = null;
   private connected = false;
   private closed = false;
@@ -71,26 +80,50 @@ export class WsSubscriptions {
     return () => this.listeners.delete(cb);
   }
 
+  /** Live JPEG pictures of a camera over this socket; returns the function that stops them. */
+  openLive(cameraId: string, listener: LiveListener): () => void {
+    if (this.closed) throw new Error('subscriptions closed');
+    let set = this.live.get(cameraId);
+    if (!set) {
+      this.live.set(cameraId, (set = new Set()));
+      if (this.socket?.readyState === OPEN) this.send({ type: 'live_open', camera_id: cameraId });
+    }
+    set.add(listener);
+    this.clearIdle();
+    this.ensureSocket();
+    return () => {
+      const s = this.live.get(cameraId);
+      if (!s?.delete(listener) || s.size > 0) return;
+      this.live.delete(cameraId);
+      if (this.socket?.readyState === OPEN) this.send({ type: 'live_close', camera_id: cameraId });
+      this.idleIfUnused();
+    };
+  }
+
   get isConnected(): boolean { return this.connected; }
-  get size(): number { return this.subs.size; }
+  get size(): number { return this.subs.size + this.live.size; }
 
   close(): void {
     this.closed = true;
     this.subs.clear();
+    this.live.clear();
     this.teardown();
   }
 
   private unsubscribe(id: string): void {
     if (!this.subs.delete(id)) return;
     if (this.socket?.readyState === OPEN) this.send({ type: 'unsubscribe', id });
-    if (this.subs.size === 0) {
-      this.clearIdle();
-      this.idleTimer = setTimeout(() => { if (this.subs.size === 0) this.teardown(); }, this.idleCloseMs);
-    }
+    this.idleIfUnused();
+  }
+
+  private idleIfUnused(): void {
+    if (this.size > 0) return;
+    this.clearIdle();
+    this.idleTimer = setTimeout(() => { if (this.size === 0) this.teardown(); }, this.idleCloseMs);
   }
 
   private ensureSocket(): void {
-    if (this.socket || this.reconnectTimer || this.closed || this.subs.size === 0) return;
+    if (this.socket || this.reconnectTimer || this.closed || this.size === 0) return;
     let ws: WsLike;
     try {
       ws = this.opts.open(this.opts.url());
@@ -99,11 +132,13 @@ export class WsSubscriptions {
       return;
     }
     this.socket = ws;
+    ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
       if (this.socket !== ws) return;
       this.attempts = 0;
       this.lastSeen = Date.now();
       for (const [id, s] of this.subs) this.send({ type: 'subscribe', id, topic: s.topic, filter: s.filter });
+      for (const cameraId of this.live.keys()) this.send({ type: 'live_open', camera_id: cameraId });
       this.startPing();
       this.setConnected(true);
     };
@@ -123,15 +158,21 @@ export class WsSubscriptions {
   }
 
   private handle(data: unknown): void {
+    if (typeof data !== 'string') {
+      if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) this.liveFrame(data);
+      return;
+    }
     let msg: WsServerMessage;
     try {
-      msg = JSON.parse(typeof data === 'string' ? data : String(data)) as WsServerMessage;
+      msg = JSON.parse(data) as WsServerMessage;
     } catch {
       return;
     }
     if (msg.type === 'event') {
       const sub = this.subs.get(msg.id);
       if (sub) sub.onEvent(msg.payload);
+    } else if (msg.type === 'live_error') {
+      for (const l of this.live.get(msg.camera_id) ?? []) l.onError?.(msg.error);
     } else if (msg.type === 'error' && msg.id) {
       // The host refused this subscription (role, filter): resubscribing after a reconnect would fail again.
       const sub = this.subs.get(msg.id);
@@ -142,8 +183,26 @@ export class WsSubscriptions {
     }
   }
 
+  private liveFrame(data: ArrayBuffer | ArrayBufferView): void {
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const frame = decodeLiveFrame(bytes);
+    if (!frame) return;
+    const listeners = this.live.get(frame.cameraId);
+    const ws = this.socket;
+    let left = listeners?.size ?? 0;
+    // Acknowledged once every view drew it; a view closed meanwhile, or a frame of a socket since replaced, is not.
+    const done = () => {
+      if (--left === 0 && ws && this.socket === ws && this.live.has(frame.cameraId)) this.send({ type: 'live_ack', camera_id: frame.cameraId });
+    };
+    if (!listeners || left === 0) return;
+    for (const l of [...listeners]) {
+      let called = false;
+      l.onFrame(frame.jpeg, () => { if (!called) { called = true; done(); } });
+    }
+  }
+
   private scheduleReconnect(): void {
-    if (this.closed || this.subs.size === 0 || this.reconnectTimer) return;
+    if (this.closed || this.size === 0 || this.reconnectTimer) return;
     const base = Math.min(this.maxBackoffMs, this.minBackoffMs * 2 ** this.attempts);
     this.attempts++;
     const delay = base * (0.8 + Math.random() * 0.4);

@@ -1,4 +1,5 @@
-// The live picture of one camera: fMP4 through MSE, multipart MJPEG in an <img>, or a placeholder.
+// The live picture of one camera: fMP4 through MSE, JPEG pictures in an <img> (over the console's WebSocket when
+// the client offers it, else a multipart MJPEG stream), or a placeholder.
 import { useEffect, useRef, useState } from 'react';
 import type { RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -18,7 +19,9 @@ export function LiveVideo({ camera, mediaRef, sync }: { camera: CameraView; medi
   if (transport === 'none') return <div className="live-placeholder">{t('live.noPicture')}</div>;
   if (!running) return <div className="live-placeholder" aria-hidden="true" />;
   return transport === 'mjpeg'
-    ? <MjpegView cameraId={camera.id} mediaRef={mediaRef as RefObject<HTMLImageElement | null>} name={camera.name} />
+    ? api().liveFrames
+      ? <MjpegSocketView cameraId={camera.id} mediaRef={mediaRef as RefObject<HTMLImageElement | null>} name={camera.name} />
+      : <MjpegView cameraId={camera.id} mediaRef={mediaRef as RefObject<HTMLImageElement | null>} name={camera.name} />
     : <Fmp4View cameraId={camera.id} mediaRef={mediaRef as RefObject<HTMLVideoElement | null>} name={camera.name} sync={sync} />;
 }
 
@@ -74,6 +77,94 @@ function MjpegView({ cameraId, mediaRef, name }: { cameraId: string; mediaRef: R
         }}
       />
       {failed && <div className="live-status" role="status">{t('live.videoRetrying')}</div>}
+    </>
+  );
+}
+
+/**
+ * JPEG pictures over the console's one WebSocket (a wall of multipart <img> streams would take all six HTTP/1.1
+ * connections a browser allows per host). Each picture becomes an object URL in the <img>; while one decodes only
+ * the newest next one is kept (older ones are dropped and acknowledged at once), so a slow tile never queues. The
+ * socket re-opens the tile by itself after a host restart.
+ */
+function MjpegSocketView({ cameraId, mediaRef, name }: { cameraId: string; mediaRef: RefObject<HTMLImageElement | null>; name: string }) {
+  const { t } = useTranslation();
+  const [shown, setShown] = useState(false);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    const img = mediaRef.current;
+    const client = api();
+    if (!img || !client.liveFrames) return;
+    const liveFrames = client.liveFrames.bind(client);
+    let stopped = false;
+    let current: string | null = null;
+    let loading: { url: string; done: () => void } | null = null;
+    let next: { jpeg: Uint8Array; done: () => void } | null = null;
+    let errors = 0;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    const show = (jpeg: Uint8Array, done: () => void) => {
+      const url = URL.createObjectURL(new Blob([jpeg as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }));
+      loading = { url, done };
+      img.src = url;
+    };
+    const settle = (ok: boolean) => {
+      const l = loading;
+      if (!l) return;
+      loading = null;
+      if (ok) {
+        if (current) URL.revokeObjectURL(current);
+        current = l.url;
+        errors = 0;
+        setShown(true);
+        setFailed(false);
+      } else {
+        URL.revokeObjectURL(l.url);
+      }
+      l.done();
+      const n = next;
+      next = null;
+      if (n && !stopped) show(n.jpeg, n.done);
+    };
+    const onLoad = () => settle(true);
+    const onError = () => settle(false);
+    img.addEventListener('load', onLoad);
+    img.addEventListener('error', onError);
+    const open = (): (() => void) => liveFrames(cameraId, (jpeg, done) => {
+      if (stopped) return done();
+      if (loading) {
+        next?.done(); // a newer picture replaces the one waiting: stale pictures are dropped, never queued
+        next = { jpeg, done };
+        return;
+      }
+      show(jpeg, done);
+    }, () => {
+      // The host refused the tile (no picture yet, camera restarting): ask again with a growing pause.
+      setFailed(true);
+      if (retry || stopped) return;
+      retry = setTimeout(() => {
+        retry = null;
+        if (stopped) return;
+        stop();
+        stop = open();
+      }, Math.min(10_000, 500 * 2 ** Math.min(errors++, 5)));
+    });
+    let stop = open();
+    return () => {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      stop();
+      img.removeEventListener('load', onLoad);
+      img.removeEventListener('error', onError);
+      loading?.done();
+      next?.done();
+      if (loading) URL.revokeObjectURL(loading.url);
+      if (current) URL.revokeObjectURL(current);
+    };
+  }, [cameraId, mediaRef]);
+  return (
+    <>
+      <img ref={mediaRef} className="live-media" alt={t('live.videoOf', { name })} data-testid="live-mjpeg" data-live="ws" />
+      {(!shown || failed) && <div className="live-status" role="status">{failed ? t('live.videoRetrying') : t('live.videoStarting')}</div>}
     </>
   );
 }
