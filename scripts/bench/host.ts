@@ -14,7 +14,7 @@
 // frame→event latency (frame decoded → its live.frame published, p50/p95), queue depth over time, CPU % of one
 // core per process (host, engine workers, ffmpeg readers), RSS, and the 1-minute load average at the start.
 //   npm run bench:host [-- --seconds 20 --k 1,4,8,16 --modes sub,main --scenes sparse,busy --prev /work/prev
-//                        --workers 1 --only sub:sparse:16,main:busy:4 --out host]
+//                        --workers 1 --only sub:sparse:16,main:busy:4 --out host --cpu-prof DIR]
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -44,6 +44,8 @@ interface RunSpec {
   k: number;
   seconds: number;
   workers: number | null;
+  /** Folder for a V8 CPU profile of the host process over the measured window only (--cpu-prof DIR). */
+  profileDir?: string;
   main: string;
   sub: string;
   photo: string;
@@ -59,6 +61,8 @@ interface Row {
   latency_p50_ms: number | null; latency_p95_ms: number | null;
   queue_depth_max: number; dropped_first_half: number; dropped_second_half: number;
   roi_frames: number; decided: number; engine_ms_mean: number | null;
+  /** Host CPU (this process: readers' pipes, gate, scheduler, engine transport, tracker, storage) per offered frame. */
+  host_ms_per_frame: number | null;
   cpu_host_pct: number; cpu_engine_pct: number; cpu_ffmpeg_pct: number; rss_host_mb: number; rss_engine_mb: number; loadavg_1m: number;
 }
 
@@ -136,6 +140,7 @@ async function runOne(spec: RunSpec): Promise<Row> {
     const ffmpeg = () => childPids(process.pid).filter((c) => commOf(c) === 'ffmpeg');
     const e0 = new Map(enginePids().map((pid) => [pid, cpuMs(pid)]));
     const f0 = new Map(ffmpeg().map((pid) => [pid, cpuMs(pid)]));
+    const profiler = spec.profileDir ? await startProfile() : null;
     const cpuHost0 = process.cpuUsage();
     const t0 = performance.now();
     let rssHost = 0;
@@ -152,6 +157,7 @@ async function runOne(spec: RunSpec): Promise<Row> {
     }
     const wall = performance.now() - t0;
     const cpuHost = process.cpuUsage(cpuHost0);
+    if (profiler) await profiler.stop(path.join(spec.profileDir!, `${spec.version}-${spec.mode}-${spec.scene}-${spec.k}.cpuprofile`));
     const delta = (start: Map<number, number>, pids: number[]) => pids.reduce((a, pid) => a + cpuMs(pid) - (start.get(pid) ?? 0), 0);
     const cpuEngine = delta(e0, enginePids());
     const cpuFfmpeg = delta(f0, ffmpeg());
@@ -174,6 +180,7 @@ async function runOne(spec: RunSpec): Promise<Row> {
       dropped_second_half: dropsAt.length ? dropsAt[dropsAt.length - 1] - (half > 0 ? dropsAt[half - 1] : d0) : 0,
       roi_frames: roiFrames(host) - roiBase, decided: decided - base.decided,
       engine_ms_mean: analysed ? round((stats.processing_ms_sum - base.ms) / analysed) : null,
+      host_ms_per_frame: offered ? Math.round(((cpuHost.user + cpuHost.system) / 1000 / offered) * 100) / 100 : null,
       cpu_host_pct: pct((cpuHost.user + cpuHost.system) / 1000), cpu_engine_pct: pct(cpuEngine), cpu_ffmpeg_pct: pct(cpuFfmpeg),
       rss_host_mb: rssHost, rss_engine_mb: rssEngine, loadavg_1m: Math.round(load * 100) / 100,
     };
@@ -181,6 +188,24 @@ async function runOne(spec: RunSpec): Promise<Row> {
     await host.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The V8 profiler of this process (node:inspector), started and stopped around the measured window. */
+async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
+  const { Session } = await import('node:inspector');
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 function roiFrames(host: { cameras: { ids(): string[] }; pipeline: unknown }): number {
@@ -240,9 +265,9 @@ function runChild(spec: RunSpec): Promise<Row> {
 const fmtRow = (r: Row) => [
   r.version, r.mode, r.scene, r.cameras, r.workers, r.frames_offered, r.skipped_static, r.frames_analysed, r.motion_analysed_ratio, r.frames_dropped,
   r.latency_p50_ms, r.latency_p95_ms, r.queue_depth_max, `${r.dropped_first_half}/${r.dropped_second_half}`, r.roi_frames, r.decided, r.engine_ms_mean,
-  r.cpu_host_pct, r.cpu_engine_pct, r.cpu_ffmpeg_pct, r.rss_host_mb, r.rss_engine_mb, r.loadavg_1m,
+  r.host_ms_per_frame, r.cpu_host_pct, r.cpu_engine_pct, r.cpu_ffmpeg_pct, r.rss_host_mb, r.rss_engine_mb, r.loadavg_1m,
 ].map(String);
-const HEAD = ['version', 'mode', 'scene', 'K', 'workers', 'offered', 'skipped static', 'analysed', 'motion analysed', 'dropped', 'p50 ms', 'p95 ms', 'max queue', 'drops 1st/2nd half', 'roi frames', 'decided', 'engine ms', 'host %', 'engine %', 'ffmpeg %', 'RSS host MB', 'RSS engine MB', 'load 1m'];
+const HEAD = ['version', 'mode', 'scene', 'K', 'workers', 'offered', 'skipped static', 'analysed', 'motion analysed', 'dropped', 'p50 ms', 'p95 ms', 'max queue', 'drops 1st/2nd half', 'roi frames', 'decided', 'engine ms', 'host ms/frame', 'host %', 'engine %', 'ffmpeg %', 'RSS host MB', 'RSS engine MB', 'load 1m'];
 
 function table(head: string[], lines: string[][]): string {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...lines.map((l) => `| ${l.join(' | ')} |`)].join('\n');
@@ -265,6 +290,7 @@ async function main(): Promise<void> {
   const workers = arg('workers', '') ? Number(arg('workers', '')) : null;
   const only = arg('only', '');
   const outName = arg('out', 'host');
+  const profileDir = arg('cpu-prof', '') ? path.resolve(arg('cpu-prof', '')) : undefined;
   const files = Object.fromEntries(await Promise.all(scenes.map(async (s) => [s, await sceneFiles(s)] as const))) as Record<Scene, SceneFiles>;
   const combos: Array<[Mode, Scene, number]> = only
     ? only.split(',').map((c) => { const [m, s, k] = c.split(':'); return [m as Mode, s as Scene, Number(k)]; })
@@ -274,15 +300,15 @@ async function main(): Promise<void> {
     const f = files[scene] ?? await sceneFiles(scene);
     for (const [version, root] of [['current', ROOT], ...(prev ? [['previous', prev]] : [])] as Array<[RunSpec['version'], string]>) {
       process.stderr.write(`bench:host ${version} ${mode}/${scene} K=${k} for ${seconds} s (load ${os.loadavg()[0].toFixed(2)})...\n`);
-      const row = await runChild({ root, version, mode, scene, k, seconds, workers: version === 'current' ? workers : null, main: f.main, sub: f.sub, photo: f.photo });
+      const row = await runChild({ root, version, mode, scene, k, seconds, workers: version === 'current' ? workers : null, profileDir, main: f.main, sub: f.sub, photo: f.photo });
       rows.push(row);
       process.stderr.write(`  ${fmtRow(row).join(' ')}\n`);
     }
   }
   const pairs = rows.filter((r) => r.version === 'current').map((c) => [c, rows.find((p) => p.version === 'previous' && p.mode === c.mode && p.scene === c.scene && p.cameras === c.cameras)] as const);
-  const ratioHead = ['mode', 'scene', 'K', 'analysed (frames with motion) now/prev', 'p95 now/prev', 'host CPU', 'engine CPU', 'ffmpeg CPU', 'RSS host', 'RSS engine'];
+  const ratioHead = ['mode', 'scene', 'K', 'analysed (frames with motion) now/prev', 'p95 now/prev', 'host ms/frame', 'host CPU', 'engine CPU', 'ffmpeg CPU', 'RSS host', 'RSS engine'];
   const ratioLines = pairs.filter(([, p]) => p).map(([c, p]) => [c.mode, c.scene, String(c.cameras),
-    `${c.motion_analysed_ratio} / ${p!.motion_analysed_ratio}`, ratio(c.latency_p95_ms, p!.latency_p95_ms), ratio(c.cpu_host_pct, p!.cpu_host_pct),
+    `${c.motion_analysed_ratio} / ${p!.motion_analysed_ratio}`, ratio(c.latency_p95_ms, p!.latency_p95_ms), ratio(c.host_ms_per_frame, p!.host_ms_per_frame), ratio(c.cpu_host_pct, p!.cpu_host_pct),
     ratio(c.cpu_engine_pct, p!.cpu_engine_pct), ratio(c.cpu_ffmpeg_pct, p!.cpu_ffmpeg_pct), ratio(c.rss_host_mb, p!.rss_host_mb), ratio(c.rss_engine_mb, p!.rss_engine_mb)]);
   const out = {
     bench: 'host', at: new Date().toISOString(), cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? '', node: process.version,

@@ -46,6 +46,9 @@ export class MotionGate {
   #changed = new Uint8Array(0);
   #unmasked = 0;
   #primed = false;
+  #rowOff = new Int32Array(0);
+  #colOff = new Int32Array(0);
+  #offsetChannels = 0;
 
   constructor(options: Partial<MotionOptions> = {}) {
     this.#o = { ...DEFAULT_MOTION, ...options };
@@ -96,6 +99,9 @@ export class MotionGate {
     this.#bg = new Float32Array(cells);
     this.#changed = new Uint8Array(cells);
     this.#mask = new Uint8Array(cells);
+    this.#rowOff = new Int32Array(2 * this.#gh);
+    this.#colOff = new Int32Array(2 * this.#gw);
+    this.#offsetChannels = 0;
     for (const [mx, my, mw, mh] of this.#o.masks) {
       const x0 = Math.max(0, Math.floor(mx * this.#gw));
       const y0 = Math.max(0, Math.floor(my * this.#gh));
@@ -111,25 +117,42 @@ export class MotionGate {
   #sample(data: Uint8Array, width: number, channels: 1 | 3): void {
     const gw = this.#gw;
     const gh = this.#gh;
-    const cw = this.#fw / gw;
-    const ch = this.#fh / gh;
     const grey = this.#grey;
-    const stride = width * channels;
+    if (channels !== this.#offsetChannels) this.#offsets(width, channels);
+    const rows = this.#rowOff;
+    const cols = this.#colOff;
     for (let gy = 0; gy < gh; gy++) {
-      const ya = Math.floor((gy + 0.25) * ch) * stride;
-      const yb = Math.floor((gy + 0.75) * ch) * stride;
+      const ya = rows[2 * gy];
+      const yb = rows[2 * gy + 1];
+      const o = gy * gw;
       for (let gx = 0; gx < gw; gx++) {
-        const xa = Math.floor((gx + 0.25) * cw) * channels;
-        const xb = Math.floor((gx + 0.75) * cw) * channels;
+        const xa = cols[2 * gx];
+        const xb = cols[2 * gx + 1];
         let s: number;
         if (channels === 1) s = data[ya + xa] + data[ya + xb] + data[yb + xa] + data[yb + xb];
         else {
           // (R + 2G + B) / 4 per pixel, summed over 4 pixels then / 4.
           s = (lum(data, ya + xa) + lum(data, ya + xb) + lum(data, yb + xa) + lum(data, yb + xb)) >> 2;
         }
-        grey[gy * gw + gx] = s >> 2;
+        grey[o + gx] = s >> 2;
       }
     }
+  }
+
+  /** Byte offsets of the 2 sample rows of each grid row and the 2 sample columns of each grid column (per size). */
+  #offsets(width: number, channels: 1 | 3): void {
+    const cw = this.#fw / this.#gw;
+    const ch = this.#fh / this.#gh;
+    const stride = width * channels;
+    for (let gy = 0; gy < this.#gh; gy++) {
+      this.#rowOff[2 * gy] = Math.floor((gy + 0.25) * ch) * stride;
+      this.#rowOff[2 * gy + 1] = Math.floor((gy + 0.75) * ch) * stride;
+    }
+    for (let gx = 0; gx < this.#gw; gx++) {
+      this.#colOff[2 * gx] = Math.floor((gx + 0.25) * cw) * channels;
+      this.#colOff[2 * gx + 1] = Math.floor((gx + 0.75) * cw) * channels;
+    }
+    this.#offsetChannels = channels;
   }
 
   /** Changed cells grouped into boxes: runs on each grid row, merged with overlapping boxes of the row above. */

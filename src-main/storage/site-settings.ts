@@ -28,9 +28,26 @@ export function defaultSettings(): Settings {
 }
 
 export class SiteSettings {
+  /**
+   * The settings as last read, and the reader's data version then: the pipeline asks for them per frame (a read
+   * is 11 queries, 11 schema parses and two Intl look-ups); a commit by the writer (any table) reads them again.
+   * Callers get a copy they may change.
+   */
+  #cached: Settings | null = null;
+  #version = -1;
+
   constructor(private readonly repo: SettingsRepository) {}
 
   get(): Settings {
+    const v = this.repo.dataVersion();
+    if (!this.#cached || v !== this.#version) {
+      this.#cached = this.#read();
+      this.#version = v;
+    }
+    return structuredClone(this.#cached);
+  }
+
+  #read(): Settings {
     const defaults = defaultSettings();
     const out: Record<string, unknown> = {};
     for (const key of SECTIONS) out[key] = this.repo.get(key, SettingsSchema.shape[key], defaults[key]);
@@ -46,6 +63,7 @@ export class SiteSettings {
     for (const key of SECTIONS) {
       if (valid[key] !== undefined) this.repo.set(key, SettingsSchema.shape[key], valid[key], updatedBy);
     }
+    this.#cached = null;
     return this.get();
   }
 }

@@ -16,6 +16,7 @@ export class SettingsRepository {
   readonly #selectAll;
   readonly #upsert;
   readonly #delete;
+  readonly #dataVersion;
 
   constructor(db: Connections, private readonly onInvalid: (key: string, err: unknown) => void = () => {}) {
     this.#select = db.reader.prepare<[string], { value_json: string }>('SELECT value_json FROM settings WHERE key = ?');
@@ -25,6 +26,12 @@ export class SettingsRepository {
        ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
     );
     this.#delete = db.writer.prepare('DELETE FROM settings WHERE key = ?');
+    this.#dataVersion = db.reader.prepare<[], number>('PRAGMA data_version').pluck();
+  }
+
+  /** Changes whenever another connection (the writer) committed since: what the reader sees may have changed. */
+  dataVersion(): number {
+    return this.#dataVersion.get() as number;
   }
 
   get<S extends z.ZodType>(key: string, schema: S, defaultValue: z.output<S>): z.output<S> {
