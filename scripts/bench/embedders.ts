@@ -2,7 +2,8 @@
 // detected faces (the default detector's 5 points, each embedder's own alignment), so only the embedder
 // differs. Sets:
 //   - faces-dev pairs.csv (AUC, TAR @ FAR 1e-2 / 1e-3) and all pairs among its labelled faces;
-//   - a seeded degraded CCTV-like set (degraded-set.ts) at 28 / 40 / 56 px face width, probe vs untouched
+//   - the seeded degraded CCTV-like set (src-engine/testing/degraded.ts, the one bench:degraded uses) at
+//     28 / 40 / 56 px face width, probe vs untouched
 //     enrolment photo, every other enrolled identity as an impostor; faces embedded whatever the quality
 //     gate says (the comparison is about the embedder);
 //   - ms per face (alignment + inference, batch 1, one intra-op thread).
@@ -21,8 +22,8 @@ import { Pyramid } from '../../src-engine/image/pyramid.ts';
 import { rgbToTensor, tensorSize } from '../../src-engine/image/tensor.ts';
 import { calibrateFromImpostors } from '../../src-engine/match/threshold.ts';
 import { loadManifest, type EmbedderEntry } from '../../src-engine/registry/manifest.ts';
+import { degrade, rng } from '../../src-engine/testing/degraded.ts';
 import { SAMPLE_FACES, samplePath } from '../../src-engine/testing/face-samples.ts';
-import { degradedFrame } from './degraded-set.ts';
 import { auc, iou, percentile, tarAtFar, type Box } from './metrics.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -103,7 +104,7 @@ const report: Record<string, unknown> = {
 const TIMING_ONLY = args.includes('--timing-only');
 const hasDev = !TIMING_ONLY && (await stat(path.join(DATASET, 'labels.json')).then(() => true, () => false));
 const enrol = new Map<string, { identity: string; vec: Float32Array[] }>(); // degraded-set enrolment
-const probes: { identity: string; photo: Buffer; box: Box; name: string }[] = [];
+const probes: { identity: string; file: string; box: Box; name: string }[] = [];
 if (hasDev) {
   const labels = JSON.parse(await readFile(path.join(DATASET, 'labels.json'), 'utf8')) as { images: Record<string, { identity?: string | null; faces: { box: Box; identity: string | null }[] }> };
   const subject = new Map<string, Float32Array[] | null>();
@@ -153,7 +154,7 @@ if (hasDev) {
     enrol.set(`dev:${id}`, { identity: `dev:${id}`, vec });
     for (const name of names.slice(1)) {
       const face = labels.images[name].faces.find((f) => f.identity === id) ?? labels.images[name].faces[0];
-      probes.push({ identity: `dev:${id}`, photo: await readFile(path.join(DATASET, name)), box: face.box, name });
+      probes.push({ identity: `dev:${id}`, file: path.join(DATASET, name), box: face.box, name });
     }
   }
 } else {
@@ -169,7 +170,7 @@ for (const f of TIMING_ONLY ? [] : SAMPLE_FACES) {
   const id = `sample:${f.person}`;
   const vec = await Promise.all(models.map((m) => embed(m, pyramid, mine.five)));
   if (!enrol.has(id)) enrol.set(id, { identity: id, vec });
-  probes.push({ identity: id, photo, box: f.box, name: `${f.file}#${f.person}` });
+  probes.push({ identity: id, file: samplePath(f.file), box: f.box, name: `${f.file}#${f.person}` });
 }
 
 // --- degraded CCTV-like set ---------------------------------------------------------------------------
@@ -182,7 +183,10 @@ for (const width of TIMING_ONLY ? [] : WIDTHS) {
   let found = 0;
   for (let q = 0; q < probes.length * VARIANTS; q++) {
     const probe = probes[q % probes.length];
-    const frame = await degradedFrame(probe.photo, probe.box, width, SEED + 10000 * width + q);
+    // The enrolment side is this bench's own (embedded above), so only the probe fields of the subject matter.
+    const box: [number, number, number, number] = [...probe.box];
+    const subject = { person: probe.identity, probeFile: probe.file, probeBox: box, enrolFile: probe.file, enrolBox: box };
+    const frame = await degrade(subject, width, rng(SEED + 10000 * width + q));
     if (process.env.BENCH_TRACE) console.error(`degraded ${width} px #${q} ${probe.name}`);
     const { faces, pyramid } = await analyse(frame.jpeg, 16);
     const hit = faces.map((f) => ({ f, o: iou(f.box as unknown as Box, frame.box) })).sort((a, b) => b.o - a.o)[0];
