@@ -12,14 +12,12 @@ import type { CameraConfig } from './camera-config.ts';
 import { CameraError, isFatal, isSlowRetry, publicCode } from './camera-error.ts';
 import { isoOrNull, newEventId, type CameraConnectionEvent, type CameraErrorEvent, type CameraEvent } from './camera-events.ts';
 import type { CameraFrame } from './camera-frame.ts';
-import type { CameraSessionStats } from './camera-stats.ts';
+import { CameraCounters, type CameraSessionStats } from './camera-stats.ts';
 import { FrameRing } from './frame-ring.ts';
 import { LiveView, type LiveFormat } from './live-view.ts';
-import { RateWindow } from './rate-window.ts';
 import { cameraSecretsOf, redactSourceForLog, redactStreamForLog } from './redact.ts';
 import { createReader, usesFfmpeg, type CreateReaderOptions } from './readers/create-reader.ts';
 import type { ReaderFrame, ReaderPlan, ReaderSink, SourceReader, StreamInfo } from './readers/source-reader.ts';
-import { round2 } from '../../src-engine/public.ts';
 
 export interface SessionTimings {
   backoffInitialMs: number;
@@ -107,33 +105,7 @@ export class CameraSession extends EventEmitter<SessionEvents> {
   private healthyTimer: NodeJS.Timeout | null = null;
   private statsTimer: NodeJS.Timeout | null = null;
   private readonly cpu = new CpuMeter(() => readProcessCpuMs(this.reader?.pid));
-  private cpuPercent: number | null = null;
-  // statistics
-  private seq = 0;
-  private attempt = 0;
-  private reconnections = 0;
-  private errorCount = 0;
-  private consecutiveFailures = 0;
-  private startedAt: number | null = null;
-  private establishedAt: number | null = null;
-  private attemptStartedAt = 0;
-  private lastFrameAt: number | null = null;
-  private nextRetryAt: number | null = null;
-  private downSince: number | null = null;
-  private downtimeMs = 0;
-  private sourceFrames = 0;
-  private queued = 0;
-  private processed = 0;
-  private dropped = 0;
-  private corruptFrames = 0;
-  private garbageBytes = 0;
-  private latencyAvg: number | null = null;
-  private lastError: CameraError | null = null;
-  private readonly fpsWindow = new RateWindow();
-  private readonly sourceFpsWindow = new RateWindow();
-  private readonly bytesWindow = new RateWindow();
-  private sawBytes = false;
-  private detectSize: { width: number; height: number } | null = null;
+  private readonly n = new CameraCounters();
   private latest: CameraFrame | null = null;
 
   constructor(
@@ -185,9 +157,9 @@ export class CameraSession extends EventEmitter<SessionEvents> {
   start(): void {
     if (this.running) return;
     const now = Date.now();
-    this.startedAt ??= now;
-    this.downSince = now;
-    this.consecutiveFailures = 0;
+    this.n.startedAt ??= now;
+    this.n.markDown(now);
+    this.n.consecutiveFailures = 0;
     this.backoff.reset();
     const stream = this.cfg.detection.detect_stream;
     this.log('info', { source: redactSourceForLog(this.cfg.source), ...(stream ? { detect_stream: redactStreamForLog(stream, this.cfg.source) } : {}) }, 'camera starting');
@@ -201,8 +173,8 @@ export class CameraSession extends EventEmitter<SessionEvents> {
     this.teardownConnection();
     this.clearTimer('retryTimer');
     this.clearTimer('statsTimer');
-    this.closeDowntime();
-    this.nextRetryAt = null;
+    this.n.closeDowntime(Date.now());
+    this.n.nextRetryAt = null;
     this.setState(this.cfg.enabled ? 'stopped' : 'disabled');
     this.connectionEvent('stopped', null, details);
     this.log('info', { details }, 'camera stopped');
@@ -228,14 +200,14 @@ export class CameraSession extends EventEmitter<SessionEvents> {
   nextFrame(signal?: AbortSignal): Promise<CameraFrame | null> {
     const f = this.ring.shift();
     if (f) {
-      this.processed++;
+      this.n.processed++;
       return Promise.resolve(f);
     }
     if (!this.running || signal?.aborted) return Promise.resolve(null);
     return new Promise((resolve) => {
       const waiter = (frame: CameraFrame | null) => {
         signal?.removeEventListener('abort', onAbort);
-        if (frame) this.processed++;
+        if (frame) this.n.processed++;
         resolve(frame);
       };
       const onAbort = () => {
@@ -250,40 +222,12 @@ export class CameraSession extends EventEmitter<SessionEvents> {
   // ---- statistics ----
 
   stats(): CameraSessionStats {
-    const now = Date.now();
-    const perf = performance.now();
-    const down = this.downSince !== null && this.running ? now - this.downSince : 0;
     return {
       session_id: this.sessionId,
       camera_id: this.cfg.id,
       state: this.st,
-      started_at: isoOrNull(this.startedAt),
-      established_at: isoOrNull(this.establishedAt),
-      last_frame_at: isoOrNull(this.lastFrameAt),
-      next_retry_at: this.st === 'error' ? isoOrNull(this.nextRetryAt) : null,
-      fps: round2(this.st === 'live' ? this.fpsWindow.rate(perf) : 0),
-      frames_captured: Math.max(this.sourceFrames, this.seq),
-      frames_processed: this.processed,
-      frames_dropped: this.dropped,
-      avg_latency_ms: this.latencyAvg === null ? null : Math.round(this.latencyAvg),
-      reconnections: this.reconnections,
-      downtime_ms: this.downtimeMs + down,
-      bandwidth_kbps: this.sawBytes ? Math.round((this.bytesWindow.rate(perf) * 8) / 1000) : null,
-      last_error: this.lastError?.message ?? null,
-      frames_queued: this.queued,
-      frames_corrupt: this.corruptFrames,
-      garbage_bytes: this.garbageBytes,
+      ...this.n.snapshot({ now: Date.now(), perf: performance.now(), state: this.st, running: this.running, info: this.info, dropped: this.ring.dropped }),
       queue_depth: this.ring.size,
-      source_fps: this.info?.fps ?? (this.sourceFrames > 0 && this.st === 'live' ? round2(this.sourceFpsWindow.rate(perf)) : null),
-      codec: this.info?.codec ?? null,
-      width: this.info?.width ?? null,
-      height: this.info?.height ?? null,
-      detect_width: this.detectSize?.width ?? null,
-      detect_height: this.detectSize?.height ?? null,
-      error_count: this.errorCount,
-      last_error_code: this.lastError?.code ?? null,
-      consecutive_failures: this.consecutiveFailures,
-      cpu_percent: this.cpuPercent === null ? null : round2(this.cpuPercent),
       live_formats: this.liveView.formats,
       live_subscribers: this.liveView.subscriberCount,
     };
@@ -292,11 +236,11 @@ export class CameraSession extends EventEmitter<SessionEvents> {
   // ---- supervision ----
 
   private connect(): void {
-    this.attempt++;
-    this.attemptStartedAt = Date.now();
-    this.nextRetryAt = null;
+    this.n.attempt++;
+    this.n.attemptStartedAt = Date.now();
+    this.n.nextRetryAt = null;
     this.setState('connecting');
-    this.connectionEvent('connecting', null, `connection attempt ${this.attempt}`);
+    this.connectionEvent('connecting', null, `connection attempt ${this.n.attempt}`);
     this.spawnReader();
   }
 
@@ -322,22 +266,12 @@ export class CameraSession extends EventEmitter<SessionEvents> {
       liveInit: ok((d: Buffer, mime: string, codec: string | null) => this.liveView.pushInit(d, mime, codec)),
       liveSegment: ok((d: Buffer, key: boolean, n: number) => this.liveView.pushSegment(d, key, n)),
       liveJpeg: ok((d: Buffer) => this.liveView.pushJpeg(d, Date.now())),
-      received: ok((bytes: number, frames: number) => {
-        const now = performance.now();
-        this.sawBytes = true;
-        this.bytesWindow.add(bytes, now);
-        if (frames > 0) {
-          this.sourceFrames += frames;
-          this.sourceFpsWindow.add(frames, now);
-        }
-      }),
+      received: ok((bytes: number, frames: number) => this.n.received(bytes, frames)),
       corrupt: ok((n: number, reason: string) => {
-        this.corruptFrames += n;
+        this.n.corrupt(n);
         this.log('debug', { reason }, 'corrupt frame skipped');
       }),
-      garbage: ok((bytes: number) => {
-        this.garbageBytes += bytes;
-      }),
+      garbage: ok((bytes: number) => this.n.garbage(bytes)),
       log: ok((level: 'debug' | 'info' | 'warn', message: string) => this.log(level, {}, message)),
       ended: ok((err: CameraError) => this.onFailure(err)),
     };
@@ -388,12 +322,9 @@ export class CameraSession extends EventEmitter<SessionEvents> {
   private onFrame(f: ReaderFrame): void {
     const received = Date.now();
     if (this.st === 'connecting') this.becomeLive(received);
-    this.lastFrameAt = received;
     this.stallTimer?.refresh();
-    this.detectSize ??= { width: f.width, height: f.height };
-    const seq = ++this.seq;
     const latency = f.cameraTimestamp === null ? null : received - f.cameraTimestamp;
-    if (latency !== null) this.latencyAvg = this.latencyAvg === null ? latency : this.latencyAvg + 0.1 * (latency - this.latencyAvg);
+    const seq = this.n.frame(received, latency, f);
     const frame: CameraFrame = {
       frame_id: `${this.sessionId}-${seq}`,
       camera_id: this.cfg.id,
@@ -408,28 +339,26 @@ export class CameraSession extends EventEmitter<SessionEvents> {
       format: 'rgb24',
       data: f.data,
     };
-    this.fpsWindow.add(1);
-    this.queued++;
     this.latest = frame;
     const waiter = this.waiters.shift();
     if (waiter) waiter(frame);
-    else if (this.ring.push(frame)) this.dropped++; // the oldest frame left the ring untaken
+    else this.ring.push(frame); // when full, the oldest frame leaves untaken: the ring counts that drop
   }
 
   private becomeLive(now: number): void {
     this.clearTimer('connectTimer');
-    this.establishedAt = now;
-    this.closeDowntime();
+    this.n.establishedAt = now;
+    this.n.closeDowntime(now);
     this.setState('live');
-    this.connectionEvent('connected', now - this.attemptStartedAt, `${this.cfg.source.type} stream live${this.info ? ` (${this.info.codec} ${this.info.width}x${this.info.height})` : ''}`);
+    this.connectionEvent('connected', now - this.n.attemptStartedAt, `${this.cfg.source.type} stream live${this.info ? ` (${this.info.codec} ${this.info.width}x${this.info.height})` : ''}`);
     const stallMs = this.timings.stallTimeoutMs ?? this.cfg.stall_timeout_ms;
     this.stallTimer = setTimeout(() => {
-      const since = this.lastFrameAt === null ? stallMs : Date.now() - this.lastFrameAt;
+      const since = this.n.lastFrameAt === null ? stallMs : Date.now() - this.n.lastFrameAt;
       this.onFailure(new CameraError('STALLED', `no frame for ${since} ms`));
     }, stallMs);
     this.healthyTimer = setTimeout(() => {
       this.backoff.reset();
-      this.consecutiveFailures = 0;
+      this.n.consecutiveFailures = 0;
     }, this.timings.healthyResetMs);
   }
 
@@ -443,27 +372,27 @@ export class CameraSession extends EventEmitter<SessionEvents> {
     this.teardownConnection();
     const now = Date.now();
     if (wasLive) {
-      this.downSince = now;
+      this.n.markDown(now);
       this.connectionEvent('disconnected', null, err.message);
     }
-    this.lastError = err;
-    this.errorCount++;
-    this.consecutiveFailures++;
-    this.log('warn', { code: err.code, attempt: this.attempt }, err.message);
+    this.n.lastError = err;
+    this.n.errorCount++;
+    this.n.consecutiveFailures++;
+    this.log('warn', { code: err.code, attempt: this.n.attempt }, err.message);
     const max = this.cfg.max_retries;
-    if (isFatal(err.code) || (max !== null && this.consecutiveFailures > max)) {
+    if (isFatal(err.code) || (max !== null && this.n.consecutiveFailures > max)) {
       this.setState('error');
       this.errorEvent(err, null);
-      this.stop(isFatal(err.code) ? `cannot run: ${err.message}` : `gave up after ${this.consecutiveFailures} failed attempts`);
+      this.stop(isFatal(err.code) ? `cannot run: ${err.message}` : `gave up after ${this.n.consecutiveFailures} failed attempts`);
       return;
     }
     const delay = isSlowRetry(err.code) ? this.backoff.nextAtLeast(this.timings.slowRetryMs) : this.backoff.next();
-    this.nextRetryAt = now + delay;
+    this.n.nextRetryAt = now + delay;
     this.setState('error');
-    this.errorEvent(err, this.nextRetryAt);
+    this.errorEvent(err, this.n.nextRetryAt);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      this.reconnections++;
+      this.n.reconnections++;
       this.connect();
     }, delay);
   }
@@ -475,13 +404,6 @@ export class CameraSession extends EventEmitter<SessionEvents> {
     this.clearTimer('connectTimer');
     this.clearTimer('stallTimer');
     this.clearTimer('healthyTimer');
-  }
-
-  private closeDowntime(): void {
-    if (this.downSince !== null) {
-      this.downtimeMs += Date.now() - this.downSince;
-      this.downSince = null;
-    }
   }
 
   private clearTimer(name: 'retryTimer' | 'connectTimer' | 'stallTimer' | 'healthyTimer' | 'statsTimer'): void {
@@ -513,7 +435,7 @@ export class CameraSession extends EventEmitter<SessionEvents> {
   }
 
   private connectionEvent(status: CameraConnectionEvent['status'], latencyMs: number | null, details: string): void {
-    this.emit('event', { ...this.base(), event_type: 'camera_connection', status, connection_attempt: this.attempt, latency_ms: latencyMs, details });
+    this.emit('event', { ...this.base(), event_type: 'camera_connection', status, connection_attempt: this.n.attempt, latency_ms: latencyMs, details });
   }
 
   private errorEvent(err: CameraError, nextRetryAt: number | null): void {
@@ -524,8 +446,8 @@ export class CameraSession extends EventEmitter<SessionEvents> {
         code: publicCode(err.code),
         reason: err.code,
         message: err.message,
-        last_frame_at: isoOrNull(this.lastFrameAt),
-        reconnection_attempts: this.consecutiveFailures,
+        last_frame_at: isoOrNull(this.n.lastFrameAt),
+        reconnection_attempts: this.n.consecutiveFailures,
         next_retry_at: isoOrNull(nextRetryAt),
       },
     };
@@ -533,7 +455,7 @@ export class CameraSession extends EventEmitter<SessionEvents> {
   }
 
   private emitStats(): void {
-    this.cpuPercent = this.cpu.sample();
+    this.n.cpuPercent = this.cpu.sample();
     this.emit('event', { ...this.base(), event_type: 'camera_stats', stats: this.stats() });
   }
 

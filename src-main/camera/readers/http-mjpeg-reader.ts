@@ -7,38 +7,30 @@ import { CameraError } from '../camera-error.ts';
 import { boundaryOf, MultipartParser } from '../multipart-parser.ts';
 import { redactUrl } from '../redact.ts';
 import { basicAuthHeader, effectiveCredentials } from '../url-credentials.ts';
-import { JpegPushPipeline, parseCameraTimestamp } from './jpeg-push-pipeline.ts';
+import { parseCameraTimestamp } from './jpeg-push-pipeline.ts';
+import { JpegPushReader } from './jpeg-push-reader.ts';
 import { cameraErrorFromHttpStatus, cameraErrorFromNet } from './net-error.ts';
-import type { ReaderPlan, ReaderSink, SourceReader } from './source-reader.ts';
+import type { ReaderPlan, ReaderSink } from './source-reader.ts';
 
 type HttpMjpegSource = Extract<CameraSource, { type: 'http_mjpeg' }>;
 
 const MAX_REDIRECTS = 3;
 
-export class HttpMjpegReader implements SourceReader {
-  readonly pid = undefined;
+export class HttpMjpegReader extends JpegPushReader {
   private req: http.ClientRequest | null = null;
-  private stopped = false;
-  private finished = false;
-  private readonly pipeline: JpegPushPipeline;
   private connectTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly source: HttpMjpegSource,
     plan: ReaderPlan,
-    private readonly sink: ReaderSink,
+    sink: ReaderSink,
   ) {
-    this.pipeline = new JpegPushPipeline(sink, plan);
+    super(sink, plan);
   }
 
   start(): void {
     const creds = effectiveCredentials(this.source);
     this.request(new URL(creds.url), basicAuthHeader(creds), 0);
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.cleanup();
   }
 
   private request(url: URL, auth: string | null, redirects: number): void {
@@ -54,10 +46,10 @@ export class HttpMjpegReader implements SourceReader {
       return;
     }
     this.req = req;
-    this.connectTimer = setTimeout(() => this.end(new CameraError('TIMEOUT', `${what}: no response within ${this.source.timeout_ms} ms`)), this.source.timeout_ms);
+    this.connectTimer = this.timer('timeout', this.source.timeout_ms, () => this.end(new CameraError('TIMEOUT', `${what}: no response within ${this.source.timeout_ms} ms`)));
     req.on('error', (err: NodeJS.ErrnoException) => this.end(cameraErrorFromNet(err, what)));
     req.on('response', (res) => {
-      if (this.connectTimer) clearTimeout(this.connectTimer);
+      this.clearTimer(this.connectTimer);
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location && redirects < MAX_REDIRECTS) {
         res.resume();
@@ -80,7 +72,7 @@ export class HttpMjpegReader implements SourceReader {
       const parser = new MultipartParser(boundary);
       let garbage = 0;
       res.on('data', (chunk: Buffer) => {
-        if (this.stopped || this.finished) return;
+        if (!this.active) return;
         for (const part of parser.push(chunk)) {
           const ts = part.headers['x-timestamp'] ?? part.headers['x-frame-timestamp'] ?? part.headers['x-capture-timestamp'];
           this.pipeline.push(part.body, parseCameraTimestamp(ts));
@@ -97,16 +89,7 @@ export class HttpMjpegReader implements SourceReader {
     req.end();
   }
 
-  private end(err: CameraError): void {
-    if (this.stopped || this.finished) return;
-    this.finished = true;
-    this.cleanup();
-    this.sink.ended(err);
-  }
-
-  private cleanup(): void {
-    if (this.connectTimer) clearTimeout(this.connectTimer);
-    this.pipeline.close();
+  protected release(): void {
     this.req?.destroy();
   }
 }

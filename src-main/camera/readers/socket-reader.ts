@@ -4,26 +4,22 @@ import net from 'node:net';
 import type { CameraSource } from '../camera-config.ts';
 import { CameraError } from '../camera-error.ts';
 import { DelimitedFrameSplitter } from '../delimited-frame-splitter.ts';
-import { JpegPushPipeline } from './jpeg-push-pipeline.ts';
+import { JpegPushReader } from './jpeg-push-reader.ts';
 import { cameraErrorFromNet } from './net-error.ts';
-import type { ReaderPlan, ReaderSink, SourceReader } from './source-reader.ts';
+import type { ReaderPlan, ReaderSink } from './source-reader.ts';
 
 type SocketSource = Extract<CameraSource, { type: 'socket' }>;
 
-export class SocketReader implements SourceReader {
-  readonly pid = undefined;
+export class SocketReader extends JpegPushReader {
   private socket: net.Socket | null = null;
-  private stopped = false;
-  private finished = false;
   private connectTimer: NodeJS.Timeout | null = null;
-  private readonly pipeline: JpegPushPipeline;
 
   constructor(
     private readonly source: SocketSource,
     plan: ReaderPlan,
-    private readonly sink: ReaderSink,
+    sink: ReaderSink,
   ) {
-    this.pipeline = new JpegPushPipeline(sink, plan);
+    super(sink, plan);
   }
 
   start(): void {
@@ -32,15 +28,15 @@ export class SocketReader implements SourceReader {
     const splitter = new DelimitedFrameSplitter(Buffer.from(this.source.delimiter_hex, 'hex'), this.source.max_frame_bytes);
     const socket = net.connect({ host, port });
     this.socket = socket;
-    this.connectTimer = setTimeout(() => this.end(new CameraError('TIMEOUT', `${what}: connect timed out after ${this.source.timeout_ms} ms`)), this.source.timeout_ms);
+    this.connectTimer = this.timer('timeout', this.source.timeout_ms, () => this.end(new CameraError('TIMEOUT', `${what}: connect timed out after ${this.source.timeout_ms} ms`)));
     socket.on('connect', () => {
-      if (this.connectTimer) clearTimeout(this.connectTimer);
+      this.clearTimer(this.connectTimer);
       socket.setNoDelay(true);
       socket.setKeepAlive(true, this.source.keepalive_ms);
     });
     let garbage = 0;
     socket.on('data', (chunk: Buffer) => {
-      if (this.stopped || this.finished) return;
+      if (!this.active) return;
       for (const r of splitter.push(chunk)) {
         if (r.kind === 'frame') this.pipeline.push(r.data, null);
         else {
@@ -57,21 +53,7 @@ export class SocketReader implements SourceReader {
     socket.on('close', () => this.end(new CameraError('STREAM_ENDED', `${what}: connection closed by the camera`)));
   }
 
-  stop(): void {
-    this.stopped = true;
-    this.cleanup();
-  }
-
-  private end(err: CameraError): void {
-    if (this.stopped || this.finished) return;
-    this.finished = true;
-    this.cleanup();
-    this.sink.ended(err);
-  }
-
-  private cleanup(): void {
-    if (this.connectTimer) clearTimeout(this.connectTimer);
-    this.pipeline.close();
+  protected release(): void {
     this.socket?.destroy();
   }
 }

@@ -6,9 +6,10 @@ import type { CameraSource } from '../camera-config.ts';
 import { CameraError } from '../camera-error.ts';
 import { redactUrl } from '../redact.ts';
 import { basicAuthHeader, effectiveCredentials } from '../url-credentials.ts';
-import { JpegPushPipeline, parseCameraTimestamp } from './jpeg-push-pipeline.ts';
+import { parseCameraTimestamp } from './jpeg-push-pipeline.ts';
+import { JpegPushReader } from './jpeg-push-reader.ts';
 import { cameraErrorFromHttpStatus, cameraErrorFromNet } from './net-error.ts';
-import type { ReaderPlan, ReaderSink, SourceReader } from './source-reader.ts';
+import type { ReaderPlan, ReaderSink } from './source-reader.ts';
 
 type WebsocketSource = Extract<CameraSource, { type: 'websocket' }>;
 
@@ -34,21 +35,16 @@ function fromBase64(s: string): Buffer {
   return Buffer.from(comma >= 0 ? s.slice(comma + 1) : s, 'base64');
 }
 
-export class WebsocketReader implements SourceReader {
-  readonly pid = undefined;
+export class WebsocketReader extends JpegPushReader {
   private ws: WebSocket | null = null;
-  private stopped = false;
-  private finished = false;
-  private pingTimer: NodeJS.Timeout | null = null;
   private awaitingPong = false;
-  private readonly pipeline: JpegPushPipeline;
 
   constructor(
     private readonly source: WebsocketSource,
     plan: ReaderPlan,
-    private readonly sink: ReaderSink,
+    sink: ReaderSink,
   ) {
-    this.pipeline = new JpegPushPipeline(sink, plan);
+    super(sink, plan);
   }
 
   start(): void {
@@ -81,7 +77,7 @@ export class WebsocketReader implements SourceReader {
       this.awaitingPong = false;
     });
     ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (this.stopped || this.finished) return;
+      if (!this.active) return;
       if (isBinary) {
         this.pipeline.push(data, null);
       } else if (this.source.protocol === 'base64') {
@@ -103,33 +99,19 @@ export class WebsocketReader implements SourceReader {
     ws.on('close', (code) => this.end(new CameraError('STREAM_ENDED', `${what}: closed by the server (code ${code})`)));
   }
 
-  stop(): void {
-    this.stopped = true;
-    this.cleanup();
-  }
-
   private startPings(): void {
     const every = this.source.ping_interval_ms;
-    this.pingTimer = setInterval(() => {
+    this.timer('interval', every, () => {
       if (this.awaitingPong) {
         this.end(new CameraError('STALLED', `no pong within ${every} ms`));
         return;
       }
       this.awaitingPong = true;
       this.ws?.ping();
-    }, every);
+    });
   }
 
-  private end(err: CameraError): void {
-    if (this.stopped || this.finished) return;
-    this.finished = true;
-    this.cleanup();
-    this.sink.ended(err);
-  }
-
-  private cleanup(): void {
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    this.pipeline.close();
+  protected release(): void {
     this.ws?.terminate();
   }
 }
