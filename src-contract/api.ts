@@ -179,6 +179,8 @@ export const topics = {
   'cameras.status': { payload: CameraStatusEventSchema, roles: STAFF },
   'alerts': { payload: AlertSchema, roles: STAFF },
   'attendance.punch': { payload: z.object({ person_id: IdSchema, date: DateSchema, kind: z.enum(['check_in', 'check_out']), at: IsoTimeSchema }), roles: ADMIN },
+  /** The embedder status (what embedders.status answers), pushed at each step of a switch and its re-embedding job. */
+  'embedders.progress': { payload: EmbedderStatusSchema, roles: ADMIN },
 } as const;
 export type Topics = typeof topics;
 export type TopicName = keyof Topics;

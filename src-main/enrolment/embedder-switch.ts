@@ -37,6 +37,7 @@ export class EmbedderSwitch {
   readonly #d: EmbedderSwitchDeps;
   #job: ReembedJob | null = null;
   #running: Promise<ReembedProgress> | null = null;
+  readonly #listeners = new Set<(p: ReembedProgress) => void>();
 
   constructor(deps: EmbedderSwitchDeps) {
     this.#d = deps;
@@ -45,6 +46,13 @@ export class EmbedderSwitch {
   /** The last (or running) re-embedding job's progress. */
   get progress(): ReembedProgress | null {
     return this.#job?.progress ?? null;
+  }
+
+  /** Calls `fn` at every step of every re-embedding job (started with its total, each template, finished);
+   *  returns the function that stops it. */
+  onProgress(fn: (p: ReembedProgress) => void): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
   }
 
   /** Restarts the engine with `engineOptions` (which select `model`) and re-embeds what is missing. */
@@ -70,7 +78,10 @@ export class EmbedderSwitch {
       analyze: async (bytes) => (await engine.call({ op: 'analyze_image', bytes, options: { embeddings: true, match: false } }, { wait: true })) as EngineAnalysis,
       write: (fn) => store.write(fn),
       onPerson: (id) => engine.upsertGallery(modelGallery(vectors, model, id)),
-      onProgress: this.#d.onProgress,
+      onProgress: (p) => {
+        this.#d.onProgress?.(p);
+        for (const fn of this.#listeners) fn(p);
+      },
     }, model);
     this.#job = job;
     const running = job.run().then((p) => {

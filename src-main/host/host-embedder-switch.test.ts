@@ -71,6 +71,9 @@ test('embedders.status lists installed embedders with their provenance; bad inpu
 });
 
 test('embedders.select switches the engine to dlib, re-embeds every enrolment photo, matches with dlib vectors only', { timeout: 60_000 }, async () => {
+  // The Settings panel follows the switch on the embedders.progress topic (payload = embedders.status).
+  const pushed: Array<MethodOutput<'embedders.status'>> = [];
+  const off = host.bus.subscribe('embedders.progress', {}, (p) => pushed.push(p));
   const first = await call<MethodOutput<'embedders.select'>>('embedders.select', { id: DLIB });
   assert.equal(first.selected, DLIB);
   assert.equal(first.switching, true, 'the new engine is still starting');
@@ -83,6 +86,16 @@ test('embedders.select switches the engine to dlib, re-embeds every enrolment ph
     s = await call<MethodOutput<'embedders.status'>>('embedders.status', {});
   }
   assert.deepEqual([s.job!.state, s.job!.total, s.job!.done, s.job!.failed], ['done', 2, 2, 0]);
+  // Pushed live: the switch starting, then the job's steps in order, ending with what embedders.status says.
+  await new Promise((r) => setTimeout(r, 200));
+  off();
+  assert.ok(pushed.length >= 2, `progress pushed: ${pushed.length}`);
+  assert.equal(pushed[0].selected, DLIB);
+  assert.equal(pushed[0].switching, true, 'the first push says the engine is starting');
+  const steps = pushed.flatMap((p) => (p.job?.model === DLIB ? [p.job.done + p.job.failed] : []));
+  assert.deepEqual(steps, [...steps].sort((a, b) => a - b), `steps never go back: ${steps}`);
+  const last = pushed.at(-1)!;
+  assert.deepEqual([last.switching, last.job?.state, last.job?.done], [false, 'done', 2], JSON.stringify(last));
   assert.deepEqual(s.embedders.find((e) => e.id === DLIB)!.coverage, { total: 2, ready: 2, failed: 0 });
   // The running engine embeds with dlib (128-d) and recognises each person from the dlib gallery.
   for (const [k, [x, y, w]] of FACES.entries()) {

@@ -2,7 +2,7 @@
 // installed (shipped or in the user's models folder), each with its licence/provenance warning. Selecting one
 // stores settings.engine.embedder and runs the EmbedderSwitch in the background: the engine gallery is emptied,
 // the engine restarts on the new embedder, and stored enrolment photos are re-embedded (progress in
-// embedders.status and on the `embedders` topic). Templates of two embedders are never mixed.
+// embedders.status and, pushed, on the `embedders.progress` topic). Templates of two embedders are never mixed.
 import type { MethodOutput } from '../../../src-contract/api.ts';
 import type { Handlers } from '../../core/dispatcher.ts';
 import { InvalidInputError } from '../../storage/errors.ts';
@@ -59,6 +59,25 @@ export function embedderHandlers(ctx: HostContext, d: EmbedderDeps): Handlers {
     })),
     job: job(),
   });
+  // The status is pushed on `embedders.progress` at each step of a switch (selected, engine restarted, each
+  // template, done), so the Settings panel shows it live. Steps that come while one is being built coalesce.
+  let building = false;
+  let again = false;
+  const publish = (): void => {
+    if (building) {
+      again = true;
+      return;
+    }
+    building = true;
+    void status().then((s) => ctx.bus.publish('embedders.progress', s), () => {}).finally(() => {
+      building = false;
+      if (again) {
+        again = false;
+        publish();
+      }
+    });
+  };
+  d.switcher.onProgress(publish);
   return {
     'embedders.status': status,
     'embedders.select': async ({ id }, caller) => {
@@ -68,7 +87,11 @@ export function embedderHandlers(ctx: HostContext, d: EmbedderDeps): Handlers {
         const cur = ctx.store.settings.get();
         await ctx.store.write(() => ctx.store.settings.update({ engine: { ...cur.engine, embedder: id } }, caller.user?.username ?? caller.origin));
         pending = id;
-        void d.switchTo(id).catch(() => {}).finally(() => { if (pending === id) pending = null; });
+        publish();
+        void d.switchTo(id).catch(() => {}).finally(() => {
+          if (pending === id) pending = null;
+          publish();
+        });
       } else if (d.switcher.progress?.state !== 'running') {
         // Same embedder again: retry the photos that failed (or were added meanwhile) without restarting the engine.
         void d.switcher.reembed(id).catch(() => {});

@@ -1,5 +1,7 @@
 // The face embedder the site runs (embedders.status / embedders.select): installed embedders with their licence
 // and provenance warning, and the re-embedding a switch starts (a progress bar: photos done / total, failures).
+// The host pushes each step of a switch on the `embedders.progress` topic, so the panel follows it live (no polling);
+// it loads the status once on mount and again when the host connection comes back.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MethodOutput } from '../../../src-contract/api.ts';
@@ -10,9 +12,6 @@ import { toast } from '../../ui/toasts.tsx';
 import { useSettings } from './store.ts';
 
 type Status = MethodOutput<'embedders.status'>;
-// While a re-embedding runs the panel follows it closely; otherwise a gentle refresh.
-const RUNNING_MS = 1000;
-const IDLE_MS = 15_000;
 
 export function EmbedderPanel() {
   const { t } = useTranslation();
@@ -38,10 +37,15 @@ export function EmbedderPanel() {
     wasRunning.current = running;
   }, [running, loadSystem]);
   useEffect(() => {
+    const client = api();
+    const off = client.subscribe('embedders.progress', {}, (next) => setS(next));
+    const offConn = client.onConnectionChange?.((up) => { if (up) void load(); });
     void load();
-    const timer = setInterval(() => { if (!document.hidden) void load(); }, running ? RUNNING_MS : IDLE_MS);
-    return () => clearInterval(timer);
-  }, [load, running]);
+    return () => {
+      off();
+      offConn?.();
+    };
+  }, [load]);
 
   if (!s) return error ? <ErrorState error={error} onRetry={() => void load()} /> : <Loading />;
   const picked = choice || s.selected;
