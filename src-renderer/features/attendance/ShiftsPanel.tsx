@@ -1,4 +1,4 @@
-// Shifts (start/end, grace, week days) that define late and absent.
+// Shifts (start/end, grace, week days) that define late and absent, and who is on each (ShiftMembers).
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +13,8 @@ import { toast } from '../../ui/toasts.tsx';
 import { validateForm } from '../cameras/schema-form.ts';
 import { useAttendance } from './store.ts';
 import { useSubmit } from '../../ui/use-submit.ts';
+import { loadAllPeople, ShiftMembers } from './ShiftMembers.tsx';
+import { countByShift } from './shift-members.ts';
 
 const DAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
@@ -21,7 +23,11 @@ export function ShiftsPanel() {
   const { shifts, loadShifts, removeShift } = useAttendance();
   const [editing, setEditing] = useState<Shift | 'new' | null>(null);
   const [removing, setRemoving] = useState<Shift | null>(null);
+  const [members, setMembers] = useState<Shift | null>(null);
+  const [counts, setCounts] = useState<Map<string, number> | null>(null);
+  const loadCounts = () => { loadAllPeople().then((p) => setCounts(countByShift(p)), () => setCounts(null)); };
   useEffect(() => { void loadShifts(); }, [loadShifts]);
+  useEffect(loadCounts, []);
   return (
     <>
       <div className="toolbar toolbar-sub">
@@ -33,13 +39,15 @@ export function ShiftsPanel() {
         <EmptyState title={t('shifts.none')} hint={t('shifts.noneHint')} />
       ) : (
         <table className="table">
-          <thead><tr><th>{t('shifts.name')}</th><th>{t('shifts.hours')}</th><th>{t('shifts.grace')}</th><th>{t('shifts.days')}</th><th /></tr></thead>
+          <thead><tr><th>{t('shifts.name')}</th><th>{t('shifts.hours')}</th><th>{t('shifts.grace')}</th><th>{t('shifts.days')}</th><th>{t('shifts.people')}</th><th /></tr></thead>
           <tbody>
             {shifts.items.map((s) => (
-              <tr key={s.id}>
+              <tr key={s.id} data-shift-id={s.id}>
                 <td>{s.name}</td><td>{s.start}–{s.end}</td><td>{t('shifts.graceN', { count: s.grace_minutes })}</td>
                 <td>{s.days.map((d) => t(`shifts.day.${d as 1 | 2 | 3 | 4 | 5 | 6 | 7}`)).join(', ')}</td>
+                <td data-testid="shift-people">{counts ? t('shifts.peopleN', { count: counts.get(s.id) ?? 0 }) : '…'}</td>
                 <td className="row-actions">
+                  <button type="button" className="btn btn-small btn-primary" data-testid="shift-assign" onClick={() => setMembers(s)}>{t('shifts.assign')}</button>
                   <button type="button" className="btn btn-small" onClick={() => setEditing(s)}>{t('common.edit')}</button>
                   <button type="button" className="btn btn-small btn-ghost" onClick={() => setRemoving(s)}>{t('common.remove')}</button>
                 </td>
@@ -48,6 +56,7 @@ export function ShiftsPanel() {
           </tbody>
         </table>
       )}
+      {members && <ShiftMembers shift={members} shifts={shifts.items} onClose={() => setMembers(null)} onSaved={loadCounts} />}
       {editing && <ShiftForm shift={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
       {removing && <ConfirmDialog title={t('shifts.removeTitle', { name: removing.name })} message={t('shifts.removeMessage')} confirmLabel={t('common.remove')} danger
         onClose={() => setRemoving(null)} onConfirm={async () => { await removeShift(removing.id); toast.ok(t('shifts.removed')); }} />}

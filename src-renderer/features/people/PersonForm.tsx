@@ -7,6 +7,7 @@ import type { Person } from '../../../src-contract/schemas.ts';
 import { Field } from '../../ui/Field.tsx';
 import { Modal } from '../../ui/Modal.tsx';
 import { FormError } from '../../ui/states.tsx';
+import { localDate } from '../../ui/format.ts';
 import { toast } from '../../ui/toasts.tsx';
 import { validateForm } from '../cameras/schema-form.ts';
 import { usePeople } from './store.ts';
@@ -18,6 +19,7 @@ export function PersonForm({ person, onClose, onSaved }: { person?: Person; onCl
   const [v, setV] = useState({
     employee_id: person?.employee_id ?? '', name: person?.name ?? '', department: person?.department ?? '',
     status: person?.status ?? 'active', watchlist: person?.watchlist ?? false, shift_id: person?.shift_id ?? '',
+    start_date: person?.start_date ?? '',
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const { busy, error, run } = useSubmit();
@@ -25,7 +27,7 @@ export function PersonForm({ person, onClose, onSaved }: { person?: Person; onCl
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const parsed = validateForm(PersonInputSchema, { ...v, shift_id: v.shift_id || null }, t('form.required'));
+    const parsed = validateForm(PersonInputSchema, { ...v, shift_id: v.shift_id || null, start_date: v.start_date || null }, t('form.required'));
     if (!parsed.ok) { setErrors(parsed.errors); return; }
     setErrors({});
     await run(async () => {
@@ -56,6 +58,13 @@ export function PersonForm({ person, onClose, onSaved }: { person?: Person; onCl
               <option value="">{t('people.noShift')}</option>
               {shifts?.data?.map((s) => <option key={s.id} value={s.id}>{s.name} ({s.start}–{s.end})</option>)}
             </select>
+          </Field>
+        </div>
+        <div className="form-row">
+          {/* Attendance counts from this day (no absences before it); empty = the day the person was added. */}
+          <Field label={t('people.startDate')} error={errors.start_date}
+            hint={person ? t('people.startDateHintEdit', { date: localDate(new Date(person.created_at)) }) : t('people.startDateHint')}>
+            <input type="date" name="start_date" value={v.start_date} onChange={(e) => setV({ ...v, start_date: e.target.value })} />
           </Field>
         </div>
         <div className="form-row">
