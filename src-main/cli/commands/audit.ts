@@ -1,4 +1,4 @@
-// `vigil audit verify [--data DIR] [--json]`: walks the audit hash chain of a data directory (read-only, safe
+// `vigil audit verify [--data DIR] [--key-file PATH] [--json]`: walks the audit hash chain of a data directory (read-only, safe
 // while `vigil serve` runs) and reports ok or the first broken row. Exit 0 ok, 1 broken, 2 usage/no database.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { AUDIT_HEAD_FILE } from '../../host/access-control.ts';
 import { AuditLog } from '../../audit/audit-log.ts';
 import { FileKeyProvider } from '../../security/file-key-provider.ts';
+import { resolveKeyFile } from '../../security/key-location.ts';
 import { DATABASE_FILE } from '../../storage/host-store.ts';
 
 export function dataDirArg(argv: string[]): string {
@@ -16,7 +17,7 @@ export function dataDirArg(argv: string[]): string {
 
 export async function run(argv: string[]): Promise<number> {
   if (argv[0] !== 'verify') {
-    process.stderr.write('usage: vigil audit verify [--data DIR] [--json]\n');
+    process.stderr.write('usage: vigil audit verify [--data DIR] [--key-file PATH] [--json]\n');
     return 2;
   }
   const dataDir = dataDirArg(argv);
@@ -33,9 +34,11 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`vigil audit: ${dbPath} has no audit log (never served with this version?)\n`);
       return 2;
     }
-    // The chain key is sealed by the data folder's key file (`vigil serve`); a desktop data folder seals it with
-    // the OS keychain instead, which only the app can open: verify there (Audit screen → Verify).
-    const keyFile = join(dataDir, 'keys', 'secrets.key');
+    // The chain key is sealed by `vigil serve`'s key file, found as serve finds it (--key-file, VIGIL_KEY_FILE, a
+    // systemd credential, the data folder); a desktop data folder seals it with the OS keychain instead, which only
+    // the app can open: verify there (Audit screen → Verify).
+    const k = argv.indexOf('--key-file');
+    const keyFile = resolveKeyFile(dataDir, k >= 0 ? argv[k + 1] : undefined).path;
     const keys = existsSync(keyFile) ? FileKeyProvider.open(keyFile) : undefined;
     const r = new AuditLog({ writer: db, reader: db }, { headPath: join(dataDir, AUDIT_HEAD_FILE), keys }).verify();
     if (argv.includes('--json')) process.stdout.write(`${JSON.stringify(r)}\n`);

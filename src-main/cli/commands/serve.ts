@@ -1,18 +1,26 @@
-// `vigil serve [--data DIR] [--port N] [--no-demo]`: the host headless behind the HTTP + WebSocket server on
+// `vigil serve [--data DIR] [--port N] [--no-demo] [--key-file PATH]`: the host headless behind the HTTP + WebSocket server on
 // 127.0.0.1 (the console, the contract, REST /api/v1, live streams). Stdout carries exactly one line,
 // `Vigil listening on http://127.0.0.1:PORT`, once the server listens and the engine is ready (or gave up
-// waiting); logs and the first-run setup token go to stderr.
+// waiting); logs and the first-run setup token go to stderr. The key file (camera secrets, the audit chain's key)
+// is found by security/key-location.ts: keep it outside the data folder in production (--key-file, VIGIL_KEY_FILE
+// or a systemd credential), so that someone who can read or write the folder cannot re-sign the audit chain.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pino from 'pino';
 import { createLogger } from '../../logging/logger.ts';
 import { isStorageFullError } from '../../storage/storage-health.ts';
 import { createHost } from '../../host/host.ts';
 import { createApiServer } from '../../api/server.ts';
+import { FileKeyProvider } from '../../security/file-key-provider.ts';
+import { dataFolderKeyFile, keyFileProblem, resolveKeyFile } from '../../security/key-location.ts';
+
+const USAGE = 'usage: vigil serve [--data DIR] [--port N] [--no-demo] [--key-file PATH]';
 
 interface ServeArgs {
   dataDir: string;
   port: number;
   demo: boolean;
+  keyFile?: string;
 }
 
 export function parseServeArgs(argv: string[]): ServeArgs {
@@ -30,7 +38,8 @@ export function parseServeArgs(argv: string[]): ServeArgs {
       if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be 0-65535, got ${argv[i]}`);
       out.port = n;
     } else if (a === '--no-demo') out.demo = false;
-    else throw new Error(`unknown option ${a} (usage: vigil serve [--data DIR] [--port N] [--no-demo])`);
+    else if (a === '--key-file') out.keyFile = value();
+    else throw new Error(`unknown option ${a} (${USAGE})`);
   }
   return out;
 }
@@ -44,9 +53,21 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const logger = createLogger({ destination: pino.destination({ fd: 2, sync: false }) });
+  const key = resolveKeyFile(args.dataDir, args.keyFile);
+  const problem = keyFileProblem(key, args.dataDir);
+  if (problem) {
+    process.stderr.write(`vigil serve: cannot start: ${problem}\n`);
+    return 1;
+  }
+  if (key.insideDataDir) {
+    logger.warn({ event_type: 'key_in_data_folder', key_file: key.path },
+      'the key file is inside the data folder: whoever can read the folder can open camera secrets and re-sign the audit chain; keep it elsewhere (--key-file, VIGIL_KEY_FILE or a systemd credential)');
+  } else if (existsSync(dataFolderKeyFile(args.dataDir))) {
+    logger.warn({ event_type: 'key_copy_in_data_folder', key_file: dataFolderKeyFile(args.dataDir) }, 'a copy of a key file is still in the data folder: delete it once the moved key works');
+  }
   let host: Awaited<ReturnType<typeof createHost>>;
   try {
-    host = await createHost({ dataDir: args.dataDir, demo: args.demo, logger, waitForEngineMs: 60_000 });
+    host = await createHost({ dataDir: args.dataDir, demo: args.demo, logger, waitForEngineMs: 60_000, keyProvider: FileKeyProvider.open(key.path) });
   } catch (err) {
     // One clear line instead of a stack (the log keeps the details): a full disk, an unreadable data folder, ...
     logger.flush?.();
