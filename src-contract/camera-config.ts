@@ -81,6 +81,15 @@ export const CameraSourceSchema = z.discriminatedUnion('type', [
 
 export const CameraRoleSchema = z.enum(['entry', 'exit', 'any']);
 
+/** A region the motion gate ignores (a clock, a tree, a screen, a road), in fractions of the frame (0..1). */
+export const MotionMaskSchema = z.object({
+  x: z.number().min(0).max(1),
+  y: z.number().min(0).max(1),
+  width: z.number().gt(0).max(1),
+  height: z.number().gt(0).max(1),
+}).refine((m) => m.x + m.width <= 1.000001 && m.y + m.height <= 1.000001, { message: 'the mask must lie inside the frame (x + width ≤ 1, y + height ≤ 1)' });
+export type MotionMask = z.infer<typeof MotionMaskSchema>;
+
 export const DetectionConfigSchema = z.object({
   /** Frames analysed per second (1-30). */
   fps_limit: z.number().int().min(1).max(30).default(5),
@@ -98,6 +107,9 @@ export const DetectionConfigSchema = z.object({
   /** Cosine similarity needed to accept a match; null = derived from the global false-accept target. */
   recognition_threshold: z.number().min(-1).max(1).nullable().default(null),
   priority: z.enum(['urgent', 'high', 'normal', 'low']).default('normal'),
+  /** Busy regions whose changes are not motion (at most 16). Faces there are still found by the periodic full
+   *  check and followed once tracked; only the decision to look because something moved ignores them. */
+  motion_masks: z.array(MotionMaskSchema).max(16).default([]),
 });
 
 export const CameraConfigSchema = z.object({
@@ -116,6 +128,14 @@ export const CameraConfigSchema = z.object({
   stall_timeout_ms: z.number().int().min(1000).max(300000).default(15000),
   max_retries: z.number().int().min(0).max(1_000_000).nullable().default(null),
 });
+
+/** A local camera the host can open (the USB source's device picker): `device` is the value for source.device. */
+export const VideoDeviceSchema = z.object({
+  device: z.string(),
+  name: z.string(),
+  backend: z.enum(['v4l2', 'dshow', 'avfoundation']),
+});
+export type VideoDevice = z.infer<typeof VideoDeviceSchema>;
 
 export type CameraSource = z.infer<typeof CameraSourceSchema>;
 export type CameraSourceType = CameraSource['type'];

@@ -44,3 +44,13 @@ test('detect stream: an RTSP substream for RTSP cameras, a path for files, refus
   fails({ id: 'c', name: 'C', source: { type: 'usb', device: '0' }, detection: { detect_stream: '/dev/video1' } }, 'detection.detect_stream');
   assert.equal(parseCameraConfig({ id: 'c', name: 'C', source: { type: 'file', path: '/m.mp4' }, detection: { detect_stream: '/s.mp4' } }).detection.detect_stream, '/s.mp4');
 });
+
+test('motion masks: normalised rectangles inside the frame, at most 16; none by default', () => {
+  const base = { id: 'c', name: 'C', source: { type: 'file', path: '/m.mp4' } };
+  assert.deepEqual(parseCameraConfig(base).detection.motion_masks, []);
+  const ok = parseCameraConfig({ ...base, detection: { motion_masks: [{ x: 0.8, y: 0, width: 0.2, height: 0.15 }] } });
+  assert.deepEqual(ok.detection.motion_masks, [{ x: 0.8, y: 0, width: 0.2, height: 0.15 }]);
+  fails({ ...base, detection: { motion_masks: [{ x: 0.9, y: 0, width: 0.2, height: 0.1 }] } }, 'detection.motion_masks.0');
+  fails({ ...base, detection: { motion_masks: [{ x: 0.1, y: 0.1, width: 0, height: 0.1 }] } }, 'detection.motion_masks.0.width');
+  fails({ ...base, detection: { motion_masks: Array.from({ length: 17 }, () => ({ x: 0, y: 0, width: 0.1, height: 0.1 })) } }, 'detection.motion_masks');
+});

@@ -51,13 +51,19 @@ export class MotionGate {
   #offsetChannels = 0;
 
   constructor(options: Partial<MotionOptions> = {}) {
-    this.#o = { ...DEFAULT_MOTION, ...options };
+    this.#o = { ...DEFAULT_MOTION, ...options, masks: [...(options.masks ?? DEFAULT_MOTION.masks)] };
     if (!(this.#o.gridWidth >= 8 && this.#o.learnRate > 0 && this.#o.learnRate <= 1)) throw new RangeError('motion gridWidth >= 8 and 0 < learnRate <= 1');
   }
 
   /** Forget the background (camera reconnected, scene changed). */
   reset(): void {
     this.#primed = false;
+  }
+
+  /** Replaces the masks (the camera's settings changed); the learnt background is kept. */
+  setMasks(masks: MaskRect[]): void {
+    this.#o.masks = masks.map((m) => [...m] as MaskRect);
+    this.#applyMasks();
   }
 
   /** Packed rgb24 (3 bytes a pixel) or grey (1 byte) frame of width × height. */
@@ -102,6 +108,15 @@ export class MotionGate {
     this.#rowOff = new Int32Array(2 * this.#gh);
     this.#colOff = new Int32Array(2 * this.#gw);
     this.#offsetChannels = 0;
+    this.#applyMasks();
+    this.#primed = false;
+  }
+
+  /** Marks the cells any mask touches (a cell partly covered is masked: a swaying branch spills over edges). */
+  #applyMasks(): void {
+    const cells = this.#gw * this.#gh;
+    if (cells === 0) return;
+    this.#mask.fill(0);
     for (const [mx, my, mw, mh] of this.#o.masks) {
       const x0 = Math.max(0, Math.floor(mx * this.#gw));
       const y0 = Math.max(0, Math.floor(my * this.#gh));
@@ -109,8 +124,9 @@ export class MotionGate {
       const y1 = Math.min(this.#gh, Math.ceil((my + mh) * this.#gh));
       for (let y = y0; y < y1; y++) this.#mask.fill(1, y * this.#gw + x0, y * this.#gw + Math.max(x0, x1));
     }
-    this.#unmasked = cells - this.#mask.reduce((a, b) => a + b, 0);
-    this.#primed = false;
+    let masked = 0;
+    for (let i = 0; i < cells; i++) masked += this.#mask[i];
+    this.#unmasked = cells - masked;
   }
 
   /** Grey level of each cell: the mean of 4 pixels spread over the cell (green-weighted luma approximation). */

@@ -4,7 +4,7 @@
 // carries them to the engine process; results come back per frame and go through the camera's tracker, so one
 // person walking past is one track with one decision. Every frame offered ends up analysed or counted as dropped.
 import type { Logger } from 'pino';
-import type { CameraConfig } from '../../src-contract/camera-config.ts';
+import type { CameraConfig, MotionMask } from '../../src-contract/camera-config.ts';
 import type { LiveFrame } from '../../src-contract/schemas.ts';
 
 type LiveFace = LiveFrame['faces'][number];
@@ -30,6 +30,8 @@ import { LatencyWindow } from '../../src-engine/public.ts';
 import { DEFAULT_CAMERA_DETECTION } from '../core/defaults.ts';
 import { resolveDetectionPolicy, samePolicy, type DetectionPolicy, type EngineMatchInfo } from './detection-policy.ts';
 
+
+const NO_MASKS: readonly MotionMask[] = [];
 export interface CameraJob {
   kind: 'camera';
   frame: CameraFrame;
@@ -97,6 +99,9 @@ interface CameraState {
   policyKey: string;
   applied: DetectionPolicy;
   lastFrame: CameraFrame | null;
+  /** The motion masks the planner has (the camera config's array, by reference). */
+  masks?: readonly MotionMask[];
+  masksKey?: string;
 }
 
 export class RecognitionPipeline {
@@ -140,6 +145,7 @@ export class RecognitionPipeline {
     this.#d.stats.add(frame.camera_id, 'frames_offered');
     // Nothing moved and nobody is in view: the detector has nothing new to find (a full check still runs every
     // few seconds). Live tracks keep their frames analysed, cropped around them when that is cheaper.
+    if (state.planner) this.#syncMasks(state, cam);
     const views = state.tracker.tracks();
     const plan = state.planner?.plan(frame, views.map((t) => t.box as Rect), Date.now()) ?? null;
     if (plan?.kind === 'skip') {
@@ -265,6 +271,17 @@ export class RecognitionPipeline {
     const { frame, roi } = job;
     if (!roi) return { width: frame.width, height: frame.height, channels: 3, data: frame.data };
     return { width: roi[2], height: roi[3], channels: 3, data: cropRgb(frame.data, frame.width, roi) };
+  }
+
+  /** The camera's motion masks into its planner, when they changed (same array: nothing to compare). */
+  #syncMasks(s: CameraState, cam: CameraConfig | null): void {
+    const masks = cam?.detection.motion_masks ?? NO_MASKS;
+    if (masks === s.masks) return;
+    const key = masks.map((m) => `${m.x},${m.y},${m.width},${m.height}`).join(';');
+    s.masks = masks;
+    if (key === s.masksKey) return;
+    s.masksKey = key;
+    s.planner!.setMasks(masks.map((m) => [m.x, m.y, m.width, m.height]));
   }
 
   /** The camera's detection policy, resolved again only when one of its inputs changed. */

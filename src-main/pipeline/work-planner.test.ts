@@ -50,6 +50,20 @@ test('motion gate: a masked busy region (a clock) never counts', () => {
   assert.equal(unmasked.observe(frame(2, [], [560, 10, 60, 50, 250]), W, H).motion, true, 'the same flicker without a mask is motion');
 });
 
+test('planner: masks from the camera config apply at run time; the background learnt so far is kept', () => {
+  const p = new WorkPlanner({ fullCheckMs: 60_000 });
+  let t = 0;
+  p.plan({ data: frame(1), width: W, height: H }, [], t);
+  const flicker = (i: number) => frame(2 + i, [], [560, 10, 60, 50, i % 2 ? 250 : 10]);
+  assert.notEqual(p.plan({ data: flicker(1), width: W, height: H }, [], (t += 200)).kind, 'skip', 'the flicker is motion without a mask');
+  p.setMasks([[0.8, 0, 0.2, 0.2]]);
+  for (let i = 2; i < 6; i++) assert.equal(p.plan({ data: flicker(i), width: W, height: H }, [], (t += 200)).kind, 'skip', `flicker ${i} masked`);
+  const walker = p.plan({ data: frame(9, [[100, 120, 40]]), width: W, height: H }, [], (t += 200));
+  assert.equal(walker.kind, 'roi', 'motion outside the mask is still seen at once (no re-learning after the change)');
+  p.setMasks([]);
+  assert.notEqual(p.plan({ data: flicker(7), width: W, height: H }, [], (t += 200)).kind, 'skip', 'mask removed: motion again');
+});
+
 test('planner: static frames skip, a full check every few seconds, motion gets a crop, a live track keeps frames analysed', () => {
   const p = new WorkPlanner({ fullCheckMs: 3000 });
   let t = 0;

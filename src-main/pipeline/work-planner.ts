@@ -4,7 +4,7 @@
 //   full  the whole frame (large or scattered activity, the first frame, or the periodic full check that still
 //         finds a face standing still in a quiet scene)
 // Pure policy with its counters; the pipeline does the cropping and maps boxes back (cropRgb, offsetFaces).
-import { MotionGate, overlaps, union, type MotionOptions, type Rect } from './motion-gate.ts';
+import { MotionGate, overlaps, union, type MaskRect, type MotionOptions, type Rect } from './motion-gate.ts';
 
 export interface WorkPlanOptions {
   /** The whole frame is analysed at least this often (ms) whatever the motion says. */
@@ -56,6 +56,11 @@ export class WorkPlanner {
   constructor(options: Partial<WorkPlanOptions> = {}) {
     this.#o = { ...DEFAULT_WORK_PLAN, ...options };
     this.#gate = new MotionGate(this.#o.motion);
+  }
+
+  /** The camera's motion masks (normalised rectangles from its config), applied from the next frame. */
+  setMasks(masks: readonly MaskRect[]): void {
+    this.#gate.setMasks([...masks]);
   }
 
   /** `tracks`: boxes of the camera's live tracks, frame pixels. */
