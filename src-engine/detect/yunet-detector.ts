@@ -68,10 +68,24 @@ export class YuNetDetector {
     // Within a pass YuNet fires on neighbouring cells of one face; across passes a face is seen at two scales.
     found = nms(found, { iou: 0.35, containment: 0.8, blend: false });
     if (found.length > MAX_REFINE) found = found.slice(0, MAX_REFINE);
+    const candidates = found.length;
     const t1 = performance.now();
     // Keypoints of a face seen small in a pass (a 120 px face in a pass planned for 20 px ones) are coarse:
     // one more run on a crop where the face is REFINE_FACE px gives the box and 5 points that are reported.
-    if (DETECTOR_DEFAULTS.refineKeypoints) for (let i = 0; i < found.length; i++) found[i] = await this.refine(pyramid, found[i]);
+    // The crop is also a second look: a pass detection that no crop re-finds is dropped (on faces-dev these
+    // are boxes on part of a face beside the real one), and two pass boxes that refine onto the same face
+    // (a face and a half-face box next to it) are merged again.
+    const cropScore = new Map<Candidate, number>();
+    if (DETECTOR_DEFAULTS.refineKeypoints) {
+      const refined: Candidate[] = [];
+      for (const c of found) {
+        const r = await this.refine(pyramid, c);
+        if (!r) continue;
+        cropScore.set(r.face, r.cropScore);
+        refined.push(r.face);
+      }
+      found = nms(refined, { iou: 0.35, containment: 0.8, blend: false });
+    }
     const faces: DetectedFace[] = found.map((c) => {
       const k = c.keypoints as Float32Array;
       return {
@@ -85,14 +99,14 @@ export class YuNetDetector {
         // ... and the 5 points the alignment uses
         five: k,
         candidateScore: c.score,
-        confirmScore: c.score,
+        confirmScore: cropScore.get(c) ?? c.score,
       };
     });
     faces.sort((p, q) => q.x2 - q.x1 - (p.x2 - p.x1));
     if (stats) {
       stats.views = passes.length;
       stats.minFaceSize = minFaceSize;
-      stats.candidates = found.length;
+      stats.candidates = candidates;
       stats.detectMs = t1 - t0;
       stats.confirmMs = performance.now() - t1;
     }
@@ -103,9 +117,9 @@ export class YuNetDetector {
    * Re-detects a face on square crops where it is REFINE_FACE px wide, upright and turned by +-REFINE_ROLL
    * degrees: YuNet's keypoints follow a strongly tilted head only when the crop is turned with it (its
    * training faces are mostly upright). The crop where the face scores highest gives the 5 points; the
-   * upright crop gives the box. Keeps the pass's detection when no crop re-finds the face.
+   * upright crop gives the box. null when no crop re-finds the face (at score 0.3 or the pass's score).
    */
-  private async refine(pyramid: Pyramid, c: Candidate): Promise<Candidate> {
+  private async refine(pyramid: Pyramid, c: Candidate): Promise<{ face: Candidate; cropScore: number } | null> {
     const side = Math.max(c.x2 - c.x1, c.y2 - c.y1);
     const cropSide = REFINE_CROP * side;
     const k = cropSide / REFINE_INPUT; // frame px per input px
@@ -138,10 +152,10 @@ export class YuNetDetector {
       if (deg === 0) box = { ...pick, x1: map.a * pick.x1 + map.tx, y1: map.d * pick.y1 + map.ty, x2: map.a * pick.x2 + map.tx, y2: map.d * pick.y2 + map.ty, keypoints: mapped };
       if (!best || pick.score > best.score) best = { score: pick.score, kp: mapped };
     }
-    if (!best) return c;
+    if (!best) return null;
     // The pass decided that this is a face (its score); the crops give the geometry.
     const geometry = box ?? c;
-    return { ...geometry, score: c.score, cut: c.cut, keypoints: best.kp };
+    return { face: { ...geometry, score: c.score, cut: c.cut, keypoints: best.kp }, cropScore: best.score };
   }
 
   private levels(out: Outputs): YuNetLevel[] {
