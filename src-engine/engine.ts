@@ -348,9 +348,12 @@ export class Engine {
     const flipBelow = opts.flipBelowSize ?? EMBED_DEFAULTS.flipBelowSize;
     for (const d of detected) {
       let t = performance.now();
-      // YuNet gives the 5 alignment points; the 68-point model only completes BlazeFace's 4 keypoints.
-      const lm68 = !d.five && p.landmarks ? await p.landmarks.locate(pyramid, d) : null;
-      const five = d.five ?? fivePoints(d.keypoints, lm68);
+      // BlazeFace gives 4 keypoints and the 68-point model completes the mouth corners. YuNet gives all 5,
+      // but on larger faces its mouth corners are loose: there the 68-point model's are used, eyes and nose
+      // kept from YuNet (EMBED_DEFAULTS.landmarkMouthFromWidth: the measurements).
+      const wide = (d.x2 - d.x1) / sx >= EMBED_DEFAULTS.landmarkMouthFromWidth;
+      const lm68 = p.landmarks && (!d.five || wide) ? await p.landmarks.locate(pyramid, d) : null;
+      const five = fivePoints(d.keypoints, lm68, d.five);
       stages.landmarks_ms += performance.now() - t;
       t = performance.now();
       const chip = p.embedder.chip(pyramid, five);
@@ -442,9 +445,9 @@ async function buildPipeline(
     const primary = await load('detector', roles.detector);
     let detector: Pipeline['detector'];
     if (primary.entry.format === 'yunet') {
-      // YuNet regresses its own 5 points: no refiner, and the 68-point model only when asked for by name.
+      // YuNet regresses its own 5 points: no keypoint refiner. The 68-point model (the manifest default)
+      // still gives the mouth corners; `landmarks: null` runs on YuNet's own.
       roles.keypoints = null;
-      if (selection.landmarks === undefined) roles.landmarks = null;
       detector = new YuNetDetector(primary);
     } else {
       roles.keypoints ??= d.keypoints ?? manifest.models.find((m) => m.format === 'blazeface')?.id ?? null;

@@ -54,8 +54,10 @@ export class Landmarks68 {
  * mouth corner on the image's left, mouth corner on the image's right.
  * keypoints: left eye, right eye, nose, mouth centre (8 numbers). Without 68 points, the mouth corners are
  * placed either side of the mouth centre along the eye line, in ArcFace-template proportions.
+ * detectorFive: the detector's own 5 points (YuNet); without 68 points they are used as they are.
  */
-export function fivePoints(keypoints: Float32Array, lm68: Float32Array | null): Float32Array {
+export function fivePoints(keypoints: Float32Array, lm68: Float32Array | null, detectorFive?: Float32Array): Float32Array {
+  if (detectorFive && !lm68) return detectorFive;
   const out = Float32Array.of(keypoints[0], keypoints[1], keypoints[2], keypoints[3], keypoints[4], keypoints[5], 0, 0, 0, 0);
   if (lm68) {
     out[6] = lm68[96];
