@@ -53,6 +53,12 @@ const common = {
   origin: z.enum(['documented', 'not_stated']).optional(),
   /** false: an entry a customer can install (`vigil models add`); its file is not in models/ */
   shipped: z.boolean().default(true),
+  /**
+   * onnxruntime graph optimisation for this model (default 'all'). 'all' adds the NCHWc layout transform,
+   * which makes some graphs slower on CPU (arcface-mbf-112: about 3x on this project's AVX-512 machines,
+   * measured by bench:engine); such entries name the faster level here.
+   */
+  graphOptimization: z.enum(['disabled', 'basic', 'extended', 'all']).optional(),
   provenance: z.string(),
   notes: z.string().optional(),
 };

@@ -28,17 +28,20 @@ export interface SessionRequest {
   bytes: Uint8Array;
   provider: ProviderName;
   threads: number;
+  /** the manifest entry's graph optimisation level (default 'all') */
+  graphOptimization?: 'disabled' | 'basic' | 'extended' | 'all';
 }
 
 /** Creates a session on one provider; tests and custom runtimes can substitute it. */
 export type SessionFactory = (req: SessionRequest) => Promise<SessionLike>;
 
-export const ortSessionFactory: SessionFactory = async ({ bytes, provider, threads }) => {
+export const ortSessionFactory: SessionFactory = async ({ bytes, provider, threads, graphOptimization }) => {
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: [provider],
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    graphOptimizationLevel: graphOptimization ?? 'all',
     logSeverityLevel: 3,
   });
   return session as unknown as SessionLike;
@@ -110,7 +113,7 @@ export class ModelSession {
     for (let i = start; i < this.opts.providers.length; i++) {
       const provider = this.opts.providers[i];
       try {
-        const session = await this.opts.factory({ bytes: this.bytes, provider, threads: this.opts.threads });
+        const session = await this.opts.factory({ bytes: this.bytes, provider, threads: this.opts.threads, graphOptimization: this.entry.graphOptimization });
         this.checkIo(session);
         this.session = session;
         this.providerIndex = i;
