@@ -3,7 +3,7 @@
 // of the earlier commit, default /work/prev, skipped when absent), measured in the same run.
 // Writes bench-results/degraded.json and prints a markdown table.
 //
-//   npm run bench:degraded [-- --seed N] [--reps N] [--min-face PX] [--detector ID] [--flip-below PX]
+//   npm run bench:degraded [-- --seed N] [--reps N] [--min-face PX] [--detector ID] [--landmarks ID|none] [--flip-below PX]
 //                          [--prev DIR | --no-prev] [--dataset DIR] [--sizes 20,28,40]
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -118,8 +118,11 @@ async function main(): Promise<void> {
   const list = await subjects(present ? DATASET : null);
   const report: Record<string, unknown> = { seed: SEED, reps: REPS, min_face: MIN_FACE, flip_below: FLIP ?? null, subjects: list.length, people: new Set(list.map((s) => s.person)).size };
   const detector = arg('--detector');
-  const engine = await Engine.create({ threads: 1, detection: { minFaceSize: MIN_FACE }, ...(detector ? { models: { detector } } : {}) });
-  report.new = { engine: engine.name, roles: engine.roles, sizes: await evaluate(engine, list, 'new') };
+  // --landmarks none: YuNet's own mouth corners instead of the 68-point model's.
+  const lm = arg('--landmarks');
+  const models = { ...(detector ? { detector } : {}), ...(lm ? { landmarks: lm === 'none' ? null : lm } : {}) };
+  const engine = await Engine.create({ threads: 1, detection: { minFaceSize: MIN_FACE }, models });
+  report.new = { engine: engine.name, roles: engine.roles, landmarks: lm ?? 'default', sizes: await evaluate(engine, list, 'new') };
   await engine.dispose();
   const prevEngine = path.join(PREV, 'src-engine/engine.ts');
   if (!args.includes('--no-prev') && (await stat(prevEngine).then(() => true, () => false))) {

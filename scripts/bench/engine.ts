@@ -3,7 +3,7 @@
 // (detection recall / precision at IoU 0.5, verification AUC and TAR at FAR 1e-2 over its pairs).
 // Writes bench-results/engine.json and prints a markdown table. One intra-op thread per model.
 //
-//   npm run bench:engine [-- --runs N] [--dataset DIR] [--no-dataset] [--no-latency] [--speed-only] [--prev DIR | --no-prev]
+//   npm run bench:engine [-- --runs N] [--dataset DIR] [--no-dataset] [--no-latency] [--speed-only | --accuracy-only] [--landmarks ID|none] [--prev DIR | --no-prev]
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,7 +31,9 @@ const stat2 = (v: number[]): Stat => ({ p50: round(percentile(v, 50)), p95: roun
 const round = (v: number, k = 100): number => Math.round(v * k) / k;
 
 async function main(): Promise<void> {
-  const engine = await Engine.create({ threads: 1 });
+  // --landmarks none: YuNet's own mouth corners instead of the 68-point model's (the comparison in docs/engine.md).
+  const lmArg = arg('--landmarks');
+  const engine = await Engine.create({ threads: 1, ...(lmArg ? { models: { landmarks: lmArg === 'none' ? null : lmArg } } : {}) });
   const report: Record<string, unknown> = {
     engine: engine.name,
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg_at_start: os.loadavg().map((v) => round(v)) },
@@ -50,7 +52,9 @@ async function main(): Promise<void> {
   const latency: Record<string, Record<string, unknown>> = {};
   // --speed-only: just the comparison with the previous engine (the issue-11 speed targets).
   const speedOnly = args.includes('--speed-only');
-  for (const [name, placements] of Object.entries(args.includes('--no-latency') || speedOnly ? {} : layouts)) {
+  // --accuracy-only: just faces-dev (detection and verification), nothing timed.
+  const accuracyOnly = args.includes('--accuracy-only');
+  for (const [name, placements] of Object.entries(args.includes('--no-latency') || speedOnly || accuracyOnly ? {} : layouts)) {
     const composed = await composeFrame(1280, 720, placements);
     const jpeg = await sharp(composed.frame.data, { raw: { width: 1280, height: 720, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
     for (const minFaceSize of MIN_FACE_SETTINGS) {
@@ -91,14 +95,14 @@ async function main(): Promise<void> {
 
   // --- this engine beside the previous one (same run, interleaved) --------------------------------
   const prevDir = path.resolve(arg('--prev') ?? '/work/prev');
-  if (!args.includes('--no-prev') && (await stat(path.join(prevDir, 'src-engine/engine.ts')).then(() => true, () => false))) {
+  if (!args.includes('--no-prev') && !accuracyOnly && (await stat(path.join(prevDir, 'src-engine/engine.ts')).then(() => true, () => false))) {
     report.vs_previous = await versusPrevious(engine, prevDir, layouts);
     process.stderr.write(`vs previous: ${JSON.stringify(report.vs_previous)}\n`);
   } else report.vs_previous = { skipped: `no previous engine at ${prevDir}` };
 
   // --- gallery search ---------------------------------------------------------------------------
   const search: Record<string, Stat & { persons: number }> = {};
-  for (const templates of speedOnly ? [] : [1000, 10000]) {
+  for (const templates of speedOnly || accuracyOnly ? [] : [1000, 10000]) {
     const g = randomGallery(engine.embeddingDim, templates, 3);
     const q = randomUnit(engine.embeddingDim, 123);
     for (let i = 0; i < 20; i++) g.search(q, 5, 0.5);
@@ -114,7 +118,7 @@ async function main(): Promise<void> {
   report.gallery_search_ms = search;
 
   // --- sample-photo stress set (always available) -------------------------------------------------
-  report.stress = speedOnly ? { detection: {}, verification: {} } : await stressSet(engine);
+  report.stress = speedOnly || accuracyOnly ? { detection: {}, verification: {} } : await stressSet(engine);
   process.stderr.write(`stress: ${JSON.stringify(report.stress)}\n`);
 
   // --- accuracy on faces-dev ---------------------------------------------------------------------
@@ -136,7 +140,7 @@ async function main(): Promise<void> {
 }
 
 interface Labels {
-  images: Record<string, { identity?: string | null; faces: { box: Box }[]; boxes_complete?: boolean }>;
+  images: Record<string, { identity?: string | null; faces: { box: Box; identity?: string | null }[]; boxes_complete?: boolean }>;
 }
 
 async function accuracy(engine: Engine, dir: string): Promise<Record<string, unknown>> {
@@ -148,6 +152,7 @@ async function accuracy(engine: Engine, dir: string): Promise<Record<string, unk
   let falsePositives = 0;
   const missed: string[] = [];
   const fps: string[] = [];
+  const subjectMissed: string[] = [];
   const times: number[] = [];
   for (const [name, label] of Object.entries(labels.images)) {
     let r: AnalyzeResult;
@@ -171,9 +176,13 @@ async function accuracy(engine: Engine, dir: string): Promise<Record<string, unk
       falsePositives += m.falsePositives;
       if (m.falsePositives) fps.push(`${name} (${m.falsePositives})`);
     }
-    // The pair subject: the largest face that was embedded (passed the quality gate).
-    const embedded = r.faces.filter((f) => f.embedding).sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
-    subject.set(name, embedded[0]?.embedding ?? null);
+    // The pair subject: the detected face that best overlaps (IoU >= 0.5, as for recall) the labelled face of
+    // the image's identity (its only labelled face when the labels name none). A false positive elsewhere in
+    // the image then counts against precision only, and a subject the detector missed loses its pairs.
+    const labelled = label.faces.find((f) => f.identity && f.identity === label.identity) ?? (label.faces.length === 1 ? label.faces[0] : undefined);
+    const own = labelled ? r.faces.filter((f) => f.embedding && iou(f.box as Box, labelled.box) >= 0.5).sort((a, b) => iou(b.box as Box, labelled.box) - iou(a.box as Box, labelled.box))[0] : undefined;
+    if (labelled && !own) subjectMissed.push(name);
+    subject.set(name, own?.embedding ?? null);
   }
   const pairs = (await readFile(path.join(dir, 'pairs.csv'), 'utf8'))
     .trim()
@@ -217,6 +226,7 @@ async function accuracy(engine: Engine, dir: string): Promise<Record<string, unk
       genuine: genuine.length,
       impostor: impostor.length,
       lost_pairs: lost,
+      subject_not_found: subjectMissed,
       auc: round(auc(genuine, impostor), 10000),
       tar_at_far_1e2: round(at.tar, 10000),
       threshold_at_far_1e2: round(at.threshold, 1000),
