@@ -30,7 +30,7 @@ export function MotionMaskEditor({ masks, onChange, picture, error }: {
   const { t } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
   const [drag, setDrag] = useState<{ ax: number; ay: number; bx: number; by: number } | null>(null);
-  const [pictureFailed, setPictureFailed] = useState(false);
+  const [failedPicture, setFailedPicture] = useState<string | null>(null);
 
   const at = (e: PointerEvent) => {
     const r = box.current!.getBoundingClientRect();
@@ -59,7 +59,7 @@ export function MotionMaskEditor({ masks, onChange, picture, error }: {
     onChange(masks.map((m, j) => (j === i ? { ...m, [key]: r3(clamp01(v)) } : m)));
   };
   const pct = (v: number) => String(Math.round(v * 1000) / 10);
-  const showPicture = picture && !pictureFailed;
+  const showPicture = picture && failedPicture !== picture; // a live picture that failed does not hide a later test preview
   const drawing = drag ? maskFromCorners(drag.ax, drag.ay, drag.bx, drag.by) : null;
 
   return (
@@ -71,7 +71,7 @@ export function MotionMaskEditor({ masks, onChange, picture, error }: {
         style={{ position: 'relative', width: '100%', maxWidth: 640, aspectRatio: '16 / 9', background: '#1d2430', borderRadius: 6, overflow: 'hidden', cursor: masks.length < MAX_MASKS ? 'crosshair' : 'default', touchAction: 'none', userSelect: 'none' }}
       >
         {showPicture
-          ? <img src={picture} alt="" draggable={false} onError={() => setPictureFailed(true)} style={{ position: 'absolute', inset: 0, width: '100%', height: '100%', objectFit: 'fill', pointerEvents: 'none' }} />
+          ? <img src={picture} alt="" draggable={false} onError={() => setFailedPicture(picture)} style={{ position: 'absolute', inset: 0, width: '100%', height: '100%', objectFit: 'fill', pointerEvents: 'none' }} />
           : <span className="muted" style={{ position: 'absolute', inset: 0, display: 'grid', placeItems: 'center', padding: '1rem', textAlign: 'center', color: '#9aa4b2' }}>{t('cameraForm.masks.noPicture')}</span>}
         {masks.map((m, i) => (
           <div key={i} data-testid="mask-rect" style={{ position: 'absolute', left: `${m.x * 100}%`, top: `${m.y * 100}%`, width: `${m.width * 100}%`, height: `${m.height * 100}%`, background: 'rgba(220, 38, 38, 0.35)', outline: '2px solid rgba(220, 38, 38, 0.9)' }}>
