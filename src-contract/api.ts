@@ -2,7 +2,7 @@
 // and the host. Each method names its input and output schema and the roles allowed to call it; every transport
 // validates inputs with these schemas and checks roles before the host sees the call.
 import { z } from 'zod';
-import { CameraConfigSchema, CameraIdSchema } from './camera-config.ts';
+import { CameraConfigSchema, CameraIdSchema, VideoDeviceSchema } from './camera-config.ts';
 import {
   AttendanceDaySchema, AuditRecordSchema, CameraTestResultSchema, CameraViewSchema, ConsentSchema, DateSchema,
   EnrolmentVerdictSchema, EventSchema, IdSchema, IsoTimeSchema, LiveFrameSchema, ModelHealthSchema, PageSchema,
@@ -77,6 +77,8 @@ export const contract = {
   'cameras.update': method(z.object({ id: CameraIdSchema, patch: patchOf(CameraConfigSchema.omit({ id: true })) }), CameraViewSchema, ADMIN),
   'cameras.remove': method(z.object({ id: CameraIdSchema }), Ok, ADMIN),
   'cameras.test': method(z.object({ config: CameraConfigSchema.shape.source, seconds: z.number().min(1).max(20).default(4), camera_id: CameraIdSchema.optional() }), CameraTestResultSchema, ADMIN),
+  /** Local (USB) cameras attached to the host machine, for the USB source's device picker. */
+  'cameras.devices': method(Empty, z.array(VideoDeviceSchema), ADMIN),
   'cameras.setDetection': method(z.object({ id: CameraIdSchema, running: z.boolean() }), CameraViewSchema, ADMIN),
   /** A still of the camera's current frame (JPEG data URL) and the faces in it, for enrolment from a live camera. */
   'cameras.capture': method(z.object({ id: CameraIdSchema }), z.object({ capture_id: IdSchema, image: z.string(), width: z.number(), height: z.number(), faces: EnrolmentVerdictSchema.shape.faces }), ADMIN, { personal: true }),

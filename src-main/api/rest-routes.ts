@@ -69,6 +69,7 @@ export const restRoutes: ContractRoute[] = [
   { method: 'GET', path: '/cameras', tag: 'cameras', summary: 'List cameras with state and statistics', contract: 'cameras.list' },
   { method: 'POST', path: '/cameras', tag: 'cameras', summary: 'Register a camera', contract: 'cameras.create', body: input('cameras.create'), status: 201 },
   { method: 'POST', path: '/cameras/test', tag: 'cameras', summary: 'Test a camera configuration without saving it', contract: 'cameras.test', body: input('cameras.test') },
+  { method: 'GET', path: '/cameras/devices', tag: 'cameras', summary: 'Local (USB) cameras attached to the host machine', contract: 'cameras.devices' },
   { method: 'GET', path: '/cameras/:id', tag: 'cameras', summary: 'One camera', contract: 'cameras.get', params: CamId },
   { method: 'PATCH', path: '/cameras/:id', tag: 'cameras', summary: 'Change a camera', contract: 'cameras.update', params: CamId, body: input('cameras.update').shape.patch, toInput: ({ params, body }) => ({ id: params.id, patch: body }) },
   { method: 'DELETE', path: '/cameras/:id', tag: 'cameras', summary: 'Remove a camera', contract: 'cameras.remove', params: CamId },

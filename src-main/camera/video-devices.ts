@@ -70,10 +70,11 @@ function ffmpegListing(ffmpeg: string, args: string[]): Promise<string> {
   });
 }
 
-export async function listVideoDevices(o: { ffmpegPath?: string; platform?: NodeJS.Platform } = {}): Promise<VideoDevice[]> {
+/** `devDir` / `sysDir`: where Linux keeps the device nodes and their sysfs entries (another root in tests). */
+export async function listVideoDevices(o: { ffmpegPath?: string | (() => string); platform?: NodeJS.Platform; devDir?: string; sysDir?: string } = {}): Promise<VideoDevice[]> {
   const platform = o.platform ?? process.platform;
-  if (platform === 'linux') return listV4l2Devices();
-  const ffmpeg = o.ffmpegPath ?? defaultFfmpegPath();
+  if (platform === 'linux') return listV4l2Devices(o.devDir, o.sysDir);
+  const ffmpeg = typeof o.ffmpegPath === 'function' ? o.ffmpegPath() : o.ffmpegPath ?? defaultFfmpegPath();
   if (platform === 'win32') return parseDshowDevices(await ffmpegListing(ffmpeg, ['-list_devices', 'true', '-f', 'dshow', '-i', 'dummy']));
   if (platform === 'darwin') return parseAvfoundationDevices(await ffmpegListing(ffmpeg, ['-f', 'avfoundation', '-list_devices', 'true', '-i', '']));
   return [];

@@ -2,6 +2,7 @@
 import { withStoredSecrets } from '../../../src-contract/camera-config.ts';
 import { VigilError } from '../../../src-contract/errors.ts';
 import { testCamera } from '../../camera/camera-test.ts';
+import { listVideoDevices } from '../../camera/video-devices.ts';
 import type { Handlers } from '../../core/dispatcher.ts';
 import type { HostContext } from '../host-context.ts';
 
@@ -36,6 +37,9 @@ export function cameraHandlers(ctx: HostContext): Handlers {
       const r = await testCamera(source, { seconds, preview: true, ffmpegPath: ctx.ffmpegPath });
       return r.ok ? r : { ok: false as const, error: { code: r.error.code, message: r.error.message } };
     },
+
+    // ffmpeg lists devices on Windows and macOS; Linux reads /dev and sysfs.
+    'cameras.devices': () => listVideoDevices({ ffmpegPath: ctx.ffmpegPath }),
 
     'cameras.capture': async ({ id }) => {
       if (!ctx.cameras.config(id)) throw new VigilError('NOT_FOUND', `no camera ${id}`);

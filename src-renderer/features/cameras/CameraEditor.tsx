@@ -19,6 +19,9 @@ import { tDynamic } from '../../i18n/dynamic-key.ts';
 import { SOURCE_TYPES, describeObject, detectionFields, fromFormValues, liveViewFields, sourceFields, toFormValues, validateForm } from './schema-form.ts';
 import type { FormValue, FormValues } from './schema-form.ts';
 import { SpecField } from './SpecField.tsx';
+import { MotionMaskEditor } from './MotionMaskEditor.tsx';
+import type { MotionMask } from '../../../src-contract/camera-config.ts';
+import { UsbDevicePicker } from './UsbDevicePicker.tsx';
 import { useCameras } from './store.ts';
 import { useSubmit } from '../../ui/use-submit.ts';
 
@@ -45,6 +48,8 @@ export function CameraEditor({ camera, onDone, onCancel }: { camera?: CameraView
   const [sources, setSources] = useState<Partial<Record<CameraSourceType, FormValues>>>(() => (camera ? { [camera.source.type]: toFormValues(sourceFields(camera.source.type), camera.source) } : {}));
   const [detection, setDetection] = useState<FormValues>(() => toFormValues(detSpecs, camera?.detection ?? {}));
   const [liveView, setLiveView] = useState<FormValues>(() => toFormValues(lvSpecs, camera?.live_view ?? {}));
+  // Not a generated field (a list of rectangles): its own editor, drawn over a picture of the camera.
+  const [masks, setMasks] = useState<MotionMask[]>(() => camera?.detection?.motion_masks ?? []);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const { busy, error, run } = useSubmit();
   const [testing, setTesting] = useState(false);
@@ -64,7 +69,7 @@ export function CameraEditor({ camera, onDone, onCancel }: { camera?: CameraView
   const [savedSource] = useState<string | null>(() => (camera ? JSON.stringify(source()) : null));
   function build() {
     const top = fromFormValues(topSpecs, general);
-    return { ...top, source: source(), detection: fromFormValues(detSpecs, detection), live_view: fromFormValues(lvSpecs, liveView) };
+    return { ...top, source: source(), detection: { ...fromFormValues(detSpecs, detection), motion_masks: masks }, live_view: fromFormValues(lvSpecs, liveView) };
   }
 
   async function runTest() {
@@ -141,7 +146,13 @@ export function CameraEditor({ camera, onDone, onCancel }: { camera?: CameraView
             {SOURCE_TYPES.map((st) => <option key={st} value={st}>{tDynamic(t, `cameraForm.type.${st}`, st)}</option>)}
           </select>
         </div>
-        <div className="form-grid">{fieldsOf(srcSpecs, srcValues, (v) => setSources({ ...sources, [type]: v }), 'source.')}</div>
+        <div className="form-grid">
+          {type === 'usb' && (
+            <UsbDevicePicker value={typeof srcValues.device === 'string' ? srcValues.device : ''}
+              onPick={(device) => { setSources({ ...sources, usb: { ...srcValues, device } }); setTest(null); }} />
+          )}
+          {fieldsOf(srcSpecs, srcValues, (v) => setSources({ ...sources, [type]: v }), 'source.')}
+        </div>
         <div className="test-row">
           <button type="button" className="btn" disabled={testing} onClick={() => void runTest()} data-testid="test-connection">
             {testing ? t('cameras.testing') : t('cameras.test')}
@@ -154,6 +165,10 @@ export function CameraEditor({ camera, onDone, onCancel }: { camera?: CameraView
       <section className="panel">
         <h2>{t('cameraForm.detection')}</h2>
         <div className="form-grid">{fieldsOf(detSpecs, detection, setDetection, 'detection.')}</div>
+        <h3>{t('cameraForm.masks.title')}</h3>
+        <MotionMaskEditor masks={masks} onChange={setMasks}
+          picture={test?.ok && test.preview ? test.preview : camera ? api().liveUrl(camera.id, 'mjpeg') : null}
+          error={Object.entries(errors).find(([k]) => k.startsWith('detection.motion_masks'))?.[1]} />
       </section>
 
       <section className="panel">
