@@ -10,7 +10,7 @@ export type { DetectionConfig, MatchConfig } from './config.ts';
 export { DEFAULT_DETECTION, MIN_FACE_SIZE_FLOOR } from './config.ts';
 export { DEFAULT_MODELS_DIR, loadManifest, readVerifiedModel } from './registry/manifest.ts';
 export type { Manifest, ModelEntry, ModelFamily } from './registry/manifest.ts';
-export { thresholdForFar } from './match/threshold.ts';
+export { farForThreshold, thresholdForFar } from './match/threshold.ts';
 export { cosine } from './match/cosine.ts';
 export type { CalibrationPoint } from './match/threshold.ts';
 export { LatencyWindow } from './runtime/latency.ts';

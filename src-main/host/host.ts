@@ -25,7 +25,9 @@ import { ForkEngineLauncher } from '../engine-host/launcher.ts';
 import type { EngineLauncher } from '../engine-host/launcher.ts';
 import { engineWire } from '../engine-host/engine-wire.ts';
 import { RecognitionPipeline } from '../pipeline/recognition-pipeline.ts';
-import type { PipelineOptions } from '../pipeline/recognition-pipeline.ts';
+import type { PipelineOptions, TrackerCosines } from '../pipeline/recognition-pipeline.ts';
+import { DEFAULT_TRACKER_OPTIONS } from '../tracking/camera-tracker.ts';
+import { TRACKER_TUNED_ON, scaleTrackerCosines } from '../tracking/embedder-scale.ts';
 import { PipelineStats } from '../pipeline/pipeline-stats.ts';
 import { LiveState } from '../pipeline/live-state.ts';
 import { EventRecorder } from '../pipeline/event-recorder.ts';
@@ -168,6 +170,7 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
     camera: (id) => cameras?.config(id) ?? null,
     minVotes: () => store.settings.get().recognition.min_votes,
     modelInfo: () => engineStatus.modelInfo(),
+    trackerCosines: () => trackerCosinesOf(manifest, engineStatus.embedder()),
   }, o.pipeline);
   cameras = new CameraService({ store, manager, pipeline, bus, logger });
   const cameraAlerts = new CameraAlerts({ store, visits, bus, cameraName: (id) => cameras?.config(id)?.name ?? id });
@@ -289,6 +292,20 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
     })()),
   };
   return host;
+}
+
+/** The tracker's cosine constants carried over to the running embedder's scale (tracking/embedder-scale.ts). */
+function trackerCosinesOf(manifest: Manifest, embedderId: string | null): TrackerCosines | null {
+  const calibrationOf = (id: string) => {
+    const e = manifest.models.find((m) => m.id === id);
+    // One calibration point gives no scale (sface's published threshold): such an embedder keeps the defaults.
+    return e && e.format === 'aligned-embedding' && e.params.calibration.length >= 2 ? e.params.calibration : null;
+  };
+  const id = embedderId ?? manifest.defaults.embedder;
+  const running = calibrationOf(id);
+  const reference = calibrationOf(TRACKER_TUNED_ON);
+  if (!running || !reference || id === TRACKER_TUNED_ON) return null;
+  return { key: id, ...scaleTrackerCosines(DEFAULT_TRACKER_OPTIONS, reference, running) };
 }
 
 /**

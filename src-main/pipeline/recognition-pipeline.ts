@@ -11,7 +11,7 @@ type LiveFace = LiveFrame['faces'][number];
 import type { TopicBus } from '../core/topic-bus.ts';
 import type { CameraFrame } from '../camera/camera-frame.ts';
 import { CameraTracker } from '../tracking/camera-tracker.ts';
-import type { CameraThresholds, Candidate, DecisionPolicy, FaceObservation, TrackerOptionsInput } from '../tracking/types.ts';
+import type { CameraThresholds, Candidate, DecisionPolicy, FaceObservation, TrackerOptions, TrackerOptionsInput } from '../tracking/types.ts';
 import type { EngineSupervisor } from '../engine-host/engine-supervisor.ts';
 import { EngineUnavailableError } from '../engine-host/engine-errors.ts';
 import type { EngineAnalysis, EngineFace } from '../engine-host/engine-wire.ts';
@@ -89,10 +89,17 @@ export interface PipelineDeps {
   minVotes: () => number;
   /** Engine model/device names for the per-frame log. */
   modelInfo: () => { model: string; device: string; fallback: boolean };
+  /** The tracker's cosine constants for the running embedder (tracking/embedder-scale.ts), keyed by embedder;
+   *  absent or null: the tracker's defaults. A camera's tracker follows a change (its open tracks end first). */
+  trackerCosines?: () => TrackerCosines | null;
 }
+
+export type TrackerCosines = { key: string; appearance: TrackerOptions['appearance']; voting: Pick<TrackerOptions['voting'], 'marginRef'> };
 
 interface CameraState {
   tracker: CameraTracker;
+  /** The embedder the tracker's cosine constants are for (TrackerCosines.key), '' for the defaults. */
+  cosinesKey: string;
   planner: WorkPlanner | null;
   /** Current detection policy and the inputs it was resolved from; the one last applied to the tracker. */
   policy: DetectionPolicy;
@@ -220,17 +227,35 @@ export class RecognitionPipeline {
     let s = this.#cameras.get(cameraId);
     if (!s) {
       const policy = this.#resolvePolicy(this.#d.camera(cameraId));
-      s = { tracker: new CameraTracker(cameraId, trackerThresholds(policy.value), this.#trackerOptions(), undefined, this.#d.decisionPolicy), policy: policy.value, policyKey: policy.key, applied: policy.value, lastFrame: null,
+      const cosines = this.#d.trackerCosines?.() ?? null;
+      s = { tracker: new CameraTracker(cameraId, trackerThresholds(policy.value), this.#trackerOptions(cosines), undefined, this.#d.decisionPolicy), cosinesKey: cosines?.key ?? '', policy: policy.value, policyKey: policy.key, applied: policy.value, lastFrame: null,
         planner: this.#o.workPlan === false ? null : new WorkPlanner(this.#o.workPlan ?? {}) };
       this.#cameras.set(cameraId, s);
     }
     return s;
   }
 
-  #trackerOptions() {
+  #trackerOptions(cosines: TrackerCosines | null) {
     // The tracker's gates grow with the time between analysed frames (shed frames, low analysis fps): no override.
+    // Cosine constants follow the running embedder (its cosines live on their own scale); explicit options win.
     const t = { ...this.#o.tracker };
-    return { ...t, voting: { minVotes: this.#d.minVotes(), ...t.voting } };
+    return {
+      ...t,
+      appearance: { ...cosines?.appearance, ...t.appearance },
+      voting: { minVotes: this.#d.minVotes(), ...(cosines ? { marginRef: cosines.voting.marginRef } : {}), ...t.voting },
+    };
+  }
+
+  /** After an embedder switch a camera's tracker is rebuilt with that embedder's constants (its tracks hold the
+   *  other embedder's appearance vectors, which cannot be compared anyway); open tracks end as at a camera stop. */
+  #followEmbedder(cameraId: string, s: CameraState): CameraState {
+    const key = this.#d.trackerCosines?.()?.key ?? '';
+    if (key === s.cosinesKey) return s;
+    this.cameraStopped(cameraId);
+    this.#cameras.delete(cameraId);
+    const next = this.#state(cameraId);
+    if (s.planner) next.planner = s.planner;
+    return next;
   }
 
   #meta(cameraId: string): CameraMeta | null {
@@ -309,7 +334,7 @@ export class RecognitionPipeline {
     if (!cam || this.#closed) return; // camera removed while its frame was in the engine
     if (job.roi) offsetFaces(result.faces, job.roi[0], job.roi[1]); // crop pixels → frame pixels
     const meta: CameraMeta = { id: cam.id, name: cam.name, location: cam.location, role: cam.role };
-    const s = this.#state(cam.id);
+    const s = this.#followEmbedder(cam.id, this.#state(cam.id));
     // The engine's search threshold (site FAR target, gallery size) comes with its matches; the policy follows it.
     const engineThreshold = result.faces.find((x) => x.match)?.match?.threshold;
     if (engineThreshold !== undefined && Number.isFinite(engineThreshold)) this.#engineMatch = { searchThreshold: engineThreshold };
