@@ -53,7 +53,9 @@ test('a track missing from a newer frame goes away; silence expires tracks after
   tracks.ingest(frame(2, 1200, [face('a', [5, 0, 10, 10])]), 1210);
   assert.deepEqual(tracks.sample(1250).map((f) => f.trackId).sort(), ['a', 'b'], 'b still drawn until render time reaches frame 2');
   assert.deepEqual(tracks.sample(1420).map((f) => f.trackId), ['a']);
-  assert.equal(tracks.sample(2100).length, 1);
+  assert.equal(tracks.sample(1500).length, 1, 'held one and a half intervals past its last sample');
+  assert.equal(tracks.sample(1800).length, 0, 'then not drawn: no stale box while frames stop coming');
+  assert.equal(tracks.size, 1, 'kept until it expires (it may still come back)');
   assert.equal(tracks.sample(2300).length, 0, 'expired without updates');
   assert.equal(tracks.size, 0);
 });
@@ -66,4 +68,14 @@ test('unknown and pending faces carry no name; out-of-order frames are ignored',
   assert.equal(f.name, null);
   assert.equal(f.decision, 'unknown');
   assert.deepEqual(f.box, [0, 0, 10, 10]);
+});
+
+test('no stale box: a track the newer frame lacks goes half an interval after its last sample (media-time path too)', () => {
+  const tracks = new FaceTracks();
+  tracks.ingest(frame(1, 1000, [face('a', [0, 0, 10, 10])]), 1010);
+  tracks.ingest(frame(2, 1200, [face('a', [20, 0, 10, 10])]), 1210);
+  tracks.ingest(frame(3, 1400, [face('b', [40, 0, 10, 10])]), 1410); // the tracker split the face: new id
+  assert.deepEqual(tracks.sampleAt(1250, 1420, { hideFuture: true }).map((f) => f.trackId), ['a'], 'a still drawn on the picture just after its last sample');
+  assert.deepEqual(tracks.sampleAt(1320, 1420, { hideFuture: true }).map((f) => f.trackId), ['b'], 'a gone 0.5 interval after its last sample, never two boxes on one face');
+  assert.deepEqual(tracks.sampleAt(1400, 1420, { hideFuture: true }).map((f) => f.trackId), ['b']);
 });

@@ -105,6 +105,11 @@ export class FaceTracks {
       const s = track.samples;
       // A face first detected after the moment shown is not on that picture yet.
       if (opts.hideFuture && at < s[0].t - this.interval / 2) continue;
+      // No stale boxes: past a track's last sample nothing says where the face is. Once a newer frame came without
+      // it (it left, or the tracker gave it a new id) it goes half an interval after its last sample; with no
+      // newer frame at all (stream stalled) after one and a half intervals. Kept until endedAt/expiry for cleanup.
+      const last = s[s.length - 1].t;
+      if (at > last + this.interval * (track.endedAt !== null ? 0.5 : 1.5)) continue;
       let box = s[s.length - 1].box;
       if (at <= s[0].t) box = s[0].box;
       else {
