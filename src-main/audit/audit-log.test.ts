@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { contract } from '../../src-contract/api.ts';
 import { ACCESS_MIGRATIONS, AUDIT_HEAD_FILE, createAccessControl } from '../host/access-control.ts';
 import { run as auditCli } from '../cli/commands/audit.ts';
+import { captureStdout } from '../cli/testing/capture-stdout.ts';
 import { Dispatcher, type Caller } from '../core/dispatcher.ts';
 import { openDatabase } from '../storage/database.ts';
 import { DATABASE_FILE, openStore } from '../storage/host-store.ts';
@@ -37,16 +38,7 @@ function setup(t: TestContext, now = () => Date.now()) {
   return { dir, db, log, write, attacker, keys };
 }
 
-async function cli(argv: string[]): Promise<{ code: number; out: string }> {
-  const chunks: string[] = [];
-  const orig = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((c: string) => { chunks.push(String(c)); return true; }) as typeof process.stdout.write;
-  try {
-    return { code: await auditCli(argv), out: chunks.join('') };
-  } finally {
-    process.stdout.write = orig;
-  }
-}
+const cli = (argv: string[]) => captureStdout(() => auditCli(argv));
 
 describe('audit log hash chain', () => {
   it('chains every row to the previous one and verifies clean', async (t) => {

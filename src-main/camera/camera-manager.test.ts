@@ -1,10 +1,10 @@
 // Eight cameras at once (RTSP and files), one of them failing: the others are unaffected. Plus the
 // manager's config contract (validation, conflicts, in-place vs reconnecting updates).
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, test } from 'node:test';
 import { VigilError } from '../../src-contract/errors.ts';
 import { CameraManager } from './camera-manager.ts';
+import { closedPort } from './testing/closed-port.ts';
 import { rtspServerUnavailable, startRtspServer, type RtspServer } from './testing/rtsp-server.ts';
 import { errorReasons, FAST_TIMINGS, recordEvents, waitFor } from './testing/session-probe.ts';
 import { makeTestVideo } from './testing/test-media.ts';
@@ -16,14 +16,6 @@ after(async () => {
   await rtsp?.stop();
 });
 
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 test('8 cameras at once, one failing: the other 7 deliver at their rate', async () => {
   const video = await makeTestVideo({ width: 320, height: 240, fps: 15, seconds: 4 });

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { AuditLog, chainHash } from '../audit/audit-log.ts';
 import { auditMigrations } from '../audit/migrations.ts';
 import { run as auditCli } from '../cli/commands/audit.ts';
+import { captureStdout } from '../cli/testing/capture-stdout.ts';
 import { AUDIT_HEAD_FILE } from '../host/access-control.ts';
 import { openDatabase } from '../storage/database.ts';
 import { DATABASE_FILE } from '../storage/host-store.ts';
@@ -16,16 +17,7 @@ import { tempDataDir } from '../storage/testing/temp-data-dir.ts';
 import { FileKeyProvider } from './file-key-provider.ts';
 import { KEY_FILE_ENV, SYSTEMD_CREDENTIAL, dataFolderKeyFile, keyFileProblem, resolveKeyFile } from './key-location.ts';
 
-async function cli(argv: string[]): Promise<{ code: number; out: string }> {
-  const chunks: string[] = [];
-  const orig = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((c: string) => { chunks.push(String(c)); return true; }) as typeof process.stdout.write;
-  try {
-    return { code: await auditCli(argv), out: chunks.join('') };
-  } finally {
-    process.stdout.write = orig;
-  }
-}
+const cli = (argv: string[]) => captureStdout(() => auditCli(argv));
 
 test('key file order: --key-file, VIGIL_KEY_FILE, systemd credential, data folder; inside/outside is by path', (t) => {
   const data = tempDataDir(t, 'vigil-keyloc-');

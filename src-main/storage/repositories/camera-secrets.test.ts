@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import net from 'node:net';
 import { CameraConfigSchema, redactSource, withStoredSecrets, type CameraSource } from '../../../src-contract/camera-config.ts';
 import { CameraSession } from '../../camera/camera-session.ts';
 import { testCamera } from '../../camera/camera-test.ts';
 import { cameraSecretsOf, redactSourceForLog, redactStreamForLog, redactText, redactUrl, secretsOf } from '../../camera/redact.ts';
+import { closedPort } from '../../camera/testing/closed-port.ts';
 import { FAST_TIMINGS, recordEvents, waitFor } from '../../camera/testing/session-probe.ts';
 import { openStore, DATABASE_FILE, type HostStore } from '../host-store.ts';
 import { tempDataDir } from '../testing/temp-data-dir.ts';
@@ -151,14 +151,6 @@ test('upgrade: a database written with a clear detect stream is sealed on open',
   assert.equal(detectOf(s.cameras.getWithSecret('old')), DETECT);
 });
 
-/** A port nothing listens on (ffmpeg's connection is refused and it prints the URL it tried). */
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 test('detect stream secrets stay out of the "camera starting" log, camera errors (ffmpeg tails) and camera-test output (real ffmpeg)', async () => {
   const port = await closedPort();
