@@ -40,6 +40,8 @@ export const DEFAULTS = {
     targetFar: d(0.001, 'fraction of impostor comparisons', 'false-accept target the engine derives its match threshold from'),
     minVotes: d(3, 'votes', 'agreeing good-quality faces a track needs before a name is given'),
     unknownAlerts: d(true, 'on/off', 'raise an alert for an unknown face'),
+    visitGapSeconds: d(30, 's', 'one person out of sight on one camera for less than this is still the same visit (one event row)'),
+    unknownClusterWindowDays: d(7, 'days', 'unknown-person clusters not seen for this long are forgotten (rolling window)'),
   },
   /** The engine's own (src-engine/config.ts), that the host's detection policy follows. */
   engine: {

@@ -77,7 +77,7 @@ test('5 fps with motion gating, crops and evidence-driven embedding: one event p
     },
     flush: (now: number) => scored.flush(now),
   };
-  const score = scoreVisits(scenario.visits, runTracker(frames, T0, timed), ids);
+  const score = scoreVisits(scenario, runTracker(frames, T0, timed), ids);
   const c = planner.counters;
   console.log('gated 5 fps', JSON.stringify({ offered, analysed: frames.length, ...c, events: score.events, recognised: score.recognised_visits, enrolled: score.enrolled_visits }));
   assert.equal(score.events, scenario.visits.length, 'one event per visit');

@@ -36,7 +36,9 @@ export interface CameraMeta {
 
 /** What one recorded tracker event committed. */
 export interface Committed {
-  kind: 'face_detected' | 'recognized' | 'unknown' | 'lost' | 'ended';
+  kind: 'face_detected' | 'recognized' | 'unknown' | 'lost' | 'ended' | 'merged';
+  /** kind 'merged': the row that was folded into `event` (gone). */
+  mergedId?: string;
   camera: CameraMeta;
   event: EventRecord;
   /** Alerts raised or resolved by this write. */
@@ -99,6 +101,7 @@ export class EventRecorder {
 
   handle(camera: CameraMeta, ev: TrackEvent, traceId: string | null): void {
     if (this.#closed) return;
+    if (ev.type === 'merged') return this.#merge(camera, ev);
     if (ev.type === 'discarded') {
       // Never announced (noise, or folded into a lost visit): nothing was written.
       const v = this.#open.get(ev.trackId);
@@ -110,6 +113,28 @@ export class EventRecorder {
       const c = await this.#record(camera, v, ev);
       if (ev.type === 'ended') this.#open.delete(ev.trackId);
       if (c) this.#d.onCommitted(c);
+    });
+  }
+
+  /** Track `ev.trackId` is the same person's earlier visit `ev.into`: its pending row folds into that one (after
+   *  both rows' queued writes), keeping the better best face. */
+  #merge(camera: CameraMeta, ev: Extract<TrackEvent, { type: 'merged' }>): void {
+    const from = this.#open.get(ev.trackId);
+    this.#open.delete(ev.trackId);
+    const into = this.#visit(ev.into, from?.traceId ?? null);
+    if (from?.best && (!into.best || from.best.score > into.best.score) && from.savedVersion !== from.bestVersion) {
+      into.best = from.best; // unsaved pixels: the merged visit saves them if they are its best view
+      into.bestVersion++;
+    }
+    const before = from?.chain ?? DONE;
+    this.#enqueue(ev.into, into, async () => {
+      await before;
+      if (!from?.inserted || !into.inserted) return;
+      const { store } = this.#d;
+      let folded = false;
+      await store.write(() => { folded = store.events.foldPendingInto(ev.trackId, ev.into, ev.at); });
+      const event = store.events.get(ev.into);
+      if (folded && event) this.#d.onCommitted({ ...this.#committed('merged', camera, into, event), mergedId: ev.trackId });
     });
   }
 
@@ -139,7 +164,7 @@ export class EventRecorder {
     });
   }
 
-  async #record(camera: CameraMeta, v: OpenVisit, ev: Exclude<TrackEvent, { type: 'discarded' }>): Promise<Committed | null> {
+  async #record(camera: CameraMeta, v: OpenVisit, ev: Exclude<TrackEvent, { type: 'discarded' | 'merged' }>): Promise<Committed | null> {
     const { store } = this.#d;
     const id = ev.trackId;
     if (ev.type === 'face_detected') {

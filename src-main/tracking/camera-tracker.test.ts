@@ -344,3 +344,58 @@ test('a clearly different face next to a track never takes it over', () => {
   const b = tracker.update({ frameId: 'b', at: T0 + DT, faces: [faceOf([405, 302, 100, 115], pb, r)] }).faces[0].trackId;
   assert.notEqual(a, b);
 });
+
+test('the same person recognised again within the visit gap is one visit (merged by identity, even when they look different)', () => {
+  const tracker = new CameraTracker('cam1', THRESHOLDS, { visitGapMs: 30_000 }, ids());
+  const r = rng(41);
+  // Two unrelated appearance vectors for one enrolled person (say, a hood then no hood): appearance cannot re-link.
+  const first = run(tracker, walk([100, 200], [900, 200], 10, 90, 41).map((b) => [faceOf(b, identity(11), r, match('per_ada', 0.8))]));
+  const second = run(tracker, walk([900, 260], [100, 260], 10, 70, 42).map((b) => [faceOf(b, identity(12), r, match('per_ada', 0.75))]), first.end + 10_000);
+  const events = [...first.events, ...second.events, ...tracker.flush(second.end + 60_000)];
+  const announced = ofType(events, 'face_detected').map((e) => e.trackId);
+  const merged = ofType(events, 'merged');
+  assert.equal(merged.length, 1, 'the second track folds into the first visit');
+  assert.equal(merged[0].into, announced[0]);
+  assert.deepEqual(ofType(events, 'decided').map((e) => e.trackId), [announced[0]], 'one decision, on the first visit');
+  const ended = ofType(events, 'ended');
+  assert.equal(ended.length, 1);
+  assert.equal(ended[0].trackId, announced[0]);
+  assert.equal(ended[0].sightings, 2);
+  assert.equal(ended[0].lastSeenAt, second.end - DT, 'the visit lasts until the second sighting');
+  assert.ok(second.trackIds.at(-1)!.every((id) => id === announced[0]), 'faces after the merge carry the visit\'s id');
+});
+
+test('a visit is not merged into another person\'s, nor after the visit gap', () => {
+  const tracker = new CameraTracker('cam1', THRESHOLDS, { visitGapMs: 5_000 }, ids());
+  const r = rng(43);
+  const a = run(tracker, walk([100, 200], [900, 200], 10, 90, 43).map((b) => [faceOf(b, identity(13), r, match('per_ada', 0.8))]));
+  const b = run(tracker, walk([900, 200], [100, 200], 10, 90, 44).map((x) => [faceOf(x, identity(14), r, match('per_bo', 0.8))]), a.end + 1000);
+  const c = run(tracker, walk([100, 200], [900, 200], 10, 90, 45).map((x) => [faceOf(x, identity(15), r, match('per_ada', 0.8))]), b.end + 20_000);
+  const events = [...a.events, ...b.events, ...c.events, ...tracker.flush(c.end + 60_000)];
+  assert.equal(ofType(events, 'merged').length, 0);
+  assert.equal(ofType(events, 'ended').length, 3);
+});
+
+test('small views just below the threshold that name the same person do not count against a clear name', () => {
+  const tracker = new CameraTracker('cam1', THRESHOLDS, {}, ids());
+  // 15 frames of a 45 px face: 6 above the threshold (0.55), 9 just below (0.38) with the same person on top.
+  const sims = [0.55, 0.38, 0.38, 0.56, 0.38, 0.38, 0.55, 0.38, 0.38, 0.57, 0.38, 0.38, 0.55, 0.38, 0.56];
+  const boxes = walk([100, 200], [400, 200], sims.length, 45, 46);
+  const ev = run(tracker, boxes.map((b, i) => [face(b, match('per_ada', sims[i], 'per_other', 0.15))]));
+  const decided = ofType([...ev.events, ...tracker.endAll(ev.end)], 'decided');
+  assert.deepEqual(decided.map((d) => [d.outcome.decision, d.outcome.personId]), [['recognized', 'per_ada']]);
+  // A stranger with one stray frame above the threshold among many near ones stays unknown.
+  const t2 = new CameraTracker('cam2', THRESHOLDS, {}, ids());
+  const stray = sims.map((_, i) => (i === 4 || i === 9 || i === 13 ? 0.47 : 0.36));
+  const ev2 = run(t2, boxes.map((b, i) => [face(b, match('per_ada', stray[i], 'per_other', 0.15))]));
+  assert.ok(ofType([...ev2.events, ...t2.endAll(ev2.end)], 'decided').every((d) => d.outcome.decision === 'unknown'));
+});
+
+test('one off embedding on the track\'s predicted spot does not split the visit', () => {
+  const tracker = new CameraTracker('cam1', THRESHOLDS, {}, ids());
+  const r = rng(47);
+  const ada = identity(16);
+  const boxes = walk([100, 200], [500, 200], 12, 80, 47);
+  const ev = run(tracker, boxes.map((b, i) => [faceOf(b, i === 6 ? identity(99) : ada, r)]));
+  assert.equal(new Set(ev.trackIds.flat()).size, 1, 'one track');
+});

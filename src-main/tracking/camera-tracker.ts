@@ -27,6 +27,7 @@ import type {
 /** Every tracker default, with its unit and meaning in types.ts. */
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   minIou: 0.2,
+  motionOverrideIou: 0.5,
   maxCenterDistance: 1.0,
   gateGrowthPerSec: 6,
   maxGate: 5,
@@ -37,7 +38,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   maxTracks: 64,
   appearance: { rejectBelow: 0.2, relinkMin: 0.55, relinkMargin: 0.05 },
   voting: {
-    minVotes: 3, minShare: 0.6, minWeight: 1.5, unknownMinVotes: 4, unknownMinSpanMs: 1000, unknownMaxNamedShare: 0.15,
+    minVotes: 3, minShare: 0.6, minWeight: 1.5, minNamedPart: 0.34, unknownMinVotes: 4, unknownMinSpanMs: 1000, unknownMaxNamedShare: 0.15,
     maxDecisionMs: 6000, sizeRef: 112, marginRef: 0.1,
   },
 };
@@ -68,6 +69,8 @@ interface Track {
   outcome: PolicyOutcome | null;
   revision: number;
   best: number;
+  /** The last face was kept on this track by motion although its embedding looked unlike the track. */
+  offLook: boolean;
 }
 
 export interface TrackView {
@@ -91,7 +94,7 @@ export interface TrackView {
 export class CameraTracker {
   readonly #tracks: Track[] = [];
   #thresholds: CameraThresholds;
-  readonly #o: TrackerOptions;
+  #o: TrackerOptions;
   readonly #policy: DecisionPolicy;
   #lastAt = -Infinity;
 
@@ -113,6 +116,12 @@ export class CameraTracker {
 
   setThresholds(t: CameraThresholds): void {
     this.#thresholds = checkThresholds(t);
+  }
+
+  /** The site's visit gap changed (Settings): lost visits are kept for the new gap from now on. */
+  setVisitGap(ms: number): void {
+    if (!(Number.isFinite(ms) && ms >= 0)) throw new TrackerInputError(`visitGapMs must be a finite number >= 0, got ${ms}`);
+    this.#o = { ...this.#o, visitGapMs: ms };
   }
 
   get thresholds(): CameraThresholds {
@@ -142,10 +151,12 @@ export class CameraTracker {
     };
 
     // 1. Live tracks by motion + appearance, cheapest pair first.
-    const pairs: Array<{ t: Track; f: number; cost: number }> = [];
+    const pairs: Array<{ t: Track; f: number; cost: number; offLook: boolean }> = [];
+    const predicted = new Map<Track, Box>();
+    for (const t of this.#tracks) if (!t.lost) predicted.set(t, t.motion.predict(at));
     for (const t of this.#tracks) {
       if (t.lost) continue;
-      const p = t.motion.predict(at);
+      const p = predicted.get(t)!;
       const dtSec = Math.max(0, at - t.lastSeenAt) / 1000;
       // A track seen once has no velocity yet: its gate grows with the fastest walker; one with a velocity only
       // by what acceleration could add. Capped: after a gap, someone far away is someone else.
@@ -157,21 +168,31 @@ export class CameraTracker {
         const ratio = f.box[2] / p[2];
         if (ratio < 0.55 || ratio > 1.8) continue;
         const app = f.embedding ? t.appearance.similarity(f.embedding) : null;
-        if (app !== null && app < this.#o.appearance.rejectBelow) continue;
+        const o = iou(p, f.box);
+        // One off embedding (blur, a compression artefact) must not split a visit: a face sitting on the track's
+        // prediction, with no other track near it, is the track whatever that one embedding says.
+        // Only for a track whose look is established and only for one frame in a row: a different person stepping
+        // into the same spot is refused from the second frame on (and by a young track at once).
+        const onPrediction = !gap && t.appearance.count >= 3 && !t.offLook && o >= this.#o.motionOverrideIou && !this.#crowded(t, f.box, predicted);
+        const offLook = app !== null && app < this.#o.appearance.rejectBelow;
+        if (offLook && !onPrediction) continue;
         // After a gap in sightings motion alone proves little: a face with an embedding must also look the part.
         if (gap && app !== null && app < this.#o.appearance.relinkMin) continue;
         if (this.#namesSomeoneElse(t, f)) continue;
-        const o = iou(p, f.box);
         const dist = centerDistance(p, f.box);
         // A face that clearly looks like the track may have moved further than the prediction allows.
         const g = app !== null && app >= this.#o.appearance.relinkMin ? gate * 1.5 : gate;
         if (o < this.#o.minIou && dist > g) continue;
         const cost = 0.35 * Math.min(1, dist / g) + 0.15 * (1 - o) + 0.5 * (app === null ? 0.5 : 1 - Math.max(0, app));
-        pairs.push({ t, f: fi, cost });
+        pairs.push({ t, f: fi, cost, offLook });
       }
     }
     pairs.sort((a, b) => a.cost - b.cost);
-    for (const { t, f } of pairs) if (!trackTaken.has(t) && !faceTaken.has(f)) take(t, f);
+    for (const { t, f, offLook } of pairs) {
+      if (trackTaken.has(t) || faceTaken.has(f)) continue;
+      t.offLook = offLook;
+      take(t, f);
+    }
 
     // 2. Left-over faces with an embedding × lost (and unmatched live) tracks, by appearance alone.
     const relinkable = () => this.#tracks.filter((t) => !trackTaken.has(t) && t.confirmed && t.appearance.count > 0);
@@ -195,7 +216,7 @@ export class CameraTracker {
       const track: Track = {
         id: this.newTrackId(), motion: new BoxMotion(f.box, at), box: f.box, score: f.score, startedAt: at, sightingAt: at, lastSeenAt: at,
         hits: 0, frames: 0, sightings: 1, confirmed: false, lost: false, tally: new VoteTally(this.#o.voting), appearance: new Appearance(),
-        firstVoteAt: null, lastVoteAt: null, decision: null, outcome: null, revision: 0, best: -1,
+        firstVoteAt: null, lastVoteAt: null, decision: null, outcome: null, revision: 0, best: -1, offLook: false,
       };
       this.#tracks.push(track);
       take(track, fi);
@@ -266,6 +287,12 @@ export class CameraTracker {
     if (top.personId === t.outcome.personId || top.similarity < this.#thresholds.recognitionThreshold) return false;
     const mine = f.candidates.find((c) => c.personId === t.outcome!.personId)?.similarity ?? -1;
     return top.similarity - mine >= this.#o.voting.marginRef;
+  }
+
+  /** Another live track's prediction touches `box` (people close together: appearance must decide). */
+  #crowded(t: Track, box: Box, predicted: ReadonlyMap<Track, Box>): boolean {
+    for (const [other, p] of predicted) if (other !== t && iou(p, box) > 0.05) return true;
+    return false;
   }
 
   /** The lost/unmatched track `e` clearly looks like, or null. */
@@ -356,7 +383,14 @@ export class CameraTracker {
       t.firstVoteAt ??= at;
       t.lastVoteAt = at;
     }
-    if (t.confirmed) this.#settle(t, at, events);
+    if (t.confirmed) {
+      const into = this.#settle(t, at, events);
+      if (into !== t) {
+        out.trackId = into.id;
+        out.isBest = false; // the merged track's best view is the recorder's to compare (see 'merged')
+        t = into;
+      }
+    }
     this.#label(t, out);
     return t;
   }
@@ -366,16 +400,56 @@ export class CameraTracker {
     out.personId = t.outcome?.personId ?? null;
   }
 
-  #settle(t: Track, at: number, events: TrackEvent[]): void {
-    if (t.decision?.decision === 'recognized') return; // never relabel a named track
+  #settle(t: Track, at: number, events: TrackEvent[]): Track {
+    if (t.decision?.decision === 'recognized') return t; // never relabel a named track
     const winner = t.tally.clearWinner();
-    if (winner) return this.#decide(t, winner, at, events);
+    if (winner) {
+      // The same person's visit on this camera is still open (out of sight, within the visit gap): this is that visit.
+      const earlier = this.#openVisitOf(t, winner, at);
+      if (earlier) {
+        this.#merge(t, earlier, at, events);
+        return earlier;
+      }
+      this.#decide(t, winner, at, events);
+      return t;
+    }
     if (t.decision === null) {
       const span = t.firstVoteAt === null ? 0 : t.lastVoteAt! - t.firstVoteAt;
       const unknown = t.tally.clearUnknown(span);
       if (unknown) this.#decide(t, unknown, at, events);
       else this.#checkDeadline(t, at, events);
     }
+    return t;
+  }
+
+  /** Another announced visit of the person `d` names, not seen in this frame and not yet ended, or null. */
+  #openVisitOf(t: Track, d: DecisionResult, at: number): Track | null {
+    // Only a still undecided track: a decided one has its own row (alerts, cluster) and is upgraded in place.
+    if (t.decision !== null || d.decision !== 'recognized' || !d.personId) return null;
+    const o = this.#policy(d, at);
+    if (o.decision !== 'recognized' || o.personId !== d.personId) return null;
+    let best: Track | null = null;
+    for (const x of this.#tracks) {
+      if (x === t || !x.confirmed || x.lastSeenAt >= at || x.outcome?.decision !== 'recognized' || x.outcome.personId !== d.personId) continue;
+      if (!best || x.lastSeenAt > best.lastSeenAt) best = x;
+    }
+    return best;
+  }
+
+  /** Announced track `t` is visit `into` (identity): `into` takes its sighting, evidence and motion; `t` goes. */
+  #merge(t: Track, into: Track, at: number, events: TrackEvent[]): void {
+    this.#tracks.splice(this.#tracks.indexOf(t), 1);
+    this.#resume(into, t.box, at);
+    into.motion = t.motion;
+    into.box = t.box;
+    into.score = t.score;
+    into.lastSeenAt = Math.max(into.lastSeenAt, t.lastSeenAt);
+    into.frames += t.frames;
+    into.hits += t.hits;
+    into.appearance.absorb(t.appearance);
+    into.tally.absorb(t.tally);
+    if (t.best > into.best) into.best = t.best;
+    events.push({ type: 'merged', trackId: t.id, cameraId: this.cameraId, at, into: into.id });
   }
 
   #checkDeadline(t: Track, at: number, events: TrackEvent[]): void {

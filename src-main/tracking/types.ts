@@ -47,6 +47,9 @@ export interface VotingOptions {
    * Stops a few ambiguous low-margin frames from naming anyone just because they agree.
    */
   minWeight: number;
+  /** Below-threshold votes whose best match is the leading person stop counting against them when that person's
+   *  clear votes are at least this part of all their top-1 views (0.34 = one in three). */
+  minNamedPart: number;
   /** Usable votes (quality passed, embedded) an "unknown" needs to settle before the sighting ends. */
   unknownMinVotes: number;
   /** ...spread over at least this long (ms): a stranger is called unknown on evidence from more than one moment. */
@@ -74,6 +77,9 @@ export interface AppearanceOptions {
 export interface TrackerOptions {
   /** IoU with the predicted box that associates a detection to a track. */
   minIou: number;
+  /** IoU with the prediction at which a face is kept on its track even if its embedding looks unlike the track
+   *  (one off embedding), when no other track is near it and the track was seen in the last gapMs. */
+  motionOverrideIou: number;
   /** Centre distance gate around the prediction, in face widths, for a track with a velocity estimate. */
   maxCenterDistance: number;
   /** Widening of the gate per second since the track was last seen (face widths/s): acceleration, and a young
@@ -141,13 +147,17 @@ export interface DecisionResult {
  * A track is one visit: face_detected once confirmed, decided (recognized / unknown; an unknown one may later be
  * decided recognized, same track), lost when out of sight (may come back: same track), ended after the visit
  * gap. discarded: a tentative track that never got confirmed, or was folded into a lost one (never announced).
+ * merged: an announced track that turned out to be a person whose visit on this camera is still open.
  */
 export type TrackEvent =
   | { type: 'face_detected'; trackId: string; cameraId: string; at: number; frameId: string; box: Box; score: number }
   | ({ type: 'decided'; trackId: string; cameraId: string; at: number; revision: number; frames: number; outcome: PolicyOutcome; template: Float32Array | null } & DecisionResult)
   | { type: 'lost'; trackId: string; cameraId: string; at: number; lastSeenAt: number; frames: number }
   | { type: 'ended'; trackId: string; cameraId: string; at: number; lastSeenAt: number; startedAt: number; frames: number; sightings: number; decision: DecisionResult; outcome: PolicyOutcome; votes: VoteSummary[]; template: Float32Array | null }
-  | { type: 'discarded'; trackId: string; cameraId: string; at: number; into: string | null };
+  | { type: 'discarded'; trackId: string; cameraId: string; at: number; into: string | null }
+  /** An announced track recognised as the person of an earlier visit still within the visit gap on this camera:
+   *  it is that visit (one event row); the track's row goes, its sightings and best view join `into`. */
+  | { type: 'merged'; trackId: string; cameraId: string; at: number; into: string };
 
 export type DropStage = 'size' | 'detection' | 'tracking';
 export type TrackState = 'tentative' | 'active' | 'lost';

@@ -26,6 +26,8 @@ function clamp(v: number, lo: number, hi: number): number {
 
 export class VoteTally {
   readonly #byLabel = new Map<string, Tally>();
+  /** Below-threshold ("unknown") votes whose best match was this person: small or blurred views of them. */
+  readonly #near = new Map<string, { count: number; weight: number }>();
   #total = 0;
   #count = 0;
   #bestUnknownSim: number | null = null;
@@ -55,6 +57,12 @@ export class VoteTally {
       this.#bestUnknownSim = Math.max(this.#bestUnknownSim ?? -1, top.similarity);
     }
     const weight = sizeW * qualW * marginW;
+    if (label === UNKNOWN && top) {
+      const n = this.#near.get(top.personId) ?? { count: 0, weight: 0 };
+      n.count++;
+      n.weight += weight;
+      this.#near.set(top.personId, n);
+    }
     const t = this.#byLabel.get(label) ?? { count: 0, weight: 0, simWeighted: 0, marginWeighted: 0 };
     t.count++;
     t.weight += weight;
@@ -76,6 +84,12 @@ export class VoteTally {
       mine.marginWeighted += t.marginWeighted;
       this.#byLabel.set(label, mine);
     }
+    for (const [id, n] of other.#near) {
+      const mine = this.#near.get(id) ?? { count: 0, weight: 0 };
+      mine.count += n.count;
+      mine.weight += n.weight;
+      this.#near.set(id, mine);
+    }
     this.#total += other.#total;
     this.#count += other.#count;
     if (other.#bestUnknownSim !== null) this.#bestUnknownSim = Math.max(this.#bestUnknownSim ?? -1, other.#bestUnknownSim);
@@ -95,9 +109,15 @@ export class VoteTally {
 
   /** A name that wins clearly, or null. */
   clearWinner(): DecisionResult | null {
-    const [first] = this.summary();
+    const first = this.summary().find((v) => v.personId !== null); // the leading name; unknown weight is in the share
     if (!first || first.personId === null || this.#total <= 0) return null;
-    const share = first.weight / round(this.#total);
+    // Below-threshold views whose best match is this same person are not evidence against them (a small face
+    // scores lower): they leave the share's denominator, as long as the clear votes are a fair part of that
+    // person's views (a stranger's stray above-threshold frames among many near ones are not).
+    const near = this.#near.get(first.personId) ?? { count: 0, weight: 0 };
+    const namedPart = first.count / (first.count + near.count);
+    const against = namedPart >= this.o.minNamedPart ? near.weight : 0;
+    const share = first.weight / Math.max(first.weight, round(this.#total - against));
     if (first.count < this.o.minVotes || share < this.o.minShare || first.weight < this.o.minWeight) return null;
     return { decision: 'recognized', personId: first.personId, confidence: first.meanSimilarity, margin: first.meanMargin, share: round(share), votes: this.summary(), reason: 'clear_winner' };
   }

@@ -1,18 +1,24 @@
-// A walk-by scenario for the one-event-per-visit test and the visits benchmark (not the demo): enrolled people
-// and strangers, slow walkers and people crossing the picture in 3 s, two people crossing each other, a
-// stranger coming back after the visit gap. Composed from the face-api sample photos like the demo (sprites
-// for the video, differently transformed photos for enrolment), decoded at an analysis rate with ffmpeg, run
-// through the real engine once per rate; trackers (today's or another release's) are fed the same results.
+// A walk-by scenario for the one-event-per-visit test and the visits benchmark (not the demo), shaped like the
+// issue-12 measurement: a 1280×720 CCTV-like corridor, 16 walk-bys making 15 visits (9 by 6 enrolled people, 6 by
+// 4 strangers), faces 45–115 px wide, people crossing the picture in 3–6.5 s, visits overlapping, people crossing
+// each other, two strangers coming back after the visit gap (same cluster), one enrolled person passing twice
+// within the gap (one visit). Composed from the face-api sample photos like the demo (sprites for the video,
+// differently transformed photos for enrolment); decoded like a camera at its defaults (analysis rate, scaled to
+// detect_width) and run through the real engine once per rate; trackers (today's or another release's) are fed
+// the same results.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Engine } from '../../../src-engine/in-process.ts';
-import type { AnalyzeResult } from '../../../src-engine/public.ts';
+import type { AnalyzeOptions, AnalyzeResult } from '../../../src-engine/public.ts';
 import { SAMPLES_DIR, facesOf } from '../../demo/demo-assets.ts';
 import { makeEnrolmentPhoto, makeSprite } from '../../demo/face-sprites.ts';
 import { composeWalkVideo, corridorBackground, walkerPosition } from '../../demo/walk-video.ts';
 import type { Walker } from '../../demo/walk-video.ts';
 import { byPerson } from '../../pipeline/recognition-pipeline.ts';
+import { DEFAULT_CAMERA_DETECTION, DEFAULTS } from '../../core/defaults.ts';
+import { resolveDetectionPolicy } from '../../pipeline/detection-policy.ts';
+import type { DetectionPolicy } from '../../pipeline/detection-policy.ts';
 import type { FaceObservation, TrackEvent } from '../../tracking/types.ts';
 
 export interface ScenarioPerson {
@@ -22,27 +28,41 @@ export interface ScenarioPerson {
   enrolled: boolean;
 }
 
+// Six enrolled people (ben and mia are lookalikes to the embedder, cos 0.71 on the photos) and four strangers.
 export const SCENARIO_PEOPLE: ScenarioPerson[] = [
   { key: 'ava', sample: 'sample6.jpg', faceRank: 1, enrolled: true },
   { key: 'mia', sample: 'sample3.jpg', faceRank: 1, enrolled: true },
   { key: 'ben', sample: 'sample1.jpg', faceRank: 2, enrolled: true },
+  { key: 'noah', sample: 'sample1.jpg', faceRank: 0, enrolled: true },
+  { key: 'lea', sample: 'sample3.jpg', faceRank: 0, enrolled: true },
+  { key: 'sam', sample: 'sample4.jpg', faceRank: 3, enrolled: true },
   { key: 'stranger-1', sample: 'sample5.jpg', faceRank: 3, enrolled: false },
   { key: 'stranger-2', sample: 'sample4.jpg', faceRank: 2, enrolled: false },
-  { key: 'stranger-3', sample: 'sample2.jpg', faceRank: 1, enrolled: false },
+  { key: 'stranger-3', sample: 'sample6.jpg', faceRank: 3, enrolled: false },
+  { key: 'stranger-4', sample: 'sample5.jpg', faceRank: 0, enrolled: false },
 ];
 
-/** [person, start s, seconds to cross, left→right, height band 0..1, face height px]. */
+/** [person, start s, seconds to cross, left→right, height band 0..1 (sprite top), face width px]. */
 type Pass = [string, number, number, boolean, number, number];
-// Visit gap for this scenario: 4 s (the product default is 30 s; a short scene needs a short gap).
-export const SCENARIO_VISIT_GAP_MS = 4000;
+/** The product's visit gap (site setting default): passes of one person closer than this are one visit. */
+export const SCENARIO_VISIT_GAP_MS = DEFAULTS.site.visitGapSeconds.value * 1000;
 const PASSES: Pass[] = [
-  ['ava', 0.5, 7, true, 0.3, 80], // slow walker
-  ['stranger-1', 8, 3, false, 0.25, 72], // crosses in 3 s
-  ['ben', 11.5, 3, true, 0.3, 76], // crosses in 3 s
-  ['mia', 15.5, 5, true, 0.28, 80], // these two cross each other mid-picture
-  ['stranger-2', 15.5, 5, false, 0.3, 78],
-  ['stranger-3', 21, 4, true, 0.22, 74],
-  ['stranger-1', 25.5, 5, true, 0.3, 80], // comes back, > visit gap later: a new visit, same cluster
+  ['ava', 1, 6.5, true, 0.32, 60], // slow walker...
+  ['stranger-1', 2.5, 3.5, false, 0.28, 50], // ...crossed by a stranger walking the other way
+  ['ben', 9, 3, true, 0.36, 90], // crosses in 3 s
+  ['mia', 12, 3.5, false, 0.3, 45], // smallest face, fast, crossed by...
+  ['noah', 13, 4, true, 0.38, 115], // ...the biggest
+  ['stranger-2', 18.5, 3, true, 0.33, 70], // a stranger crossing in 3 s
+  ['lea', 21, 4, false, 0.3, 75],
+  ['sam', 23, 3.5, true, 0.36, 80], // overlaps lea (crossing)
+  ['stranger-3', 28, 6, false, 0.3, 65],
+  ['stranger-1', 44, 5, true, 0.3, 75], // back 36 s after the first visit: a new visit, the same cluster
+  ['ava', 47, 4, false, 0.36, 100], // second visit (first ended 40 s before)
+  ['sam', 51, 4.5, false, 0.32, 70], // passes again 24.5 s after the first pass: the same visit
+  ['stranger-4', 57.5, 3, false, 0.3, 48],
+  ['mia', 59, 3, true, 0.36, 60], // crosses stranger-4; second visit
+  ['stranger-2', 66, 5, false, 0.34, 85], // back 44.5 s later: same cluster
+  ['ben', 68, 6.5, true, 0.3, 110], // crosses stranger-2; second visit
 ];
 
 export interface TruthVisit {
@@ -51,52 +71,80 @@ export interface TruthVisit {
   enrolled: boolean;
   start: number;
   end: number;
-  walker: Walker;
+  /** One walker per pass of this visit (passes of one person within the visit gap are one visit). */
+  walkers: Walker[];
 }
 
 export interface Scenario {
   dir: string;
   video: string;
+  /** The composed video's size. */
+  videoWidth: number;
+  videoHeight: number;
+  /** The analysed frame: the video scaled to the camera's default detect_width (what the engine sees). */
   width: number;
   height: number;
   fps: number;
   seconds: number;
   visits: TruthVisit[];
+  /** Passes (walk-bys); visits.length <= passes. */
+  passes: number;
   /** Enrolment photo (JPEG) per enrolled person key. */
   photos: Map<string, Buffer>;
 }
 
-const VERSION = 1;
+const VERSION = 6;
+const VIDEO_W = 1280;
+const VIDEO_H = 720;
 
 export async function composeVisitScenario(dir: string, engine: Engine, ffmpegPath: string): Promise<Scenario> {
   mkdirSync(dir, { recursive: true });
-  const width = 640;
-  const height = 360;
-  const fps = 10;
+  const fps = 15;
   const visits: TruthVisit[] = [];
   const photos = new Map<string, Buffer>();
   const boxes = new Map<string, Awaited<ReturnType<typeof facesOf>>>();
-  for (const [i, [key, start, cross, ltr, band, faceHeight]] of PASSES.entries()) {
+  const gapS = SCENARIO_VISIT_GAP_MS / 1000;
+  for (const [key, start, cross, ltr, band, faceWidth] of PASSES) {
     const p = SCENARIO_PEOPLE.find((x) => x.key === key)!;
     const faces = boxes.get(p.sample) ?? await facesOf(engine, p.sample);
     boxes.set(p.sample, faces);
     const face = faces[p.faceRank];
     if (!face) throw new Error(`${p.sample} has ${faces.length} faces`);
     const image = join(SAMPLES_DIR, p.sample);
-    const sprite = await makeSprite(image, face, faceHeight);
-    const y = Math.round(height * band);
-    const from: [number, number] = ltr ? [-sprite.width * 0.6, y] : [width - sprite.width * 0.4, y];
-    const to: [number, number] = ltr ? [width - sprite.width * 0.4, y + 6] : [-sprite.width * 0.6, y + 6];
-    visits.push({ index: i, person: key, enrolled: p.enrolled, start, end: start + cross, walker: { sprite, start, end: start + cross, from, to, bob: 3 } });
+    const sprite = await makeSprite(image, face, Math.round(faceWidth * face[3] / face[2]));
+    const y = Math.round(VIDEO_H * band);
+    const from: [number, number] = ltr ? [-sprite.width * 0.6, y] : [VIDEO_W - sprite.width * 0.4, y];
+    const to: [number, number] = ltr ? [VIDEO_W - sprite.width * 0.4, y + 10] : [-sprite.width * 0.6, y + 10];
+    const walker: Walker = { sprite, start, end: start + cross, from, to, bob: Math.round(faceWidth * 0.06) };
+    const same = visits.findLast((v) => v.person === key);
+    if (same && start - same.end < gapS) {
+      same.walkers.push(walker);
+      same.end = start + cross;
+    } else {
+      visits.push({ index: visits.length, person: key, enrolled: p.enrolled, start, end: start + cross, walkers: [walker] });
+    }
     if (p.enrolled && !photos.has(key)) photos.set(key, await makeEnrolmentPhoto(image, face, photos.size));
   }
   const seconds = Math.ceil(Math.max(...visits.map((v) => v.end)) + 1);
   const video = join(dir, `visits-v${VERSION}.mp4`);
   if (!existsSync(video) || readMeta(dir) !== VERSION) {
-    await composeWalkVideo({ out: video, width, height, fps, seconds, background: await corridorBackground(width, height), walkers: visits.map((v) => v.walker), ffmpegPath, crf: 20 });
+    // Composed into a temporary name and renamed: a concurrent test never reads a half-written video.
+    const tmp = join(dir, `visits-v${VERSION}.${process.pid}.tmp.mp4`);
+    await composeWalkVideo({
+      out: tmp, width: VIDEO_W, height: VIDEO_H, fps, seconds, background: await corridorBackground(VIDEO_W, VIDEO_H),
+      walkers: visits.flatMap((v) => v.walkers), ffmpegPath, crf: 23,
+    });
+    renameSync(tmp, video);
     writeFileSync(join(dir, 'visits.json'), JSON.stringify({ version: VERSION }));
   }
-  return { dir, video, width, height, fps, seconds, visits, photos };
+  const width = Math.min(DEFAULT_CAMERA_DETECTION.detect_width, VIDEO_W);
+  const height = Math.round((VIDEO_H * width) / VIDEO_W / 2) * 2;
+  return { dir, video, videoWidth: VIDEO_W, videoHeight: VIDEO_H, width, height, fps, seconds, visits, passes: PASSES.length, photos };
+}
+
+/** The camera-default detection policy for this engine (min face, confidence, threshold, engine options). */
+export function scenarioPolicy(engine: Engine): DetectionPolicy {
+  return resolveDetectionPolicy(DEFAULT_CAMERA_DETECTION, { min_votes: DEFAULTS.site.minVotes.value }, { searchThreshold: engine.searchThreshold() });
 }
 
 function readMeta(dir: string): number | null {
@@ -107,9 +155,10 @@ function readMeta(dir: string): number | null {
   }
 }
 
-/** Frames of `video` at `fps` (RGB), with their media time in seconds. */
+/** Frames of `video` at `fps` (RGB, scaled to `width` × `height` as a camera's reader does), with their media time
+ *  in seconds. */
 export async function* decodeAt(video: string, fps: number, width: number, height: number, ffmpegPath: string): AsyncGenerator<{ t: number; data: Uint8Array }> {
-  const ff = spawn(ffmpegPath, ['-hide_banner', '-loglevel', 'error', '-i', video, '-vf', `fps=${fps}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const ff = spawn(ffmpegPath, ['-hide_banner', '-loglevel', 'error', '-threads', '1', '-i', video, '-vf', `fps=${fps},scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const size = width * height * 3;
   let buf: Buffer = Buffer.alloc(0);
   let n = 0;
@@ -141,39 +190,49 @@ export async function enrolScenario(engine: Engine, s: Scenario, idOf: (key: str
   return ids;
 }
 
-/** Runs the engine over the scenario at `fps` (what a camera's analysis rate would hand it). */
-export async function analyseScenario(engine: Engine, s: Scenario, fps: number, ffmpegPath: string): Promise<AnalysedFrame[]> {
+/** Runs the engine over the scenario at `fps` (what a camera at its defaults would hand it: analysis rate,
+ *  detect_width, the default policy's engine options). */
+export async function analyseScenario(engine: Engine, s: Scenario, fps: number, ffmpegPath: string, options: AnalyzeOptions = scenarioPolicy(engine).engine): Promise<AnalysedFrame[]> {
   const out: AnalysedFrame[] = [];
   for await (const f of decodeAt(s.video, fps, s.width, s.height, ffmpegPath)) {
-    const result = await engine.analyzeFrame({ width: s.width, height: s.height, channels: 3, data: f.data }, { embeddings: true, match: true });
+    const result = await engine.analyzeFrame({ width: s.width, height: s.height, channels: 3, data: f.data }, options);
     out.push({ t: f.t, result });
   }
   return out;
 }
 
+/** Where visit `v`'s face centre is at `t` (analysed-frame pixels), or null when none of its passes is on screen. */
+export function visitFaceAt(s: Pick<Scenario, 'width' | 'videoWidth'>, v: TruthVisit, t: number): [number, number] | null {
+  const k = s.width / s.videoWidth;
+  for (const w of v.walkers) {
+    const p = walkerPosition(w, t);
+    if (p) return [(p[0] + w.sprite.width / 2) * k, (p[1] + w.sprite.height * 0.42) * k];
+  }
+  return null;
+}
+
 /** The visit a track belongs to: the one whose face was nearest the track's boxes while both were on screen. */
-export function visitOfTrack(visits: readonly TruthVisit[], seen: ReadonlyArray<{ t: number; cx: number; cy: number }>): TruthVisit | null {
+export function visitOfTrack(s: Pick<Scenario, 'width' | 'videoWidth'>, visits: readonly TruthVisit[], seen: ReadonlyArray<{ t: number; cx: number; cy: number }>): TruthVisit | null {
   let best: TruthVisit | null = null;
   let bestD = Infinity;
+  const far = 0.06 * s.width; // a sighting outside the visit's time counts as this far off
   for (const v of visits) {
     let sum = 0;
     let n = 0;
     for (const o of seen) {
-      const p = walkerPosition(v.walker, o.t);
+      const p = visitFaceAt(s, v, o.t);
       if (!p) continue;
-      const cx = p[0] + v.walker.sprite.width / 2;
-      const cy = p[1] + v.walker.sprite.height * 0.42;
-      sum += Math.hypot(cx - o.cx, cy - o.cy);
+      sum += Math.hypot(p[0] - o.cx, p[1] - o.cy);
       n++;
     }
     if (n === 0) continue;
-    const d = sum / n + (seen.length - n) * 40; // sightings outside the visit's time count against it
+    const d = sum / n + ((seen.length - n) * far) / Math.max(1, n);
     if (d < bestD) {
       bestD = d;
       best = v;
     }
   }
-  return best && bestD < 120 ? best : null;
+  return best && bestD < 0.19 * s.width ? best : null;
 }
 
 export interface TrackSummary {
@@ -190,6 +249,8 @@ export interface VisitScore {
   visits: number;
   events: number;
   events_per_visit: number;
+  /** Event rows decided "unknown" (any visit). */
+  unknown_events: number;
   /** Enrolled visits with an event naming the right person. */
   recognised_visits: number;
   enrolled_visits: number;
@@ -209,11 +270,12 @@ export interface VisitScore {
   one_event_visits: number;
 }
 
-export function scoreVisits(visits: readonly TruthVisit[], tracks: readonly TrackSummary[], ids: ReadonlyMap<string, string>): VisitScore & { byVisit: Map<number, TrackSummary[]> } {
+export function scoreVisits(s: Pick<Scenario, 'width' | 'videoWidth' | 'visits'>, tracks: readonly TrackSummary[], ids: ReadonlyMap<string, string>): VisitScore & { byVisit: Map<number, TrackSummary[]> } {
+  const visits = s.visits;
   const byVisit = new Map<number, TrackSummary[]>(visits.map((v) => [v.index, []]));
   let unmatched = 0;
   for (const t of tracks) {
-    const v = visitOfTrack(visits, t.seen);
+    const v = visitOfTrack(s, visits, t.seen);
     if (v) byVisit.get(v.index)!.push(t);
     else unmatched++;
   }
@@ -238,6 +300,7 @@ export function scoreVisits(visits: readonly TruthVisit[], tracks: readonly Trac
   const r = (x: number) => Math.round(x * 100) / 100;
   return {
     visits: visits.length, events: tracks.length, events_per_visit: r(tracks.length / visits.length),
+    unknown_events: tracks.filter((t) => t.decision === 'unknown').length,
     recognised_visits: recognised, enrolled_visits: enrolled, recognition_per_visit: r(recognised / enrolled),
     unknown_events_for_enrolled: unknownForEnrolled, unknown_alerts_for_enrolled: alertsForEnrolled,
     strangers_one_event: strangersOne, stranger_visits: visits.length - enrolled, wrong_names: wrong, unmatched_events: unmatched,
@@ -245,12 +308,16 @@ export function scoreVisits(visits: readonly TruthVisit[], tracks: readonly Trac
   };
 }
 
-/** Feeds analysed frames to a tracker the way the pipeline does; returns one summary per announced track. */
+/** Feeds analysed frames to a tracker the way the pipeline does; returns one summary per announced track (an
+ *  announced track merged into an earlier visit of the same person counts as that visit). `boxScale` hands the
+ *  tracker boxes in another frame size (an older release analysed the full 1280-wide frame). */
 export function runTracker(
   frames: readonly AnalysedFrame[], t0: number,
   tracker: { update(f: { frameId: string; at: number; faces: FaceObservation[] }): { faces: Array<{ trackId: string | null }>; events: TrackEvent[] }; flush(now: number): TrackEvent[] },
   onEvents: (events: TrackEvent[], frame: AnalysedFrame | null, faces: Array<{ trackId: string | null; isBest?: boolean }>) => void = () => {},
+  o: { boxScale?: number } = {},
 ): TrackSummary[] {
+  const k = o.boxScale ?? 1;
   const seen = new Map<string, TrackSummary['seen']>();
   const last = new Map<string, { decision: 'recognized' | 'unknown'; personId: string | null }>();
   const alerted = new Set<string>();
@@ -258,11 +325,17 @@ export function runTracker(
   const absorb = (events: TrackEvent[]) => {
     for (const e of events) {
       if (e.type === 'face_detected') announced.push(e.trackId);
+      if (e.type === 'discarded' && e.into && announced.includes(e.trackId)) {
+        // Merged into an earlier visit of the same person: one event row, with both sightings.
+        announced.splice(announced.indexOf(e.trackId), 1);
+        seen.set(e.into, [...(seen.get(e.into) ?? []), ...(seen.get(e.trackId) ?? [])].sort((a, b) => a.t - b.t));
+        if (alerted.has(e.trackId)) alerted.add(e.into);
+      }
       if (e.type === 'decided') {
         // Today's tracker reports the outcome after policy; an older one only the raw decision.
-        const o = (e as { outcome?: { decision: 'recognized' | 'unknown'; personId: string | null; alert?: string | null } }).outcome;
-        const decision = o?.decision ?? e.decision;
-        last.set(e.trackId, { decision, personId: o ? o.personId : e.personId });
+        const out = (e as { outcome?: { decision: 'recognized' | 'unknown'; personId: string | null; alert?: string | null } }).outcome;
+        const decision = out?.decision ?? e.decision;
+        last.set(e.trackId, { decision, personId: out ? out.personId : e.personId });
         if (decision === 'unknown') alerted.add(e.trackId);
       }
     }
@@ -270,16 +343,17 @@ export function runTracker(
   frames.forEach((f, i) => {
     const at = t0 + Math.round(f.t * 1000);
     const faces: FaceObservation[] = f.result.faces.map((face) => ({
-      box: face.box, score: face.score, quality: { passed: face.quality.passed, reason: face.quality.reason },
+      box: k === 1 ? face.box : [face.box[0] * k, face.box[1] * k, face.box[2] * k, face.box[3] * k], score: face.score,
+      quality: { passed: face.quality.passed, reason: face.quality.reason },
       candidates: face.match ? byPerson(face.match.matches) : face.embedding ? [] : undefined,
       embedding: face.embedding,
     }));
     const u = tracker.update({ frameId: `f${i}`, at, faces });
     absorb(u.events);
     onEvents(u.events, f, u.faces);
-    u.faces.forEach((a, k) => {
+    u.faces.forEach((a, j) => {
       if (!a.trackId) return;
-      const b = faces[k].box;
+      const b = f.result.faces[j].box;
       const list = seen.get(a.trackId) ?? [];
       list.push({ t: f.t, cx: b[0] + b[2] / 2, cy: b[1] + b[3] / 2 });
       seen.set(a.trackId, list);

@@ -120,6 +120,7 @@ export class DetectionEventsRepository {
   readonly #best;
   readonly #end;
   readonly #ack;
+  readonly #delete;
   readonly #correct;
   readonly #get;
   readonly #getW;
@@ -143,6 +144,7 @@ export class DetectionEventsRepository {
     );
     this.#end = db.writer.prepare('UPDATE detection_events SET ended_at = @endedAt, frame_count = @frameCount, timings_json = @timings, votes_json = coalesce(@votes, votes_json) WHERE id = @id');
     this.#ack = db.writer.prepare('UPDATE detection_events SET acknowledged_by = ?, acknowledged_at = ? WHERE id = ?');
+    this.#delete = db.writer.prepare('DELETE FROM detection_events WHERE id = ?');
     this.#correct = db.writer.prepare(
       `UPDATE detection_events SET decision = @decision, person_id = @personId, corrected_by = @by, corrected_at = @at, correction_json = @correction
        WHERE id = @id`,
@@ -212,6 +214,29 @@ export class DetectionEventsRepository {
       throw err;
     }
     return toRecord(this.#getW.get(id)!);
+  }
+
+  /**
+   * Folds an undecided visit row into visit `into` (the same person's earlier visit on the camera): `into` takes
+   * the better best face (box, score, snapshots) and `id`'s row goes; snapshots no row uses any more are queued for
+   * deletion. Returns false if `id` is gone or already decided (a decided row is never folded).
+   */
+  foldPendingInto(id: string, into: string, now = Date.now()): boolean {
+    const row = this.#getW.get(id);
+    const target = this.#getW.get(into);
+    if (!row || !target) throw new NotFoundError('detection event', row ? into : id);
+    if (row.decision !== 'pending') return false;
+    const better = (row.best_score ?? -1) > (target.best_score ?? -1) && row.face_snapshot !== null;
+    if (better) {
+      this.#best.run({
+        id: into, box: row.best_box_json, score: row.best_score, quality: row.best_quality_json, frameWidth: row.frame_width,
+        frameHeight: row.frame_height, faceSnapshot: row.face_snapshot, frameSnapshot: row.frame_snapshot,
+      });
+    }
+    this.#delete.run(id);
+    const unused = better ? [target.face_snapshot, target.frame_snapshot] : [row.face_snapshot, row.frame_snapshot];
+    this.deletions.enqueue(unused, 'visit merged into an earlier visit of the same person', now);
+    return true;
   }
 
   get(id: string): EventRecord | null {
