@@ -171,3 +171,35 @@ test('two workers: both hold the gallery, cameras stay on their worker, a killed
     await sup.stop();
   }
 });
+
+test('resize: a second worker starts with the gallery and takes cameras; shrinking stops it and rebinds its cameras', { timeout: 150_000 }, async () => {
+  const sup = supervisor();
+  try {
+    await sup.start();
+    const frame = await sampleFrame();
+    const first = (await sup.call({ op: 'analyze_frame', frame, options: { embeddings: true } })) as EngineAnalysis;
+    sup.setGallery([{ person_id: 'p1', template_ids: ['t1'], embeddings: [first.faces[0].embedding!] }]);
+    await sup.resize(2);
+    assert.equal(sup.workerCount, 2);
+    const s = sup.stats();
+    assert.equal(s.workers.length, 2);
+    assert.ok(s.workers.every((w) => w.state === 'ready'), JSON.stringify(s.workers.map((w) => w.state)));
+    // a new camera goes to the worker with fewer cameras: the new one; it matches against the gallery it was given
+    await sup.call({ op: 'analyze_frame', frame }, { affinity: 'camA' });
+    const onB = (await sup.call({ op: 'analyze_frame', frame, options: { embeddings: true, match: true } }, { affinity: 'camB' })) as EngineAnalysis;
+    assert.equal(sup.stats().workers[1].cameras, 1);
+    assert.equal(onB.faces[0].match?.matches[0]?.person_id, 'p1', 'the added worker holds the gallery');
+    const pid2 = sup.stats().workers[1].pid!;
+    await sup.resize(1);
+    assert.equal(sup.workerCount, 1);
+    assert.throws(() => process.kill(pid2, 0), 'the surplus worker process is gone');
+    for (const cam of ['camA', 'camB']) {
+      const again = (await sup.call({ op: 'analyze_frame', frame }, { affinity: cam })) as EngineAnalysis;
+      assert.equal(again.faces.length, 4, `${cam} is served by the remaining worker`);
+    }
+    assert.deepEqual(sup.stats().workers.map((w) => w.state), ['ready']);
+    await assert.rejects(sup.resize(0), RangeError);
+  } finally {
+    await sup.stop();
+  }
+});

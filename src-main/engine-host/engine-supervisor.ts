@@ -49,24 +49,63 @@ export class EngineSupervisor extends EventEmitter<{
   exit: [InstanceDeath & { retried: number; failed: number; worker: number }];
   slot: [];
 }> {
-  readonly #workers: EngineWorker[];
+  #workers: EngineWorker[];
   readonly #affinity = new Map<string, number>();
+  readonly #workerOpts: WorkerOptions;
   #state: SupervisorState = 'starting';
   #switching = false;
+  #resizing: Promise<void> = Promise.resolve();
+  #started = false;
 
   constructor(opts: SupervisorOptions) {
     super();
     const { workers = 1, ...workerOpts } = opts;
     if (!(Number.isInteger(workers) && workers >= 1)) throw new RangeError('engine workers must be a positive integer');
-    this.#workers = Array.from({ length: workers }, (_, i) => {
-      const log = workerOpts.log && workers > 1 ? childLog(workerOpts.log, i) : workerOpts.log;
-      const w = new EngineWorker({ ...workerOpts, ...(log ? { log } : {}) });
-      w.on('state', () => this.#syncState());
-      w.on('ready', (info) => { this.#syncState(); this.emit('ready', info); });
-      w.on('exit', (d) => this.emit('exit', { ...d, worker: i }));
-      w.on('slot', () => this.emit('slot'));
-      return w;
-    });
+    this.#workerOpts = workerOpts;
+    this.#workers = Array.from({ length: workers }, (_, i) => this.#makeWorker(i, workers));
+  }
+
+  #makeWorker(i: number, count: number): EngineWorker {
+    const log = this.#workerOpts.log && count > 1 ? childLog(this.#workerOpts.log, i) : this.#workerOpts.log;
+    const w = new EngineWorker({ ...this.#workerOpts, ...(log ? { log } : {}) });
+    w.on('state', () => this.#syncState());
+    w.on('ready', (info) => { this.#syncState(); this.emit('ready', info); });
+    w.on('exit', (d) => this.emit('exit', { ...d, worker: this.#workers.indexOf(w) }));
+    w.on('slot', () => this.emit('slot'));
+    return w;
+  }
+
+  /**
+   * Runs `n` engine processes from now on (Settings → engine workers): new workers start with the current engine
+   * options and the gallery; surplus workers (the last ones) stop after their requests, and their cameras are
+   * bound again on their next frame. Calls are serialised; resolves once the new workers are ready.
+   */
+  resize(n: number): Promise<void> {
+    if (!(Number.isInteger(n) && n >= 1)) return Promise.reject(new RangeError('engine workers must be a positive integer'));
+    const run = async () => {
+      const cur = this.#workers.length;
+      if (n === cur || this.#state === 'stopped') return;
+      if (n > cur) {
+        const first = this.#workers[0];
+        const gallery = first.galleryPeople();
+        const added = Array.from({ length: n - cur }, (_, k) => this.#makeWorker(cur + k, n));
+        for (const w of added) {
+          w.setEngineOptions(first.engineOptions);
+          w.setGallery(gallery); // the mirror: sent whole once the process is ready
+        }
+        this.#workers = [...this.#workers, ...added];
+        if (this.#started) await Promise.all(added.map((w) => w.start()));
+      } else {
+        const gone = this.#workers.slice(n);
+        this.#workers = this.#workers.slice(0, n);
+        for (const [cam, i] of this.#affinity) if (i >= n) this.#affinity.delete(cam);
+        await Promise.all(gone.map((w) => w.stop()));
+      }
+      this.#syncState();
+      this.emit('slot');
+    };
+    this.#resizing = this.#resizing.then(run, run);
+    return this.#resizing;
   }
 
   get workerCount(): number {
@@ -120,6 +159,7 @@ export class EngineSupervisor extends EventEmitter<{
 
   /** Starts every worker; resolves once the first is ready. */
   start(): Promise<void> {
+    this.#started = true;
     const all = this.#workers.map((w) => w.start());
     return Promise.any(all).catch(() => all[0]);
   }

@@ -195,6 +195,11 @@ export class EngineWorker extends EventEmitter<{
     this.#sendGalleryOp({ op: 'gallery_remove', person_ids: personIds });
   }
 
+  /** The gallery as this worker holds it (a new worker of the pool starts from it). */
+  galleryPeople(): GalleryPerson[] {
+    return [...this.#gallery.values()];
+  }
+
   /** Persons and templates the engine holds (mirror). */
   gallerySize(): { persons: number; templates: number } {
     let templates = 0;
