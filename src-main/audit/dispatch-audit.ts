@@ -44,15 +44,25 @@ function subject(method: MethodName, input: Input, output: Output): { resource: 
       return { resource: `template:${str(input?.template_id)}`, personId: id };
     case 'persons.enrolPhotos':
     case 'persons.enrolCapture': {
-      const verdicts = (output?.verdicts as Array<{ accepted: boolean }> | undefined) ?? [];
-      return { resource: `person:${id}`, personId: id, details: { photos: verdicts.length, accepted: verdicts.filter((v) => v.accepted).length } };
+      // The row commits with the call's FIRST stored template (audit-scope.ts), before the other photos are done:
+      // then only the input is known, and a count of accepted photos would be false. After the call (nothing
+      // stored) the verdicts are there.
+      const verdicts = output?.verdicts as Array<{ accepted: boolean }> | undefined;
+      const photos = Array.isArray(input?.photos) ? input.photos.length : method === 'persons.enrolCapture' ? 1 : verdicts?.length ?? null;
+      return { resource: `person:${id}`, personId: id, details: { photos, ...(verdicts ? { accepted: verdicts.filter((v) => v.accepted).length } : {}) } };
     }
     case 'clusters.enrol':
     case 'clusters.merge': {
-      // A stranger's face crops became someone's templates and their visits were relabelled (issue 12).
+      // A stranger's face crops became someone's templates and their visits were relabelled (issue 12). The row
+      // commits with the call's first write: for clusters.enrol that creates the person (its record is the
+      // output then), for clusters.merge the person is in the input; counts are known only after the call.
       const person = output?.person as Output;
-      const verdicts = (output?.verdicts as Array<{ accepted: boolean }> | undefined) ?? [];
-      return { resource: `cluster:${id}`, personId: str(person?.id) ?? str(input?.person_id), details: { templates: verdicts.filter((v) => v.accepted).length, events_relabelled: output?.events_relabelled ?? null } };
+      const verdicts = output?.verdicts as Array<{ accepted: boolean }> | undefined;
+      const created = method === 'clusters.enrol' && !person ? str(output?.id) : null;
+      return {
+        resource: `cluster:${id}`, personId: str(person?.id) ?? str(input?.person_id) ?? created,
+        details: verdicts ? { templates: verdicts.filter((v) => v.accepted).length, events_relabelled: output?.events_relabelled ?? null } : {},
+      };
     }
     case 'events.reportWrongMatch':
       return { resource: `detection:${id}`, personId: null };

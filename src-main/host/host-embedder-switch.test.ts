@@ -106,4 +106,10 @@ test('embedders.select switches the engine to dlib, re-embeds every enrolment ph
   }
   const audit = await call<{ items: Array<{ action: string; result: string }> }>('audit.list', { action: 'embedders.select', limit: 20 });
   assert.ok(audit.items.some((r) => r.action === 'embedders.select' && r.result === 'success'), 'the choice is audited');
+  // The enrolment rows commit with the first stored template: they state what is known then (the photos sent), not
+  // a count of accepted photos that is not known yet (it used to read "accepted: 0" for an accepted photo).
+  const enrolRows = (await call<{ items: Array<{ action: string; person_id: string | null; details: Record<string, unknown> | null }> }>('audit.list', { action: 'persons.enrolPhotos', limit: 20 })).items;
+  assert.equal(enrolRows.length, 2);
+  for (const r of enrolRows) assert.deepEqual(r.details, { photos: 1 }, JSON.stringify(r));
+  assert.deepEqual(enrolRows.map((r) => r.person_id).sort(), [...ids].sort());
 });
