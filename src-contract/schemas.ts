@@ -161,7 +161,12 @@ export const SettingsSchema = z.object({
   timezone: z.string().min(1).max(64),
   /** BCP 47 locale for reports and exports (dates, times, numbers), e.g. "en-GB", "de-DE". */
   locale: z.string().min(2).max(35).regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 locale such as en-GB'),
-  recognition: z.object({ target_far: z.number().min(1e-6).max(0.2), min_votes: z.number().int().min(1).max(50), unknown_alerts: z.boolean() }),
+  recognition: z.object({ target_far: z.number().min(1e-6).max(0.2), min_votes: z.number().int().min(1).max(50), unknown_alerts: z.boolean(),
+    /** Seconds one person may be out of sight on one camera and still be the same visit (one event row); absent: the
+     *  host's default (30). Applied to running cameras at once. */
+    visit_gap_seconds: z.number().int().min(1).max(3600).optional(),
+    /** Days an unknown person's cluster is remembered after it was last seen (rolling window); absent: the host's default (7). */
+    unknown_cluster_window_days: z.number().int().min(1).max(365).optional() }),
   consent_policy: z.enum(['block', 'flag']),
   retention_days: z.object({ events: z.number().int().min(1).max(3650), unknown_snapshots: z.number().int().min(1).max(3650), audit: z.number().int().min(30).max(36500) }),
   erasure_events: z.enum(['anonymise', 'delete']),

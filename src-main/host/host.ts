@@ -15,6 +15,7 @@ import { ACCESS_MIGRATIONS, createAccessControl } from './access-control.ts';
 import { PushCrops, pushCropMigrations, pushCropRetentionTask } from './push-crops.ts';
 import type { AccessControl } from './access-control.ts';
 import type { AnalyzeFrame } from '../core/frame-analysis.ts';
+import { DEFAULTS } from '../core/defaults.ts';
 import { CameraManager } from '../camera/camera-manager.ts';
 import { defaultFfmpegPath } from '../ffmpeg/resolve-ffmpeg.ts';
 import { AttendanceService } from '../attendance/attendance-service.ts';
@@ -161,6 +162,7 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
   const publisher = new VisitPublisher({ bus, store, visits, stats, logger });
   const recorder = new EventRecorder({
     store, visits, logger, attendance, model: () => engineStatus.modelInfo().model, onCommitted: (c) => publisher.publish(c),
+    clusterWindowMs: () => (store.settings.get().recognition.unknown_cluster_window_days ?? DEFAULTS.site.unknownClusterWindowDays.value) * 86_400_000,
   });
   const manager = new CameraManager({ ffmpegPath, logger: logger.child({ component: 'camera' }) });
   let cameras: CameraService | null = null;
@@ -169,6 +171,7 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
     personName: (id) => person(id)?.name ?? null,
     camera: (id) => cameras?.config(id) ?? null,
     minVotes: () => store.settings.get().recognition.min_votes,
+    visitGapMs: () => (store.settings.get().recognition.visit_gap_seconds ?? DEFAULTS.site.visitGapSeconds.value) * 1000,
     modelInfo: () => engineStatus.modelInfo(),
     trackerCosines: () => trackerCosinesOf(manifest, engineStatus.embedder()),
   }, o.pipeline);

@@ -87,6 +87,9 @@ export interface PipelineDeps {
   camera: (id: string) => CameraConfig | null;
   /** Votes a name needs (site setting). */
   minVotes: () => number;
+  /** Visit gap, ms (site setting, read per frame: a change applies to running cameras at once). Absent: the
+   *  tracker's default; an explicit `tracker.visitGapMs` option wins (tests). */
+  visitGapMs?: () => number;
   /** Engine model/device names for the per-frame log. */
   modelInfo: () => { model: string; device: string; fallback: boolean };
   /** The tracker's cosine constants for the running embedder (tracking/embedder-scale.ts), keyed by embedder;
@@ -239,7 +242,9 @@ export class RecognitionPipeline {
     // The tracker's gates grow with the time between analysed frames (shed frames, low analysis fps): no override.
     // Cosine constants follow the running embedder (its cosines live on their own scale); explicit options win.
     const t = { ...this.#o.tracker };
+    const gap = this.#d.visitGapMs?.();
     return {
+      ...(gap !== undefined ? { visitGapMs: gap } : {}),
       ...t,
       appearance: { ...cosines?.appearance, ...t.appearance },
       voting: { minVotes: this.#d.minVotes(), ...(cosines ? { marginRef: cosines.voting.marginRef } : {}), ...t.voting },
@@ -343,6 +348,8 @@ export class RecognitionPipeline {
       s.tracker.setThresholds(trackerThresholds(policy));
       s.applied = policy;
     }
+    const gap = this.#o.tracker?.visitGapMs === undefined ? this.#d.visitGapMs?.() : undefined;
+    if (gap !== undefined && gap !== s.tracker.options.visitGapMs) s.tracker.setVisitGap(gap);
     const at = frame.camera_timestamp ?? frame.received_timestamp;
     const observations: FaceObservation[] = result.faces.map((face) => ({
       box: face.box, score: face.score,

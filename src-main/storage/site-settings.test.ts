@@ -19,3 +19,22 @@ test('settings are cached until a commit; updates (also through another instance
   await store.write(() => b.update({ recognition: { ...b.get().recognition, min_votes: 2 } }));
   assert.equal(a.get().recognition.min_votes, 2);
 });
+
+test('visit gap and unknown-cluster window: defaults from core/defaults.ts, filled in for an older stored row, validated', async (t) => {
+  const { DEFAULTS } = await import('../core/defaults.ts');
+  const store = await openStore(tempDataDir(t));
+  t.after(() => store.close());
+  const s = store.settings;
+  assert.equal(s.get().recognition.visit_gap_seconds, DEFAULTS.site.visitGapSeconds.value);
+  assert.equal(s.get().recognition.unknown_cluster_window_days, DEFAULTS.site.unknownClusterWindowDays.value);
+  // A recognition section written before these fields existed reads as the defaults.
+  const { target_far, min_votes, unknown_alerts } = s.get().recognition;
+  await store.write(() => s.update({ recognition: { target_far, min_votes, unknown_alerts } }));
+  assert.equal(s.get().recognition.visit_gap_seconds, 30);
+  await store.write(() => s.update({ recognition: { ...s.get().recognition, visit_gap_seconds: 90, unknown_cluster_window_days: 14 } }));
+  assert.deepEqual([s.get().recognition.visit_gap_seconds, s.get().recognition.unknown_cluster_window_days], [90, 14]);
+  for (const bad of [{ visit_gap_seconds: 0 }, { visit_gap_seconds: 1.5 }, { unknown_cluster_window_days: 400 }]) {
+    assert.throws(() => s.update({ recognition: { ...s.get().recognition, ...bad } }), (e: Error) => e.name === 'InvalidInputError', JSON.stringify(bad));
+  }
+  assert.equal(s.get().recognition.visit_gap_seconds, 90, 'a rejected update changes nothing');
+});

@@ -15,12 +15,15 @@ export function defaultSettings(): Settings {
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
     // Reports and exports; the host's own locale until the admin picks the site's.
     locale: Intl.DateTimeFormat().resolvedOptions().locale || 'en-GB',
-    recognition: { target_far: DEFAULTS.site.targetFar.value, min_votes: DEFAULTS.site.minVotes.value, unknown_alerts: DEFAULTS.site.unknownAlerts.value },
+    recognition: {
+      target_far: DEFAULTS.site.targetFar.value, min_votes: DEFAULTS.site.minVotes.value, unknown_alerts: DEFAULTS.site.unknownAlerts.value,
+      visit_gap_seconds: DEFAULTS.site.visitGapSeconds.value, unknown_cluster_window_days: DEFAULTS.site.unknownClusterWindowDays.value,
+    },
     consent_policy: 'flag',
     // Unknown faces are nobody's enrolled data: keep their pictures for a week only.
     retention_days: { events: 90, unknown_snapshots: 7, audit: 365 },
     erasure_events: 'anonymise',
-    attendance: { min_punch_gap_minutes: 5 },
+    attendance: { min_punch_gap_minutes: 5, any_camera_quiet_minutes: 60 },
     engine: { threads: Math.max(1, Math.min(4, availableParallelism() - 1)), providers: ['cuda', 'dml', 'coreml', 'cpu'] },
     api: { bind: '127.0.0.1' },
     alerts: { sound: true },
@@ -51,6 +54,8 @@ export class SiteSettings {
     const defaults = defaultSettings();
     const out: Record<string, unknown> = {};
     for (const key of SECTIONS) out[key] = this.repo.get(key, SettingsSchema.shape[key], defaults[key]);
+    // Fields added to a section later (optional in the contract) read as their default when a stored row lacks them.
+    out.recognition = { ...defaults.recognition, ...(out.recognition as Settings['recognition']) };
     return out as Settings;
   }
 

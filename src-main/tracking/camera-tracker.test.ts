@@ -399,3 +399,14 @@ test('one off embedding on the track\'s predicted spot does not split the visit'
   const ev = run(tracker, boxes.map((b, i) => [faceOf(b, i === 6 ? identity(99) : ada, r)]));
   assert.equal(new Set(ev.trackIds.flat()).size, 1, 'one track');
 });
+
+test('the visit gap can change while tracks are open (site setting applied live)', () => {
+  const tracker = new CameraTracker('cam1', THRESHOLDS, { visitGapMs: 30_000 }, ids());
+  const r = rng(48);
+  const a = run(tracker, walk([100, 200], [500, 200], 8, 90, 48).map((b) => [faceOf(b, identity(17), r, match('per_ada', 0.8))]));
+  assert.equal(ofType(tracker.flush(a.end + 5_000), 'ended').length, 0, 'still within the 30 s gap');
+  tracker.setVisitGap(3_000);
+  assert.equal(tracker.options.visitGapMs, 3_000);
+  assert.equal(ofType(tracker.flush(a.end + 5_100), 'ended').length, 1, 'ends under the new 3 s gap');
+  assert.throws(() => tracker.setVisitGap(Number.NaN), /visitGapMs/);
+});

@@ -57,6 +57,12 @@ function SettingsForm({ initial }: { initial: Settings }) {
           <Field label={t('settings.minVotes')} hint={t('settings.minVotesHint')} error={errors['recognition.min_votes']}>
             <input type="number" min={1} max={50} value={v.recognition.min_votes} onChange={(e) => setV({ ...v, recognition: { ...v.recognition, min_votes: num(e.target.value) } })} />
           </Field>
+          <Field label={t('settings.visitGap')} hint={t('settings.visitGapHint')} error={errors['recognition.visit_gap_seconds']}>
+            <input type="number" min={1} max={3600} value={v.recognition.visit_gap_seconds ?? ''} onChange={(e) => setV({ ...v, recognition: { ...v.recognition, visit_gap_seconds: num(e.target.value) } })} />
+          </Field>
+          <Field label={t('settings.clusterWindow')} hint={t('settings.clusterWindowHint')} error={errors['recognition.unknown_cluster_window_days']}>
+            <input type="number" min={1} max={365} value={v.recognition.unknown_cluster_window_days ?? ''} onChange={(e) => setV({ ...v, recognition: { ...v.recognition, unknown_cluster_window_days: num(e.target.value) } })} />
+          </Field>
           <label className="check check-field"><input type="checkbox" checked={v.recognition.unknown_alerts} onChange={(e) => setV({ ...v, recognition: { ...v.recognition, unknown_alerts: e.target.checked } })} /> {t('settings.unknownAlerts')}</label>
           <label className="check check-field"><input type="checkbox" checked={v.alerts.sound} onChange={(e) => setV({ ...v, alerts: { sound: e.target.checked } })} /> {t('settings.alertSound')}</label>
         </div>
