@@ -10,6 +10,7 @@
 // Writes bench-results/embedders.json and prints markdown tables.
 //
 //   node --import tsx scripts/bench/embedders.ts [--dataset DIR] [--embedders id,id] [--widths 28,40,56] [--variants 3] [--detector ID] [--timing-only]
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,7 +54,8 @@ type Face = { box: number[]; five: number[]; passed: boolean };
 
 const manifest = await loadManifest();
 const wanted = arg('--embedders')?.split(',');
-const entries = manifest.models.filter((m): m is EmbedderEntry => m.format === 'aligned-embedding' && (!wanted || wanted.includes(m.id)));
+// Manifest embedders whose file is not installed (sface is listed but not shipped) are left out unless asked for.
+const entries = manifest.models.filter((m): m is EmbedderEntry => m.format === 'aligned-embedding' && (wanted ? wanted.includes(m.id) : existsSync(path.join(ROOT, 'models', m.file))));
 const models: Model[] = [];
 for (const entry of entries) {
   const session = await ort.InferenceSession.create(path.join(ROOT, 'models', entry.file), { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
