@@ -287,7 +287,8 @@ async function main(): Promise<void> {
   const modes = arg('modes', 'sub,main').split(',') as Mode[];
   const scenes = arg('scenes', 'sparse,busy').split(',') as Scene[];
   const prev = arg('prev', existsSync('/work/prev/src-main/host/host.ts') ? '/work/prev' : '');
-  const workers = arg('workers', '') ? Number(arg('workers', '')) : null;
+  // --workers 1,2,3: every current run once per engine worker count (how the default was chosen; frames/s column)
+  const workerCounts: Array<number | null> = arg('workers', '') ? arg('workers', '').split(',').map(Number) : [null];
   const only = arg('only', '');
   const outName = arg('out', 'host');
   const profileDir = arg('cpu-prof', '') ? path.resolve(arg('cpu-prof', '')) : undefined;
@@ -298,14 +299,19 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const [mode, scene, k] of combos) {
     const f = files[scene] ?? await sceneFiles(scene);
-    for (const [version, root] of [['current', ROOT], ...(prev ? [['previous', prev]] : [])] as Array<[RunSpec['version'], string]>) {
-      process.stderr.write(`bench:host ${version} ${mode}/${scene} K=${k} for ${seconds} s (load ${os.loadavg()[0].toFixed(2)})...\n`);
-      const row = await runChild({ root, version, mode, scene, k, seconds, workers: version === 'current' ? workers : null, profileDir, main: f.main, sub: f.sub, photo: f.photo });
+    const runs = [...workerCounts.map((w) => ['current', ROOT, w] as const), ...(prev ? [['previous', prev, null] as const] : [])];
+    for (const [version, root, workers] of runs) {
+      process.stderr.write(`bench:host ${version} ${mode}/${scene} K=${k}${workers ? ` workers=${workers}` : ''} for ${seconds} s (load ${os.loadavg()[0].toFixed(2)})...\n`);
+      const row = await runChild({ root, version, mode, scene, k, seconds, workers, profileDir, main: f.main, sub: f.sub, photo: f.photo });
       rows.push(row);
       process.stderr.write(`  ${fmtRow(row).join(' ')}\n`);
     }
   }
-  const pairs = rows.filter((r) => r.version === 'current').map((c) => [c, rows.find((p) => p.version === 'previous' && p.mode === c.mode && p.scene === c.scene && p.cameras === c.cameras)] as const);
+  if (workerCounts.length > 1) {
+    const lines = rows.filter((r) => r.version === 'current').map((r) => [r.mode, r.scene, String(r.cameras), String(r.workers), String(Math.round((r.frames_analysed / r.seconds) * 10) / 10), String(r.motion_analysed_ratio), String(r.latency_p95_ms), String(r.cpu_engine_pct), String(r.rss_engine_mb), String(r.loadavg_1m)]);
+    console.log(`\nengine workers (same run):\n${table(['mode', 'scene', 'K', 'workers', 'analysed frames/s', 'motion analysed', 'p95 ms', 'engine CPU %', 'RSS engine MB', 'load 1m'], lines)}\n`);
+  }
+  const pairs = rows.filter((r) => r.version === 'current' && (workerCounts.length === 1 || r.workers === rows.find((x) => x.version === 'current')?.workers)).map((c) => [c, rows.find((p) => p.version === 'previous' && p.mode === c.mode && p.scene === c.scene && p.cameras === c.cameras)] as const);
   const ratioHead = ['mode', 'scene', 'K', 'analysed (frames with motion) now/prev', 'p95 now/prev', 'host ms/frame', 'host CPU', 'engine CPU', 'ffmpeg CPU', 'RSS host', 'RSS engine'];
   const ratioLines = pairs.filter(([, p]) => p).map(([c, p]) => [c.mode, c.scene, String(c.cameras),
     `${c.motion_analysed_ratio} / ${p!.motion_analysed_ratio}`, ratio(c.latency_p95_ms, p!.latency_p95_ms), ratio(c.host_ms_per_frame, p!.host_ms_per_frame), ratio(c.cpu_host_pct, p!.cpu_host_pct),
