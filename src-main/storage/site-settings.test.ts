@@ -12,7 +12,8 @@ test('settings are cached until a commit; updates (also through another instance
   const first = a.get();
   first.recognition.min_votes = 99; // a caller changing its copy changes nothing
   assert.notEqual(a.get().recognition.min_votes, 99);
-  await store.write(() => a.update({ recognition: { ...a.get().recognition, min_votes: 4 } }));
+  const returned = await store.write(() => a.update({ recognition: { ...a.get().recognition, min_votes: 4 } }));
+  assert.equal(returned.recognition.min_votes, 4, 'update answers the new settings (the host applies them from this)');
   assert.equal(a.get().recognition.min_votes, 4);
   // a second SiteSettings on the same database (another writer of the rows): its commit is seen by the first
   const b = new SiteSettings(store.settingsRepo);

@@ -65,10 +65,13 @@ export class SiteSettings {
     if (valid.timezone !== undefined && !IANAZone.isValidZone(valid.timezone)) {
       throw new InvalidInputError('invalid settings', [{ path: 'timezone', message: `"${valid.timezone}" is not an IANA time zone` }]);
     }
+    const current = this.get();
+    const out: Record<string, unknown> = { ...current };
     for (const key of SECTIONS) {
-      if (valid[key] !== undefined) this.repo.set(key, SettingsSchema.shape[key], valid[key], updatedBy);
+      if (valid[key] !== undefined) out[key] = this.repo.set(key, SettingsSchema.shape[key], valid[key], updatedBy);
     }
     this.#cached = null;
-    return this.get();
+    // Built from what was written, not read back: the write is not committed yet (the reader would see the old rows).
+    return out as Settings;
   }
 }
