@@ -9,6 +9,7 @@
 //                 ◀═════════════════════ frames / results over the port ═══════════════════▶
 //                 ◀──────── engine-exit (code, Electron's reason) ── when it ends
 import type { EngineChannel, EngineExitListener, EngineLauncher } from '../engine-host/launcher.ts';
+import { openFrameChannel } from '../engine-host/frame-channel-host.ts';
 import type { HostToMain, MainToHost, ParentLink } from './host-wire.ts';
 import type { ShellLog } from './shell-log.ts';
 
@@ -48,6 +49,9 @@ export class BrokeredEngineLauncher implements EngineLauncher {
     let port: EnginePortLike | null = null;
     let pid: number | undefined;
     let exited = false;
+    // Frames by a Unix socket / named pipe opened here, in the process that holds them (frame-channel-host.ts):
+    // its path and token reach the engine through the launch message's env; IPC over the port is the fallback.
+    const frames = openFrameChannel({ ...process.env, ...env });
     this.#open.set(launch, {
       attach: (p, childPid) => {
         port = p;
@@ -60,13 +64,16 @@ export class BrokeredEngineLauncher implements EngineLauncher {
       exit: (code, signal) => {
         if (exited) return;
         exited = true;
+        frames?.close();
         port?.close();
         for (const fn of exitListeners) fn(code, signal);
       },
     });
-    this.link.send({ t: 'engine-launch', launch, ...(env ? { env } : {}) });
+    const launchEnv = env || frames ? { ...env, ...frames?.env } : undefined;
+    this.link.send({ t: 'engine-launch', launch, ...(launchEnv ? { env: launchEnv } : {}) });
     return {
       get pid() { return pid; },
+      frames,
       postMessage: (msg) => {
         if (exited) return;
         if (port) port.postMessage(msg);
