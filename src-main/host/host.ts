@@ -101,6 +101,15 @@ export interface Host {
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+/** Engine processes to run: VIGIL_ENGINE_WORKERS, else Settings → engine.workers, else the default for the cores. */
+export function engineWorkersFor(settings: Settings, env: NodeJS.ProcessEnv = process.env): number {
+  const forced = Number(env.VIGIL_ENGINE_WORKERS);
+  if (Number.isInteger(forced) && forced >= 1) return forced;
+  const chosen = (settings.engine as { workers?: number }).workers; // engine.workers (contract schemas.ts)
+  if (chosen) return chosen;
+  return defaultWorkerCount(availableParallelism(), settings.engine.threads);
+}
+
 /** Engine options derived from the site settings (load-time: threads, providers; run-time: FAR target). */
 export function engineOptionsFrom(settings: Settings, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -131,8 +140,8 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
     // The user's models folder (`vigil models add` installs there): its entries join the shipped manifest.
     engineOptions: engineOptionsFrom(store.settings.get(), { userModelsDir: `${o.dataDir}/models`, ...o.engineOptions }),
     log: logger.child({ component: 'engine-supervisor' }),
-    // Engine processes: VIGIL_ENGINE_WORKERS, else what the cores left by readers and host allow at the engine's threads.
-    workers: Number(process.env.VIGIL_ENGINE_WORKERS) || defaultWorkerCount(availableParallelism(), store.settings.get().engine.threads),
+    // Engine processes: VIGIL_ENGINE_WORKERS, else the admin's setting, else the measured default for these cores.
+    workers: engineWorkersFor(store.settings.get()),
     ...o.supervisor,
   });
   const engineStatus = new EngineStatus(engine);
@@ -203,11 +212,21 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
   });
   const applySettings = (before: Settings, after: Settings) => {
     const next = engineOptionsFrom(after, { userModelsDir: `${o.dataDir}/models`, ...o.engineOptions });
+    if (engineWorkersFor(before) !== engineWorkersFor(after)) {
+      // More or fewer engine processes: added ones start with the gallery, surplus ones stop after their work.
+      const n = engineWorkersFor(after);
+      engine.resize(n).then(
+        () => logger.info({ event_type: 'engine_workers_changed', workers: n }, 'engine workers changed'),
+        (err: Error) => logger.error({ event_type: 'engine_workers_failed', err: err.message }, 'engine workers not changed'),
+      );
+    }
+    // What a process loads at start (threads, providers); the worker count is not one of them.
+    const loadTime = (x: Settings) => JSON.stringify({ ...x.engine, workers: undefined });
     if (embedderOf(before) !== embedderOf(after)) {
       // Another embedder: empty gallery → new engine → that embedder's vectors → re-embed the rest.
       switcher.switchTo(embedderOf(after), next).catch((err: Error) =>
         logger.error({ event_type: 'embedder_switch_failed', err: err.message }, 'embedder switch failed'));
-    } else if (JSON.stringify(before.engine) !== JSON.stringify(after.engine)) {
+    } else if (loadTime(before) !== loadTime(after)) {
       // Load-time options: a new engine process warms up beside the running one, then takes over.
       engine.switchEngine(next).then(
         () => logger.info({ event_type: 'engine_switched', engine: after.engine }, 'engine restarted with new settings'),
