@@ -68,5 +68,41 @@ test('unknown alerts per visit with their cluster, persisted across reload, ackn
     const clusters = await rpc(page, 'clusters.list', { status: 'open' });
     assert.ok(clusters.body.length >= 1 && clusters.body.length <= 2, `the demo's two strangers, at most two clusters: ${clusters.body.map((c) => `${c.label}:${c.visits}`).join(', ')}`);
   });
+  await step(page, host, 'reviews', async () => {
+    // A guard's "wrong match" reports wait in the admin's review queue: the face seen next to the matched person.
+    let recognised: Array<{ id: string; person_id: string | null }> = [];
+    for (let i = 0; i < 60 && recognised.length < 2; i++) {
+      recognised = (await rpc(page, 'events.list', { decision: 'recognized', limit: 10 })).body.items;
+      if (recognised.length < 2) await page.waitForTimeout(2000);
+    }
+    assert.ok(recognised.length >= 2, 'the demo recognised its enrolled people');
+    const [first, second] = recognised;
+    for (const e of [first, second]) assert.equal((await rpc(page, 'events.reportWrongMatch', { id: e.id, note: 'not her' })).status, 200);
+    await page.getByTestId('view-reviews').click();
+    await page.getByTestId('review').nth(1).waitFor();
+    await page.locator('[data-testid=review] img').first().waitFor();
+    await shot(page, 'visits-04-review-queue');
+    // Resolve one in the screen (not an enrolled person), the other through the API (reassign to the other person).
+    const card = page.getByTestId('review').filter({ has: page.locator('img') }).first();
+    await card.getByRole('button', { name: 'Not an enrolled person' }).click();
+    await page.getByTestId('review').nth(1).waitFor({ state: 'detached' });
+    const open = await rpc(page, 'reviews.list', { state: 'open' });
+    assert.equal(open.body.length, 1, 'one report left');
+    const resolvedId = [first, second].find((e) => e.id !== open.body[0].event.id)!.id;
+    assert.equal((await rpc(page, 'events.get', { id: resolvedId })).body.decision, 'unknown', 'marked as unknown');
+    const left = open.body[0].event;
+    const people = (await rpc(page, 'persons.list', { limit: 10 })).body.items;
+    const other = people.find((p) => p.id !== left.person_id)!;
+    assert.equal((await rpc(page, 'reviews.resolve', { event_id: left.id, action: 'reassign' })).status, 400, 'reassign needs a person');
+    const re = await rpc(page, 'reviews.resolve', { event_id: left.id, action: 'reassign', person_id: other.id });
+    assert.equal(re.status, 200);
+    assert.equal(re.body.person_id, other.id);
+    await page.getByTestId('view-unknown').click();
+    await page.getByTestId('view-reviews').click();
+    await page.getByText('No wrong-match reports').waitFor();
+    await shot(page, 'visits-05-review-queue-empty');
+    const audit = (await rpc(page, 'audit.list', { action: 'reviews.resolve', limit: 10 })).body.items;
+    assert.equal(audit.filter((a) => a.result === 'success').length, 2, 'both resolutions audited');
+  });
   assert.deepEqual(admin.errors, [], 'the console logged errors');
 });

@@ -115,6 +115,11 @@ export const contract = {
   'events.reportWrongMatch': method(z.object({ id: IdSchema, note: z.string().max(500).optional() }), Ok, STAFF),
   'reviews.list': method(z.object({ state: z.enum(['open', 'resolved', 'dismissed', 'all']).default('open') }), z.array(ReviewSchema), ADMIN, { personal: true }),
   'reviews.dismiss': method(z.object({ event_id: IdSchema }), Ok, ADMIN),
+  /** An admin settles a "wrong match" report: the match was right (confirm), it was someone else (reassign, with
+   *  person_id: corrected as events.correct does, attendance follows), or nobody enrolled (unknown). */
+  'reviews.resolve': method(z.object({
+    event_id: IdSchema, action: z.enum(['confirm', 'reassign', 'unknown']), person_id: IdSchema.optional(), reason: z.string().max(500).optional(),
+  }), EventSchema, ADMIN),
   'clusters.list': method(z.object({ status: z.enum(['open', 'enrolled', 'merged', 'dismissed', 'all']).default('open'), limit: z.number().int().min(1).max(500).default(100) }), z.array(ClusterSchema), STAFF, { personal: true }),
   'clusters.get': method(z.object({ id: IdSchema }), ClusterSchema.extend({ visits: z.array(ClusterVisitSchema) }), STAFF, { personal: true }),
   /** Enrol a stranger's cluster as a new person from its best crops; its visits are relabelled to them. */

@@ -66,6 +66,13 @@ function subject(method: MethodName, input: Input, output: Output): { resource: 
     }
     case 'events.reportWrongMatch':
       return { resource: `detection:${id}`, personId: null };
+    case 'reviews.resolve':
+    case 'reviews.dismiss':
+      return {
+        resource: `detection:${str(input?.event_id)}`,
+        personId: str(input?.person_id) ?? str((output?.correction as Output)?.from_person_id) ?? str(output?.person_id),
+        details: { action: input?.action ?? 'dismiss' },
+      };
     case 'live.acknowledge':
       return { resource: `detection:${str(input?.event_id)}`, personId: null };
     case 'settings.update':

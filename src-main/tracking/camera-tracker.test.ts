@@ -410,3 +410,13 @@ test('the visit gap can change while tracks are open (site setting applied live)
   assert.equal(ofType(tracker.flush(a.end + 5_100), 'ended').length, 1, 'ends under the new 3 s gap');
   assert.throws(() => tracker.setVisitGap(Number.NaN), /visitGapMs/);
 });
+
+test('a track without one usable face is recorded unknown but raises no unknown alert and joins no cluster', () => {
+  const tracker = new CameraTracker('cam1', THRESHOLDS, {}, ids());
+  // Faces tracked by motion only (no embedding: candidates undefined, no vote).
+  const ev = run(tracker, walk([100, 200], [400, 200], 8, 90, 49).map((b) => [face(b)]));
+  const decided = ofType([...ev.events, ...tracker.endAll(ev.end)], 'decided');
+  assert.equal(decided.length, 1);
+  assert.equal(decided[0].reason, 'no_usable_faces');
+  assert.deepEqual([decided[0].outcome.decision, decided[0].outcome.alert, decided[0].outcome.cluster], ['unknown', null, false]);
+});

@@ -4,7 +4,8 @@
 //   - consent "blocked" (policy "do not recognise" and no valid consent): recorded as unknown with no person,
 //     but it is a known face: no "unknown person" alert and never grouped with strangers;
 //   - consent "flagged": recognised and flagged no_consent;
-//   - a watchlist person raises a watchlist alert; a stranger an unknown_person alert when the site wants them.
+//   - a watchlist person raises a watchlist alert; a stranger an unknown_person alert when the site wants them
+//     (not a track without a single usable face: nothing says it is a stranger).
 import type { DecisionPolicy, DecisionResult, PolicyFlag, PolicyOutcome } from './types.ts';
 
 export type ConsentDecision = 'allowed' | 'blocked' | 'flagged';
@@ -18,7 +19,9 @@ export interface PolicyLookups {
 export function consentPolicy(l: PolicyLookups): DecisionPolicy {
   return (d: DecisionResult, at: number): PolicyOutcome => {
     if (d.decision !== 'recognized' || !d.personId) {
-      return { decision: 'unknown', personId: null, confidence: null, flags: [], alert: l.unknownAlerts() ? 'unknown_person' : null, cluster: true };
+      // A face never seen well enough to compare (no usable vote) is no evidence of a stranger: recorded, not alerted.
+      const evidence = d.reason !== 'no_usable_faces';
+      return { decision: 'unknown', personId: null, confidence: null, flags: [], alert: l.unknownAlerts() && evidence ? 'unknown_person' : null, cluster: evidence };
     }
     const c = l.consent(d.personId, at);
     if (c === 'blocked') return { decision: 'unknown', personId: null, confidence: null, flags: [], alert: null, cluster: false };

@@ -26,6 +26,28 @@ export function allEvents(ctx: Pick<HostContext, 'store'>, q: EventQuery, max = 
   return out.slice(0, max);
 }
 
+/** "This was not Alice, it was Bob" (or nobody): the event is corrected and attendance follows, in one transaction;
+ *  published as 'corrected'. Shared by events.correct and reviews.resolve. */
+export async function correctEvent(ctx: HostContext, q: { id: string; personId: string | null; reason: string | null; by: string }): Promise<EventRecord> {
+  const { id, personId: person_id, reason, by } = q;
+  const before = ctx.store.events.get(id);
+  if (!before) throw new VigilError('NOT_FOUND', `event ${id} not found`);
+  if (person_id && !ctx.store.persons.get(person_id)) throw new VigilError('NOT_FOUND', `person ${person_id} not found`, { field: 'person_id' });
+  const rec = await ctx.store.write(() => {
+    const r = ctx.store.events.correct(id, { personId: person_id, by, reason });
+    // Alice's punch from this event stops counting (her day is recomputed) and Bob, who was there, gets it (at the
+    // decision time, as the pipeline punches) — in the same transaction.
+    if (person_id !== before.personId) {
+      const cam = before.cameraId ? ctx.cameras.config(before.cameraId) : null;
+      const to = person_id && before.cameraId ? { personId: person_id, at: before.decidedAt ?? before.startedAt, role: cam?.role ?? 'any', cameraId: before.cameraId } : null;
+      ctx.attendance.reassignEvent({ eventId: id, to, by, reason });
+    }
+    return r;
+  });
+  ctx.bus.publish('events.track', { kind: 'corrected', event: eventView(rec) });
+  return rec;
+}
+
 export function eventHandlers(ctx: HostContext): Handlers {
   return {
     'events.list': ({ from, to, camera_id, person_id, decision, min_confidence, limit, cursor }) => {
@@ -39,22 +61,7 @@ export function eventHandlers(ctx: HostContext): Handlers {
     },
     'events.correct': async ({ id, person_id, reason, add_template }, caller) => {
       const by = caller.user?.username ?? caller.origin;
-      const before = ctx.store.events.get(id);
-      if (!before) throw new VigilError('NOT_FOUND', `event ${id} not found`);
-      if (person_id && !ctx.store.persons.get(person_id)) throw new VigilError('NOT_FOUND', `person ${person_id} not found`, { field: 'person_id' });
-      const rec = await ctx.store.write(() => {
-        const r = ctx.store.events.correct(id, { personId: person_id, by, reason: reason ?? null });
-        // "This was not Alice, it was Bob": Alice's punch from this event stops counting (her day is recomputed) and
-        // Bob, who was there, gets it (at the decision time, as the pipeline punches) — in the same transaction.
-        if (person_id !== before.personId) {
-          const cam = before.cameraId ? ctx.cameras.config(before.cameraId) : null;
-          const to = person_id && before.cameraId ? { personId: person_id, at: before.decidedAt ?? before.startedAt, role: cam?.role ?? 'any', cameraId: before.cameraId } : null;
-          ctx.attendance.reassignEvent({ eventId: id, to, by, reason: reason ?? null });
-        }
-        return r;
-      });
-      const view = eventView(rec);
-      ctx.bus.publish('events.track', { kind: 'corrected', event: view });
+      const view = eventView(await correctEvent(ctx, { id, personId: person_id, reason: reason ?? null, by }));
       if (add_template && person_id) {
         const verdict = await ctx.enrolment.enrolFromEvent(person_id, id, by);
         ctx.logger.info({ event_type: 'correction_template', event_id: id, person_id, accepted: verdict.accepted, code: verdict.code }, 'correction face offered as a template');

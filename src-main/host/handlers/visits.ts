@@ -11,6 +11,7 @@ import { eventView, iso } from '../../storage/views.ts';
 import { alertView, clusterView } from '../../pipeline/visit-views.ts';
 import type { StorageAlert } from '../storage-alert.ts';
 import { storageFullError, storageHealth } from '../../storage/storage-health.ts';
+import { correctEvent } from './events.ts';
 
 /** `storageAlert`: the in-memory disk-full alert (it cannot be stored while the disk is full), listed first. */
 export function visitHandlers(ctx: HostContext, visits: VisitsStore, storageAlert?: StorageAlert): Handlers {
@@ -74,6 +75,19 @@ export function visitHandlers(ctx: HostContext, visits: VisitsStore, storageAler
       const e = ctx.store.events.get(r.eventId);
       return e ? [{ event: eventView(e), reported_by: r.reportedBy, reported_at: iso(r.reportedAt), note: r.note, state: r.state }] : [];
     }),
+    'reviews.resolve': async ({ event_id, action, person_id, reason }, caller) => {
+      if ((action === 'reassign') !== (person_id !== undefined)) {
+        throw new VigilError('INVALID_REQUEST', 'person_id is needed to reassign, and only then', { field: 'person_id' });
+      }
+      if (!visits.reviews.list('open').some((r) => r.eventId === event_id)) throw new VigilError('NOT_FOUND', `no open review for event ${event_id}`);
+      const event = ctx.store.events.get(event_id);
+      if (!event) throw new VigilError('NOT_FOUND', `event ${event_id} not found`);
+      const rec = action === 'confirm' ? event
+        : await correctEvent(ctx, { id: event_id, personId: action === 'reassign' ? person_id! : null, reason: reason ?? `wrong-match review: ${action}`, by: by(caller) });
+      await ctx.store.write(() => visits.reviews.resolve(event_id, 'resolved', by(caller), Date.now()));
+      ctx.logger.info({ event_type: 'wrong_match_resolved', event_id, action, by: by(caller) }, 'wrong-match review resolved');
+      return eventView(rec);
+    },
     'reviews.dismiss': async ({ event_id }, caller) => {
       await ctx.store.write(() => visits.reviews.resolve(event_id, 'dismissed', by(caller), Date.now()));
       return { ok: true as const };

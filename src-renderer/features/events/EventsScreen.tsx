@@ -15,6 +15,7 @@ import { useCameras } from '../cameras/store.ts';
 import { PersonPicker } from '../people/PersonPicker.tsx';
 import { EventDetail } from './EventDetail.tsx';
 import { UnknownPeople } from './UnknownPeople.tsx';
+import { ReviewQueue } from './ReviewQueue.tsx';
 import { toQuery, useEvents } from './store.ts';
 import { decisionLabel, isAnonymised } from './decision-label.ts';
 
@@ -27,7 +28,7 @@ export function EventsScreen({ id }: { id?: string }) {
   const loadCameras = useCameras((s) => s.load);
   const [format, setFormat] = useState<'csv' | 'xlsx' | 'pdf' | 'json'>('csv');
   const [exporting, setExporting] = useState(false);
-  const [view, setView] = useState<'events' | 'unknown'>('events');
+  const [view, setView] = useState<'events' | 'unknown' | 'reviews'>('events');
 
   useEffect(() => { void load(); void loadCameras().catch(() => {}); }, [load, loadCameras]);
   useEffect(() => api().subscribe('events.track', { camera_id: filters.camera_id }, applyTrack), [filters.camera_id, applyTrack]);
@@ -65,6 +66,7 @@ export function EventsScreen({ id }: { id?: string }) {
           <div className="segmented" role="group" aria-label={t('clusters.view')}>
             <button type="button" className="seg" aria-pressed={view === 'events'} onClick={() => setView('events')}>{t('clusters.viewEvents')}</button>
             <button type="button" className="seg" aria-pressed={view === 'unknown'} onClick={() => setView('unknown')} data-testid="view-unknown">{t('clusters.viewUnknown')}</button>
+            {isAdmin && <button type="button" className="seg" aria-pressed={view === 'reviews'} onClick={() => setView('reviews')} data-testid="view-reviews">{t('clusters.viewReviews')}</button>}
           </div>
           <span className="toolbar-spacer" />
           {isAdmin && view === 'events' && (
@@ -79,7 +81,7 @@ export function EventsScreen({ id }: { id?: string }) {
             </div>
           )}
         </div>
-        {view === 'unknown' ? <UnknownPeople isAdmin={isAdmin} /> : <>
+        {view === 'reviews' ? <ReviewQueue /> : view === 'unknown' ? <UnknownPeople isAdmin={isAdmin} /> : <>
         <form className="filters" aria-label={t('events.filters')} onSubmit={(e) => e.preventDefault()}>
           <div className="field">
             <label htmlFor="f-camera">{t('events.camera')}</label>
