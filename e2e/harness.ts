@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MethodInput, MethodName, MethodOutput } from '../src-contract/api.ts';
+import { after, before } from 'node:test';
 import { ensureRendererBuilt } from './renderer-build.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -99,6 +100,24 @@ export async function newPage(browser: Browser): Promise<WatchedPage> {
   });
   page.setDefaultTimeout(30_000);
   return { context, page, errors };
+}
+
+/**
+ * One host, one browser and one watched page for a whole test file: started in before(), stopped in after().
+ * Read the fields inside tests (they are set once before() has run).
+ */
+export function hostWithBrowser(opts: Parameters<typeof startHost>[0] = {}): { readonly host: HostProcess; readonly browser: Browser; readonly w: WatchedPage } {
+  const it = {} as { host: HostProcess; browser: Browser; w: WatchedPage };
+  before(async () => {
+    it.host = await startHost(opts);
+    it.browser = await launchBrowser();
+    it.w = await newPage(it.browser);
+  });
+  after(async () => {
+    await it.browser?.close();
+    await it.host?.stop();
+  });
+  return it;
 }
 
 /** Saves a screenshot under e2e/screenshots/<name>.png (the suite prints the folder at the end). */

@@ -1,28 +1,14 @@
 // The USB source's device picker on the real host (vigil serve) in Chromium: the list is what the host machine
 // really has (cameras.devices; on a machine without cameras the picker says so and the device stays typable), and
 // choosing a device fills the source's device field.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, newPage, rpc, setupAdmin, shot, startHost } from './harness.ts';
-import type { HostProcess, WatchedPage } from './harness.ts';
+import { hostWithBrowser, rpc, setupAdmin, shot } from './harness.ts';
 
-let host: HostProcess;
-let browser: Browser;
-let w: WatchedPage;
-
-before(async () => {
-  host = await startHost();
-  browser = await launchBrowser();
-  w = await newPage(browser);
-});
-
-after(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+const fixture = hostWithBrowser();
 
 test('the camera form lists the host machine\'s local cameras for a USB source', { timeout: 120_000 }, async () => {
+  const { host, w } = fixture;
   const { page } = w;
   await setupAdmin(page, host);
   const listed = await rpc(page, 'cameras.devices', {});

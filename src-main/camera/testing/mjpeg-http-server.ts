@@ -2,9 +2,8 @@
 // request headers it got, stamps each part with X-Timestamp, and supports stall/kill/restart and
 // garbage/truncated-frame faults (see JpegFeed).
 import http from 'node:http';
-import type { Socket } from 'node:net';
 import { JpegFeed, type JpegFaults } from './jpeg-feed.ts';
-import { closeServer, listenOnLoopback, feedControls } from './loopback-listen.ts';
+import { feedControls, startOnLoopback } from './loopback-listen.ts';
 
 export interface MjpegServerOptions {
   port?: number;
@@ -45,7 +44,6 @@ const BOUNDARY = 'vigilframe';
 export async function startMjpegServer(o: MjpegServerOptions): Promise<MjpegServer> {
   const path = o.path ?? '/video';
   const streams = new Set<http.ServerResponse>();
-  const sockets = new Set<Socket>();
   let connections = 0;
   let lastHeaders: http.IncomingHttpHeaders | null = null;
   const expectedAuth = o.auth ? `Basic ${Buffer.from(`${o.auth.user}:${o.auth.password}`).toString('base64')}` : null;
@@ -75,18 +73,7 @@ export async function startMjpegServer(o: MjpegServerOptions): Promise<MjpegServ
     streams.add(res);
     res.on('close', () => streams.delete(res));
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  const listen = (port: number) => listenOnLoopback(server, port);
-  const port = await listen(o.port ?? 0);
-  feed.start();
-  const kill = async () => {
-    for (const s of sockets) s.destroy();
-    streams.clear();
-    await closeServer(server);
-  };
+  const { port, listen, kill } = await startOnLoopback(server, o.port ?? 0, feed, () => streams.clear());
   return {
     port,
     url: `http://127.0.0.1:${port}${path}`,

@@ -3,7 +3,7 @@
 import net from 'node:net';
 import { JpegFeed, type JpegFaults } from './jpeg-feed.ts';
 import type { LoopbackJpegServer } from './mjpeg-http-server.ts';
-import { closeServer, listenOnLoopback, feedControls } from './loopback-listen.ts';
+import { feedControls, startOnLoopback } from './loopback-listen.ts';
 
 export interface SocketJpegServerOptions {
   port?: number;
@@ -30,14 +30,7 @@ export async function startSocketJpegServer(o: SocketJpegServerOptions): Promise
     s.on('close', () => clients.delete(s));
     s.on('error', () => {});
   });
-  const listen = (port: number) => listenOnLoopback(server, port);
-  const port = await listen(o.port ?? 0);
-  feed.start();
-  const kill = async () => {
-    for (const s of clients) s.destroy();
-    clients.clear();
-    await closeServer(server);
-  };
+  const { port, listen, kill } = await startOnLoopback(server, o.port ?? 0, feed, () => clients.clear());
   return {
     port,
     url: `tcp://127.0.0.1:${port}`,

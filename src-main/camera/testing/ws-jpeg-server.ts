@@ -1,11 +1,10 @@
 // Loopback WebSocket camera for tests: JPEG frames as binary messages, as base64 text, or as JSON
 // {"image": base64, "timestamp": ms}; optional basic auth; stall/kill/restart and frame faults.
 import http from 'node:http';
-import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { JpegFeed, type JpegFaults } from './jpeg-feed.ts';
 import type { LoopbackJpegServer } from './mjpeg-http-server.ts';
-import { closeServer, listenOnLoopback, feedControls } from './loopback-listen.ts';
+import { feedControls, startOnLoopback } from './loopback-listen.ts';
 
 export interface WsJpegServerOptions {
   port?: number;
@@ -21,7 +20,6 @@ export interface WsJpegServerOptions {
 export async function startWsJpegServer(o: WsJpegServerOptions): Promise<LoopbackJpegServer> {
   const protocol = o.protocol ?? 'binary';
   const clients = new Set<WebSocket>();
-  const sockets = new Set<Socket>();
   let connections = 0;
   const expectedAuth = o.auth ? `Basic ${Buffer.from(`${o.auth.user}:${o.auth.password}`).toString('base64')}` : null;
 
@@ -47,19 +45,10 @@ export async function startWsJpegServer(o: WsJpegServerOptions): Promise<Loopbac
       ws.on('close', () => clients.delete(ws));
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  const listen = (port: number) => listenOnLoopback(server, port);
-  const port = await listen(o.port ?? 0);
-  feed.start();
-  const kill = async () => {
-    for (const s of sockets) s.destroy();
+  const { port, listen, kill } = await startOnLoopback(server, o.port ?? 0, feed, () => {
     for (const ws of clients) ws.terminate();
     clients.clear();
-    await closeServer(server);
-  };
+  });
   return {
     port,
     url: `ws://127.0.0.1:${port}/stream`,
