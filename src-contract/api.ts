@@ -30,6 +30,20 @@ const EmbedderStatusSchema = z.object({
   job: z.object({ model: z.string(), state: z.enum(['running', 'done', 'cancelled', 'failed']), total: z.number().int(), done: z.number().int(), failed: z.number().int(),
     started_at: z.number(), finished_at: z.number().nullable(), error: z.string().nullable() }).nullable(),
 });
+/** The I/O facts that register a new embedder (what `vigil models add --id ...` takes). */
+const ModelFactsSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, . _ -'), kind: z.literal('embedder'), name: z.string().min(1).max(120).optional(),
+  input: z.string().min(1).max(120), width: z.number().int().min(16).max(1024), height: z.number().int().min(16).max(1024), colorOrder: z.enum(['RGB', 'BGR']),
+  mean: z.number(), std: z.number().positive(), output: z.string().min(1).max(120), dim: z.number().int().min(16).max(4096),
+  calibration: z.array(z.object({ far: z.number().gt(0).lt(1), threshold: z.number().gt(-1).lt(1) })).min(1).max(20),
+  license: z.string().min(1).max(500), source: z.string().min(1).max(500),
+}).strict();
+/** models.add: the installed entry, or the typed refusal (nothing installed). */
+const ModelAddResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), status: z.enum(['installed', 'already_installed', 'registered']), id: z.string(), file: z.string(), sha256: z.string(), bytes: z.number().int(),
+    dir: z.string(), message: z.string(), /** the entry is an embedder: it is now listed by embedders.status */ embedder: z.boolean() }),
+  z.object({ ok: z.literal(false), code: z.string(), message: z.string() }),
+]);
 const AUDIT: Role[] = ['admin', 'auditor'];
 /** `null` roles: callable without a session (login, first-run setup, health). */
 type Roles = Role[] | null;
@@ -152,6 +166,8 @@ export const contract = {
   // --- embedder choice (issue 16): selectable = installed manifest embedders; switching re-embeds stored enrolment photos
   'embedders.status': method(Empty, EmbedderStatusSchema, ADMIN),
   'embedders.select': method(z.object({ id: z.string().min(1).max(120) }).strict(), EmbedderStatusSchema, ADMIN),
+  // --- bring your own model (issue 11): the same install as `vigil models add`; path = a file on the host machine
+  'models.add': method(z.object({ path: z.string().min(1).max(4096), facts: ModelFactsSchema.optional() }).strict(), ModelAddResultSchema, ADMIN),
   'users.list': method(Empty, z.array(UserSchema), ADMIN),
   'users.create': method(z.object({ username: z.string().min(3).max(64), password: z.string().min(10).max(256), role: RoleSchema }), UserSchema, ADMIN),
   'users.update': method(z.object({ id: IdSchema, role: RoleSchema.optional(), disabled: z.boolean().optional(), password: z.string().min(10).max(256).optional() }), UserSchema, ADMIN),

@@ -2,4 +2,4 @@
 // process (analyze, compare, models) and for tests. The host talks to the engine process through the protocol;
 // its light public types and tools are in ./public.ts.
 export { Engine } from './engine.ts';
-export { installModel, loadUserManifest, locateModel, mergeManifests, userModelsDir, type InstallFacts, type InstallVerdict } from './registry/user-models.ts';
+export { addUserModel, installModel, loadUserManifest, locateModel, mergeManifests, userModelsDir, type InstallFacts, type InstallVerdict } from './registry/user-models.ts';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { z } from 'zod';
 import { EngineError } from '../errors.ts';
-import { ModelEntrySchema, type Manifest, type ModelEntry } from './manifest.ts';
+import { DEFAULT_MODELS_DIR, loadManifest, ModelEntrySchema, type Manifest, type ModelEntry } from './manifest.ts';
 
 export const UserManifestSchema = z.object({ version: z.literal(1), models: z.array(ModelEntrySchema) });
 export type UserManifest = z.infer<typeof UserManifestSchema>;
@@ -182,6 +182,15 @@ export async function installModel(srcFile: string, registry: Manifest, shippedD
   await writeFile(mtmp, JSON.stringify(user, null, 2) + '\n');
   await rename(mtmp, path.join(dir, 'manifest.json'));
   return { status: 'registered', id: facts.id, file, sha256, bytes: bytes.length, dir, message: `registered ${facts.id} as a new embedder; select it with models.embedder = "${facts.id}"` };
+}
+
+/**
+ * `vigil models add` and the Settings control (models.add) both come here: the registry is the shipped manifest
+ * plus the user's entries in `userDir`, and the file is installed (or refused) by installModel.
+ */
+export async function addUserModel(srcFile: string, userDir: string, facts?: InstallFacts, shippedDir: string = DEFAULT_MODELS_DIR): Promise<InstallVerdict> {
+  const registry = mergeManifests(await loadManifest(), await loadUserManifest(userDir));
+  return installModel(srcFile, registry, shippedDir, userDir, facts);
 }
 
 /** Where an entry's file is: the shipped folder first, then the user folder; null when in neither. */

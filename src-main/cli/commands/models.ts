@@ -8,7 +8,7 @@
 // entry (e.g. OpenCV Zoo SFace) or, with --id and the I/O facts, registered as a new entry after its graph is
 // checked against them. Unknown or altered files are refused with a typed error (exit 1).
 import { resolve } from 'node:path';
-import { Engine, installModel, loadUserManifest, locateModel, mergeManifests, userModelsDir, type InstallFacts } from '../../../src-engine/in-process.ts';
+import { addUserModel, Engine, loadUserManifest, locateModel, mergeManifests, userModelsDir, type InstallFacts } from '../../../src-engine/in-process.ts';
 import { DEFAULT_MODELS_DIR, toEngineError, loadManifest, readVerifiedModel } from '../../../src-engine/public.ts';
 
 const ADD_USAGE = 'usage: vigil models add <file.onnx> [--data DIR] [--id ID --kind embedder --input NAME --size WxH --color RGB|BGR --mean M --std S --output NAME --dim N --calibration FAR:COS,... --license TEXT --source TEXT]\n';
@@ -74,8 +74,7 @@ async function add(argv: string[]): Promise<number> {
   }
   const dir = userModelsDir(dataDir(argv));
   try {
-    const registry = mergeManifests(await loadManifest(), await loadUserManifest(dir));
-    const verdict = await installModel(file, registry, DEFAULT_MODELS_DIR, dir, facts);
+    const verdict = await addUserModel(file, dir, facts);
     process.stdout.write(json ? JSON.stringify({ ok: true, ...verdict }, null, 1) + '\n' : `${verdict.message}\n  id ${verdict.id}  file ${verdict.dir}/${verdict.file}  sha256 ${verdict.sha256}\n`);
     return 0;
   } catch (err) {

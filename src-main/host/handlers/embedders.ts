@@ -9,9 +9,9 @@ import { InvalidInputError } from '../../storage/errors.ts';
 import type { EmbedderSwitch } from '../../enrolment/embedder-switch.ts';
 import type { TemplateEmbeddingsRepository } from '../../storage/repositories/template-embeddings.ts';
 import type { HostContext } from '../host-context.ts';
-import { DEFAULT_MODELS_DIR } from '../../../src-engine/public.ts';
+import { DEFAULT_MODELS_DIR, toEngineError } from '../../../src-engine/public.ts';
 import type { Manifest, ModelEntry } from '../../../src-engine/public.ts';
-import { loadUserManifest, locateModel, mergeManifests } from '../../../src-engine/in-process.ts';
+import { addUserModel, loadUserManifest, locateModel, mergeManifests } from '../../../src-engine/in-process.ts';
 
 export type EmbedderStatus = MethodOutput<'embedders.status'>;
 
@@ -97,6 +97,19 @@ export function embedderHandlers(ctx: HostContext, d: EmbedderDeps): Handlers {
         void d.switcher.reembed(id).catch(() => {});
       }
       return status();
+    },
+    // The Settings twin of `vigil models add`: same install code, the refusal (altered, unknown, wrong facts) is
+    // answered as data so the panel can show it; the dispatcher audits the call with that outcome.
+    'models.add': async ({ path, facts }) => {
+      try {
+        const v = await addUserModel(path, d.userModelsDir, facts);
+        const embedder = (await selectableEmbedders(d.manifest, d.userModelsDir)).some((e) => e.id === v.id);
+        if (embedder) publish();
+        return { ok: true as const, ...v, embedder };
+      } catch (err) {
+        const e = toEngineError(err);
+        return { ok: false as const, code: e.code, message: e.message };
+      }
     },
   };
 }
