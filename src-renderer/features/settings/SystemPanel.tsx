@@ -8,6 +8,7 @@ import { toast } from '../../ui/toasts.tsx';
 import { useCameras } from '../cameras/store.ts';
 import { useSettings } from './store.ts';
 import { EmbedderPanel } from './EmbedderPanel.tsx';
+import { ModelAddPanel } from './ModelAddPanel.tsx';
 
 // No topic carries system status, so the open panel refreshes itself at a gentle pace.
 const REFRESH_MS = 15_000;
@@ -60,6 +61,7 @@ export function SystemPanel() {
       </section>
 
       <EmbedderPanel />
+      <ModelAddPanel />
 
       <section className="panel" aria-labelledby="engine-h">
         <h2 id="engine-h">{t('system.engine')}</h2>
