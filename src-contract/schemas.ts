@@ -133,6 +133,8 @@ export const AttendanceDaySchema = z.object({
   status: z.enum(['present', 'late', 'absent', 'off', 'in_progress']),
   late_minutes: z.number(), early_leave_minutes: z.number(), worked_minutes: z.number(),
   corrected: z.boolean(),
+  /** Any-role cameras: the last sighting after the check-in, while it is not yet the check-out. */
+  last_seen: IsoTimeSchema.nullable().optional(),
 });
 export type AttendanceDay = z.infer<typeof AttendanceDaySchema>;
 export const ShiftSchema = z.object({
@@ -170,7 +172,10 @@ export const SettingsSchema = z.object({
   consent_policy: z.enum(['block', 'flag']),
   retention_days: z.object({ events: z.number().int().min(1).max(3650), unknown_snapshots: z.number().int().min(1).max(3650), audit: z.number().int().min(30).max(36500) }),
   erasure_events: z.enum(['anonymise', 'delete']),
-  attendance: z.object({ min_punch_gap_minutes: z.number().int().min(0).max(720) }),
+  attendance: z.object({ min_punch_gap_minutes: z.number().int().min(0).max(720),
+    /** Any-role cameras: the last sighting becomes the check-out once the person has not been seen for this long after
+     *  it and after the shift's end (with no shift: at the end of the day). Until then they are "In now". */
+    any_camera_quiet_minutes: z.number().int().min(0).max(720).default(60) }),
   engine: z.object({ threads: z.number().int().min(1).max(64), providers: z.array(z.enum(['cuda', 'dml', 'coreml', 'cpu'])).min(1),
     /** manifest id of the embedder (absent: the manifest default); change it with embedders.select, which re-embeds */
     embedder: z.string().min(1).max(120).optional() }),

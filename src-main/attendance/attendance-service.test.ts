@@ -12,7 +12,7 @@ const at = (iso: string) => DateTime.fromISO(iso, { zone: Z }).toMillis();
 async function setup(t: TestContext) {
   const store = await openStore(tempDataDir(t));
   t.after(() => store.close());
-  store.settings.update({ timezone: Z, attendance: { min_punch_gap_minutes: 5 } });
+  store.settings.update({ timezone: Z, attendance: { min_punch_gap_minutes: 5, any_camera_quiet_minutes: 60 } });
   const shift = store.shifts.upsert({ name: 'Office', start: '09:00', end: '17:00', grace_minutes: 10, days: [1, 2, 3, 4, 5] });
   const alice = store.persons.create({ employee_id: 'A1', name: 'Alice', shift_id: shift.id, start_date: '2025-01-01' });
   const bob = store.persons.create({ employee_id: 'B1', name: 'Bob', shift_id: shift.id, start_date: '2025-01-01' });
@@ -134,7 +134,8 @@ test('an event corrected to unknown removes its punch and the day is recomputed 
   await recognizedEvent(store, svc, 'trk_1', alice.id, '2025-11-06T08:58');
   await recognizedEvent(store, svc, 'trk_2', alice.id, '2025-11-06T12:00');
   await recognizedEvent(store, svc, 'trk_3', alice.id, '2025-11-06T17:05');
-  setNow('2025-11-06T18:00');
+  // An any-role camera: 17:05 is the check-out once an hour has passed without another sighting.
+  setNow('2025-11-06T18:10');
   await store.write(() => svc.recomputeDay(alice.id, '2025-11-06'));
   assert.deepEqual(pick(store.attendance.getDay(alice.id, '2025-11-06')!), ['present', at('2025-11-06T08:58'), at('2025-11-06T17:05'), 0, 487]);
   const r = await correctEvent(store, svc, 'trk_1', null, 'not Alice');
@@ -211,4 +212,28 @@ test('department filter is case-insensitive and matches part of the name', async
   assert.equal(store.attendance.listDays({ from: '2025-11-06', to: '2025-11-06', department: 'INSIDE' }).length, 1);
   assert.equal(store.persons.list({ department: 'sal' }).items.length, 2);
   assert.deepEqual(store.persons.idsInDepartment('inside'), [bob.id]);
+});
+
+test('one any-role camera: the second sighting is no check-out; the last one settles after the quiet time (stored, real SQLite)', async (t) => {
+  const { store, svc, alice, setNow } = await setup(t);
+  const day = '2025-11-06';
+  const stored = () => store.attendance.getDay(alice.id, day)!;
+  setNow('2025-11-06T08:58');
+  await recognizedEvent(store, svc, 'trk_a', alice.id, '2025-11-06T08:55');
+  setNow('2025-11-06T08:59');
+  await recognizedEvent(store, svc, 'trk_b', alice.id, '2025-11-06T08:58'); // walked past the camera again
+  assert.deepEqual([stored().checkIn, stored().checkOut, stored().lastSeen], [at('2025-11-06T08:55'), null, null]);
+  setNow('2025-11-06T12:50');
+  await recognizedEvent(store, svc, 'trk_c', alice.id, '2025-11-06T12:45'); // back from lunch
+  assert.deepEqual([stored().status, stored().checkOut, stored().lastSeen, stored().settlesAt], ['present', null, at('2025-11-06T12:45'), at('2025-11-06T18:00')]);
+  // Nothing is due before the settle time; at it the stored day gets its check-out.
+  assert.equal(await store.write(() => svc.settleDue(at('2025-11-06T17:59'))), 0);
+  assert.equal(stored().checkOut, null, 'still "In now" at the desk in the afternoon');
+  assert.equal(await store.write(() => svc.settleDue(at('2025-11-06T18:00'))), 1);
+  assert.deepEqual([stored().checkOut, stored().lastSeen, stored().settlesAt, stored().earlyLeaveMinutes], [at('2025-11-06T12:45'), null, null, 255]);
+  assert.equal(await store.write(() => svc.settleDue(at('2025-11-06T19:00'))), 0, 'settled days are not recomputed again');
+  // Seen again in the evening: the day reopens with the new provisional check-out.
+  setNow('2025-11-06T18:30');
+  await recognizedEvent(store, svc, 'trk_d', alice.id, '2025-11-06T18:25');
+  assert.deepEqual([stored().checkOut, stored().lastSeen, stored().settlesAt], [null, at('2025-11-06T18:25'), at('2025-11-06T19:25')]);
 });

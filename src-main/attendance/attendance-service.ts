@@ -100,11 +100,13 @@ export class AttendanceService {
 
   /** Recomputes and stores one person's day from its punches and corrections. */
   recomputeDay(personId: string, day: string, now = this.clock()): DayRecord {
-    const zone = this.store.settings.get().timezone;
+    const settings = this.store.settings.get();
+    const zone = settings.timezone;
     const shift = this.#shiftOf(personId);
     const window = dayWindow(day, zone, shift);
     const record = computeDay({
       day, zone, shift, now, startDate: this.startDateOf(personId),
+      anyCamera: { sameArrivalMs: settings.attendance.min_punch_gap_minutes * 60_000, quietMs: settings.attendance.any_camera_quiet_minutes * 60_000 },
       punches: this.store.attendance.punchesBetween(personId, window.from, window.to),
       corrections: this.store.attendance.corrections(personId, day),
     });
@@ -117,9 +119,16 @@ export class AttendanceService {
     this.store.attendance.upsertDay({
       personId, day, timeZone: zone, shiftId: record.shiftId, status: record.status, checkIn: record.checkIn, checkOut: record.checkOut,
       lateMinutes: record.lateMinutes, earlyLeaveMinutes: record.earlyLeaveMinutes, workedMinutes: record.workedMinutes,
-      corrected: record.corrected, record, computedAt: now,
+      corrected: record.corrected, record, computedAt: now, lastSeen: record.lastSeen, settlesAt: record.settlesAt,
     });
     return record;
+  }
+
+  /** Recomputes the days whose provisional any-camera check-out is due (the last sighting becomes the check-out). */
+  settleDue(now = this.clock()): number {
+    const due = this.store.attendance.unsettledDue(now);
+    for (const d of due) this.recomputeDay(d.personId, d.day, now);
+    return due.length;
   }
 
   /** Recomputes a day for everyone who has a shift (marks absences once shifts are over). Returns how many. */

@@ -34,6 +34,15 @@ export interface CorrectionLike {
   createdAt: number;
 }
 
+/** How sightings of any-role cameras (one camera for arrivals and departures) end a day; see settleAnyCheckOut. */
+export interface AnyCameraRule {
+  /** A sighting this soon after the check-in is the same arrival (walking past the camera again), never a check-out. */
+  sameArrivalMs: number;
+  /** The last sighting becomes the check-out once nobody has seen the person for this long after it and after the
+   *  shift's end. */
+  quietMs: number;
+}
+
 export interface DayRecord extends DaySummary {
   scheduled: { start: number; end: number } | null;
   punchCount: number;
@@ -106,8 +115,23 @@ export function scheduledShift(day: string, zone: string, shift: ShiftRule | nul
 }
 
 /**
+ * The check-out an any-role camera gives, as time-attendance terminals that do not know the direction do it
+ * ("first punch in, last punch out"): the day's last sighting is the check-out, but only once it cannot be followed
+ * by another one. Until it settles the person stays "In now" (checked in, no check-out) with `lastSeen` as the
+ * provisional check-out. It settles at the end of the attendance day, or earlier when the person has a shift that
+ * day: `quiet` after the later of the last sighting and the shift's end (someone seen at lunch and at their desk
+ * the rest of the day is not checked out at 12:45; someone who leaves at 17:20 is checked out at 17:20 once an
+ * hour has passed). Pure: `now` decides.
+ */
+export function settleAnyCheckOut(o: { lastSighting: number; shiftEnd: number | null; dayEnd: number; quietMs: number; now: number }): { checkOut: number | null; settlesAt: number | null } {
+  const settlesAt = o.shiftEnd === null ? o.dayEnd : Math.min(o.dayEnd, Math.max(o.lastSighting, o.shiftEnd) + o.quietMs);
+  return o.now >= settlesAt ? { checkOut: o.lastSighting, settlesAt: null } : { checkOut: null, settlesAt };
+}
+
+/**
  * Check-in: the first punch from an entry or any-role camera. Check-out: the last punch from an exit or any-role
- * camera after the check-in. Corrections then override either field (latest wins); late / early leave / worked
+ * camera after the check-in; an any-role one only once it settled (settleAnyCheckOut), and never one within the
+ * same arrival (`anyCamera.sameArrivalMs` after the check-in). Corrections then override either field (latest wins); late / early leave / worked
  * time come from the corrected values.
  */
 export function computeDay(input: {
@@ -119,6 +143,8 @@ export function computeDay(input: {
   now: number;
   /** First day the person counts (YYYY-MM-DD): earlier days have no schedule, so they are never absent or late. */
   startDate?: string | null;
+  /** Any-role camera rule; absent: their last sighting is the check-out at once (the behaviour before it). */
+  anyCamera?: AnyCameraRule;
 }): DayRecord {
   const { day, zone, now } = input;
   const shift = input.startDate && day < input.startDate ? null : input.shift;
@@ -126,8 +152,21 @@ export function computeDay(input: {
   const punches = input.punches.filter((p) => p.at >= window.from && p.at < window.to).sort((a, b) => a.at - b.at);
   const ins = punches.filter((p) => p.role !== 'exit');
   const rawIn = ins.length ? ins[0].at : null;
-  const outs = punches.filter((p) => p.role !== 'entry' && (rawIn === null || p.at > rawIn));
-  const rawOut = outs.length ? outs[outs.length - 1].at : null;
+  const sameArrival = input.anyCamera?.sameArrivalMs ?? 0;
+  const outs = punches.filter((p) => p.role !== 'entry' && (rawIn === null || p.at > rawIn)
+    && !(p.role === 'any' && rawIn !== null && p.at - rawIn < sameArrival));
+  const last = outs.length ? outs[outs.length - 1] : null;
+  let rawOut = last?.at ?? null;
+  let lastSeen: number | null = null;
+  let settlesAt: number | null = null;
+  if (last?.role === 'any' && input.anyCamera) {
+    const settled = settleAnyCheckOut({
+      lastSighting: last.at, shiftEnd: scheduledShift(day, zone, shift)?.end ?? null, dayEnd: window.to, quietMs: input.anyCamera.quietMs, now,
+    });
+    rawOut = settled.checkOut;
+    settlesAt = settled.settlesAt;
+    if (rawOut === null) lastSeen = last.at;
+  }
 
   let checkIn = rawIn;
   let checkOut = rawOut;
@@ -135,6 +174,10 @@ export function computeDay(input: {
   for (const c of corrections) {
     if (c.field === 'check_in') checkIn = c.value;
     else checkOut = c.value;
+  }
+  if (corrections.some((c) => c.field === 'check_out')) {
+    lastSeen = null; // a check-out set by hand ends what the camera would have settled
+    settlesAt = null;
   }
 
   const scheduled = scheduledShift(day, zone, shift);
@@ -157,6 +200,6 @@ export function computeDay(input: {
   const workedMinutes = checkIn !== null && checkOut !== null && checkOut > checkIn ? Math.floor((checkOut - checkIn) / MINUTE) : 0;
   return {
     day, timeZone: zone, shiftId: shift?.id ?? null, scheduled, status, checkIn, checkOut, lateMinutes, earlyLeaveMinutes, workedMinutes,
-    punchCount: punches.length, corrected: corrections.length > 0, original: { checkIn: rawIn, checkOut: rawOut }, corrections,
+    punchCount: punches.length, corrected: corrections.length > 0, original: { checkIn: rawIn, checkOut: rawOut }, corrections, lastSeen, settlesAt,
   };
 }

@@ -14,13 +14,13 @@ test('opens in WAL with FULL sync, foreign keys, core schema recorded once', (t)
   assert.equal(db.writer.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.writer.pragma('synchronous', { simple: true }), 2); // FULL
   assert.equal(db.writer.pragma('foreign_keys', { simple: true }), 1);
-  assert.deepEqual(db.migrationsApplied.map((m) => `${m.scope}/${m.version}`), ['core/1', 'core/2', 'core/3']);
+  assert.deepEqual(db.migrationsApplied.map((m) => `${m.scope}/${m.version}`), ['core/1', 'core/2', 'core/3', 'core/4']);
   db.close();
   const again = openDatabase(path, { migrations: [coreMigrations], durability: 'normal' });
   assert.equal(again.migrationsApplied.length, 0, 'reopen applies nothing');
   assert.equal(again.writer.pragma('synchronous', { simple: true }), 1); // NORMAL
   const rows = again.reader.prepare('SELECT scope, version FROM schema_migrations').all();
-  assert.deepEqual(rows, [{ scope: 'core', version: 1 }, { scope: 'core', version: 2 }, { scope: 'core', version: 3 }]);
+  assert.deepEqual(rows, [{ scope: 'core', version: 1 }, { scope: 'core', version: 2 }, { scope: 'core', version: 3 }, { scope: 'core', version: 4 }]);
   again.close();
 });
 

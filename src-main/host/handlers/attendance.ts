@@ -17,7 +17,7 @@ const MAX_REFRESH_DAYS = 62;
 function dayView(r: DayRowWithPerson): AttendanceDay {
   return {
     person_id: r.personId, person_name: r.personName, employee_id: r.employeeId, department: r.department, date: r.day,
-    check_in: isoOrNull(r.checkIn), check_out: isoOrNull(r.checkOut), status: r.status,
+    check_in: isoOrNull(r.checkIn), check_out: isoOrNull(r.checkOut), status: r.status, last_seen: isoOrNull(r.lastSeen ?? null),
     late_minutes: r.lateMinutes, early_leave_minutes: r.earlyLeaveMinutes, worked_minutes: r.workedMinutes, corrected: r.corrected,
   };
 }
@@ -41,7 +41,11 @@ export function attendanceHandlers(ctx: HostContext): Handlers {
   const refresh = async (days: string[]) => {
     const today = DateTime.now().setZone(ctx.store.settings.get().timezone).toISODate()!;
     const todo = days.filter((d) => d <= today).slice(-MAX_REFRESH_DAYS);
-    if (todo.length) await ctx.store.write(() => { for (const d of todo) ctx.attendance.refreshDay(d); });
+    // Any-role cameras: provisional check-outs that are due become check-outs before anything is read.
+    await ctx.store.write(() => {
+      ctx.attendance.settleDue();
+      for (const d of todo) ctx.attendance.refreshDay(d);
+    });
   };
   const range = async (from: string, to: string, personId?: string, department?: string) => {
     await refresh(daysBetween(from, to));

@@ -4,8 +4,9 @@ import type { MigrationSet } from '../migration-runner.ts';
 import { migration as m0001 } from './0001-core-schema.ts';
 import { migration as m0002 } from './0002-void-event-punches.ts';
 import { migration as m0003 } from './0003-person-start-date-demo.ts';
+import { migration as m0004 } from './0004-day-last-seen.ts';
 
 export const coreMigrations: MigrationSet = {
   scope: 'core',
-  migrations: [m0001, m0002, m0003],
+  migrations: [m0001, m0002, m0003, m0004],
 };

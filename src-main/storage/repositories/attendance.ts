@@ -48,6 +48,10 @@ export interface DaySummary {
   earlyLeaveMinutes: number;
   workedMinutes: number;
   corrected: boolean;
+  /** Any-role cameras: the last sighting after the check-in while it is not yet the check-out (null otherwise). */
+  lastSeen?: number | null;
+  /** When `lastSeen` becomes the check-out unless the person is seen again (null: nothing pending). */
+  settlesAt?: number | null;
 }
 
 export interface DayRow extends DaySummary {
@@ -71,6 +75,7 @@ interface CorrectionDbRow { id: string; person_id: string; day: string; field: '
 interface DayDbRow {
   person_id: string; day: string; time_zone: string; shift_id: string | null; status: DayStatus; check_in: number | null; check_out: number | null;
   late_minutes: number; early_leave_minutes: number; worked_minutes: number; corrected: number; record_json: string; computed_at: number;
+  last_seen: number | null; settles_at: number | null;
   person_name?: string; employee_id?: string; department?: string | null;
 }
 
@@ -106,12 +111,12 @@ export class AttendanceRepository {
     );
     this.#corrections = db.writer.prepare<[string, string], CorrectionDbRow>('SELECT * FROM attendance_corrections WHERE person_id = ? AND day = ? ORDER BY created_at, rowid');
     this.#upsertDay = db.writer.prepare(
-      `INSERT INTO attendance_days (person_id, day, time_zone, shift_id, status, check_in, check_out, late_minutes, early_leave_minutes, worked_minutes, corrected, record_json, computed_at)
-       VALUES (@personId, @day, @timeZone, @shiftId, @status, @checkIn, @checkOut, @lateMinutes, @earlyLeaveMinutes, @workedMinutes, @corrected, @record, @computedAt)
+      `INSERT INTO attendance_days (person_id, day, time_zone, shift_id, status, check_in, check_out, late_minutes, early_leave_minutes, worked_minutes, corrected, record_json, computed_at, last_seen, settles_at)
+       VALUES (@personId, @day, @timeZone, @shiftId, @status, @checkIn, @checkOut, @lateMinutes, @earlyLeaveMinutes, @workedMinutes, @corrected, @record, @computedAt, @lastSeen, @settlesAt)
        ON CONFLICT (person_id, day) DO UPDATE SET time_zone = excluded.time_zone, shift_id = excluded.shift_id, status = excluded.status,
          check_in = excluded.check_in, check_out = excluded.check_out, late_minutes = excluded.late_minutes,
          early_leave_minutes = excluded.early_leave_minutes, worked_minutes = excluded.worked_minutes, corrected = excluded.corrected,
-         record_json = excluded.record_json, computed_at = excluded.computed_at`,
+         record_json = excluded.record_json, computed_at = excluded.computed_at, last_seen = excluded.last_seen, settles_at = excluded.settles_at`,
     );
     this.#deleteDay = db.writer.prepare('DELETE FROM attendance_days WHERE person_id = ? AND day = ?');
     this.#getDay = db.reader.prepare<[string, string], DayDbRow>('SELECT * FROM attendance_days WHERE person_id = ? AND day = ?');
@@ -165,7 +170,13 @@ export class AttendanceRepository {
   }
 
   upsertDay(d: DayRow): void {
-    this.#upsertDay.run({ ...d, corrected: d.corrected ? 1 : 0, record: JSON.stringify(d.record) });
+    this.#upsertDay.run({ ...d, corrected: d.corrected ? 1 : 0, record: JSON.stringify(d.record), lastSeen: d.lastSeen ?? null, settlesAt: d.settlesAt ?? null });
+  }
+
+  /** Days whose provisional check-out (any-role cameras) is due to settle at `now`. */
+  unsettledDue(now: number): Array<{ personId: string; day: string }> {
+    return this.#reader.prepare<[number], { person_id: string; day: string }>('SELECT person_id, day FROM attendance_days WHERE settles_at IS NOT NULL AND settles_at <= ? ORDER BY day')
+      .all(now).map((r) => ({ personId: r.person_id, day: r.day }));
   }
 
   /** Drops a stored day (a day before the person's start date that an earlier refresh marked absent). */
@@ -209,6 +220,6 @@ function toDay(r: DayDbRow): DayRow {
   return {
     personId: r.person_id, day: r.day, timeZone: r.time_zone, shiftId: r.shift_id, status: r.status, checkIn: r.check_in, checkOut: r.check_out,
     lateMinutes: r.late_minutes, earlyLeaveMinutes: r.early_leave_minutes, workedMinutes: r.worked_minutes, corrected: r.corrected === 1,
-    record: JSON.parse(r.record_json), computedAt: r.computed_at,
+    record: JSON.parse(r.record_json), computedAt: r.computed_at, lastSeen: r.last_seen ?? null, settlesAt: r.settles_at ?? null,
   };
 }

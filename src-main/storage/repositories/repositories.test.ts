@@ -175,7 +175,7 @@ test('event log, settings, shifts, camera sessions', async (t) => {
 
   const def = s.settings.get();
   assert.equal(def.retention_days.unknown_snapshots < def.retention_days.events, true, 'unknown snapshots are kept for less time');
-  const upd = s.settings.update({ timezone: 'Europe/Berlin', attendance: { min_punch_gap_minutes: 10 } }, 'admin');
+  const upd = s.settings.update({ timezone: 'Europe/Berlin', attendance: { min_punch_gap_minutes: 10, any_camera_quiet_minutes: 60 } }, 'admin');
   assert.equal(upd.timezone, 'Europe/Berlin');
   assert.equal(upd.attendance.min_punch_gap_minutes, 10);
   assert.throws(() => s.settings.update({ timezone: 'Mars/Olympus' }), InvalidInputError);

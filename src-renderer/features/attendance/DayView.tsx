@@ -65,7 +65,9 @@ export function DayView() {
                 <td className="mono">{r.employee_id}</td>
                 <td>{r.department || '—'}</td>
                 <td data-testid="check-in">{fmtShortTime(r.check_in)}</td>
-                <td>{fmtShortTime(r.check_out)}</td>
+                <td data-testid="check-out">{!r.check_out && r.last_seen
+                  ? <span className="muted" title={t('attendance.lastSeenHint')}>{t('attendance.lastSeen', { time: fmtShortTime(r.last_seen) })}</span>
+                  : fmtShortTime(r.check_out)}</td>
                 <td><span className={`chip att-${r.status}`} title={t(`attendance.help.${r.status}`)}>{t(`attendance.status.${r.status}`)}</span>{inNow(r) && <span className="chip card-in" title={t('attendance.help.in_now')}>{t('attendance.inNow')}</span>}{r.late_minutes > 0 && <span className="muted small"> +{r.late_minutes} min</span>}</td>
                 <td>{r.worked_minutes > 0 ? fmtMinutes(r.worked_minutes) : '—'}</td>
                 <td><button type="button" className="btn btn-small btn-ghost" onClick={() => setCorrecting(r)}>{t('attendance.correct')}</button></td>

@@ -105,7 +105,10 @@ function SettingsForm({ initial }: { initial: Settings }) {
             <input value={v.locale} onChange={(e) => setV({ ...v, locale: e.target.value })} placeholder="en-GB" />
           </Field>
           <Field label={t('settings.punchGap')} hint={t('settings.punchGapHint')} error={errors['attendance.min_punch_gap_minutes']}>
-            <input type="number" min={0} max={720} value={v.attendance.min_punch_gap_minutes} onChange={(e) => setV({ ...v, attendance: { min_punch_gap_minutes: num(e.target.value) } })} />
+            <input type="number" min={0} max={720} value={v.attendance.min_punch_gap_minutes} onChange={(e) => setV({ ...v, attendance: { ...v.attendance, min_punch_gap_minutes: num(e.target.value) } })} />
+          </Field>
+          <Field label={t('settings.anyQuiet')} hint={t('settings.anyQuietHint')} error={errors['attendance.any_camera_quiet_minutes']}>
+            <input type="number" min={0} max={720} value={v.attendance.any_camera_quiet_minutes} onChange={(e) => setV({ ...v, attendance: { ...v.attendance, any_camera_quiet_minutes: num(e.target.value) } })} />
           </Field>
           <Field label={t('settings.threads')} error={errors['engine.threads']}>
             <input type="number" min={1} max={64} value={v.engine.threads} onChange={(e) => setV({ ...v, engine: { ...v.engine, threads: num(e.target.value) } })} />
