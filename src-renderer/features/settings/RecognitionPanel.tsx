@@ -113,6 +113,13 @@ function SettingsForm({ initial }: { initial: Settings }) {
           <Field label={t('settings.threads')} error={errors['engine.threads']}>
             <input type="number" min={1} max={64} value={v.engine.threads} onChange={(e) => setV({ ...v, engine: { ...v.engine, threads: num(e.target.value) } })} />
           </Field>
+          <Field label={t('settings.workers')} hint={t('settings.workersHint')} error={errors['engine.workers']}>
+            <select value={String(v.engine.workers ?? 0)} data-testid="engine-workers"
+              onChange={(e) => setV({ ...v, engine: { ...v.engine, workers: Number(e.target.value) } })}>
+              <option value="0">{t('settings.workersAuto')}</option>
+              {[1, 2, 3, 4, 6, 8].map((n) => <option key={n} value={String(n)}>{t('settings.workersN', { count: n })}</option>)}
+            </select>
+          </Field>
           <Field label={t('settings.apiBind')} hint={t('settings.apiBindHint')} error={errors['api.bind']}>
             <input value={v.api.bind} onChange={(e) => setV({ ...v, api: { bind: e.target.value } })} spellCheck={false} />
           </Field>
