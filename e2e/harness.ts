@@ -88,8 +88,9 @@ export interface WatchedPage {
   errors: string[];
 }
 
-export async function newPage(browser: Browser): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+/** `timezoneId`: the workstation's zone (the console's "today" is the browser's; see docs/attendance.md). */
+export async function newPage(browser: Browser, opts: { timezoneId?: string } = {}): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}) });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));

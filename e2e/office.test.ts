@@ -40,7 +40,9 @@ describe('office: attendance, exports, batch and bulk enrolment', { timeout: 200
       const fixtures = await Promise.allSettled([startHost({ args: ['--no-demo'] }), launchBrowser(), enrolmentPhotos(castMember('ava'), [1, 2])]);
       [host, browser, photos] = [valueOf(fixtures[0]), valueOf(fixtures[1]), valueOf(fixtures[2])];
       throwFirstFailure(fixtures);
-      page = (await newPage(browser)).page;
+      // The office PC sits in the site's zone; without this the Day view's "today" is CI's UTC date, a day off
+      // from the site's between 23:00 and 24:00 UTC.
+      page = (await newPage(browser, { timezoneId: ZONE })).page;
       await setupAdmin(page, host);
       const s = await rpc(page, 'settings.update', { timezone: ZONE, locale: 'en-GB' });
       if (s.status !== 200) throw new Error(`settings.update: ${JSON.stringify(s.body)}`);

@@ -165,7 +165,7 @@ export const contract = {
   'system.statistics': method(z.object({ period: z.enum(['1h', '24h', '7d', '30d']).default('24h') }), StatisticsSchema, STAFF),
   // --- embedder choice (issue 16): selectable = installed manifest embedders; switching re-embeds stored enrolment photos
   'embedders.status': method(Empty, EmbedderStatusSchema, ADMIN),
-  'embedders.select': method(z.object({ id: z.string().min(1).max(120) }).strict(), EmbedderStatusSchema, ADMIN),
+  'embedders.select': method(z.object({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$/, 'a model id: letters, digits, . _ -') }).strict(), EmbedderStatusSchema, ADMIN),
   // --- bring your own model (issue 11): the same install as `vigil models add`; path = a file on the host machine
   'models.add': method(z.object({ path: z.string().min(1).max(4096), facts: ModelFactsSchema.optional() }).strict(), ModelAddResultSchema, ADMIN),
   'users.list': method(Empty, z.array(UserSchema), ADMIN),
