@@ -1,31 +1,16 @@
 // The engine-processes setting on the real host (vigil serve) in Chromium: the admin picks 2 processes, saves,
 // the host starts the second engine process (system.status lists two workers, both ready), the change is in the
 // audit log; back to Automatic stops it again.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, newPage, rpc, setupAdmin, shot, startHost } from './harness.ts';
-import type { HostProcess, WatchedPage } from './harness.ts';
+import { hostWithBrowser, rpc, setupAdmin, shot } from './harness.ts';
 
-let host: HostProcess;
-let browser: Browser;
-let w: WatchedPage;
-
-before(async () => {
-  host = await startHost();
-  browser = await launchBrowser();
-  w = await newPage(browser);
-});
-
-after(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+const fx = hostWithBrowser();
 
 async function workersReady(n: number): Promise<void> {
   const deadline = Date.now() + 90_000;
   for (;;) {
-    const s = await rpc(w.page, 'system.status', {});
+    const s = await rpc(fx.w.page, 'system.status', {});
     const ws = s.body.engine.workers ?? [];
     if (ws.length === n && ws.every((x) => x.state === 'ready')) return;
     if (Date.now() > deadline) throw new Error(`workers not ${n} ready: ${JSON.stringify(ws)}`);
@@ -34,7 +19,7 @@ async function workersReady(n: number): Promise<void> {
 }
 
 test('Settings: engine processes 2 starts a second engine process, audited; Automatic stops it', { timeout: 240_000 }, async () => {
-  const { page } = w;
+  const { host, w: { page } } = fx;
   await setupAdmin(page, host);
   await page.goto(`${host.url}#/settings/recognition`);
   const select = page.getByTestId('engine-workers');
@@ -53,5 +38,5 @@ test('Settings: engine processes 2 starts a second engine process, audited; Auto
   await select.selectOption('0');
   await page.getByRole('button', { name: 'Save' }).first().click();
   await workersReady(1);
-  assert.deepEqual(w.errors, []);
+  assert.deepEqual(fx.w.errors, []);
 });

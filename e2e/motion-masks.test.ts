@@ -1,32 +1,17 @@
 // Motion masks in the camera form, on the real host (vigil serve) in Chromium: the admin tests the source (its
 // first frame becomes the picture), draws a mask over it with the mouse, adds a second by typing percentages,
 // saves, and the camera's config holds both (normalised); reopening the form shows them again.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { ROOT, launchBrowser, newPage, rpc, setupAdmin, shot, startHost } from './harness.ts';
-import type { HostProcess, WatchedPage } from './harness.ts';
+import { ROOT, hostWithBrowser, rpc, setupAdmin, shot } from './harness.ts';
 
 const VIDEO = join(ROOT, 'assets', 'demo', 'generated', 'demo-walk.mp4');
 
-let host: HostProcess;
-let browser: Browser;
-let w: WatchedPage;
-
-before(async () => {
-  host = await startHost();
-  browser = await launchBrowser();
-  w = await newPage(browser);
-});
-
-after(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+const fx = hostWithBrowser();
 
 test('draw a motion mask over the camera picture, type another, save: the camera config holds both', { timeout: 150_000 }, async () => {
-  const { page } = w;
+  const { host, w: { page } } = fx;
   await setupAdmin(page, host);
   const created = await rpc(page, 'cameras.create', {
     id: 'lobby', name: 'Lobby', source: { type: 'file', path: VIDEO, loop: true, realtime: true }, detection: { fps_limit: 5, detect_width: 640 },
@@ -74,5 +59,5 @@ test('draw a motion mask over the camera picture, type another, save: the camera
   await page.goto(`${host.url}#/cameras/lobby`);
   await page.getByTestId('mask-editor').waitFor();
   assert.equal(await page.getByTestId('mask-rect').count(), 2, 'reopened: both masks shown');
-  assert.deepEqual(w.errors, []);
+  assert.deepEqual(fx.w.errors, []);
 });
