@@ -33,6 +33,8 @@ test('Settings: engine processes 2 starts a second engine process, audited; Auto
   const audit = await rpc(page, 'audit.list', { action: 'settings.update' } as never);
   assert.equal(audit.status, 200, JSON.stringify(audit.body));
   assert.ok(JSON.stringify(audit.body).includes('settings.update'), 'the change is audited');
+  const st = await rpc(page, 'system.status', {});
+  assert.deepEqual(st.body.engine.workers?.map((x) => x.transport), ['frame-channel', 'frame-channel'], 'each worker gets its frames by the side channel');
   const s = await rpc(page, 'settings.get', {});
   assert.equal(s.body.engine.workers, 2, 'persisted');
   await select.selectOption('0');

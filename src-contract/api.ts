@@ -161,7 +161,9 @@ export const contract = {
   'settings.update': method(SettingsSchema.partial(), SettingsSchema, ADMIN),
   'system.status': method(Empty, z.object({ version: z.string(), engine: z.object({ ready: z.boolean(), restarts: z.number(), providers: z.record(z.string(), z.string()),
     /** One entry per engine worker process. */
-    workers: z.array(z.object({ worker: z.number(), state: z.string(), pid: z.number().nullable(), restarts: z.number(), crashes: z.number(), hangs: z.number(), in_flight: z.number(), completed: z.number(), cameras: z.number() })).optional() }), models: z.array(ModelHealthSchema), storage: z.object({ database_bytes: z.number(), snapshots_bytes: z.number(), templates: z.number(), events: z.number() }) }), ALL),
+    workers: z.array(z.object({ worker: z.number(), state: z.string(), pid: z.number().nullable(), restarts: z.number(), crashes: z.number(), hangs: z.number(), in_flight: z.number(), completed: z.number(), cameras: z.number(),
+      /** How frames reach this worker's process: the binary side channel, or the message channel (fallback). */
+      transport: z.enum(['frame-channel', 'ipc']).optional() })).optional() }), models: z.array(ModelHealthSchema), storage: z.object({ database_bytes: z.number(), snapshots_bytes: z.number(), templates: z.number(), events: z.number() }) }), ALL),
   'system.statistics': method(z.object({ period: z.enum(['1h', '24h', '7d', '30d']).default('24h') }), StatisticsSchema, STAFF),
   // --- embedder choice (issue 16): selectable = installed manifest embedders; switching re-embeds stored enrolment photos
   'embedders.status': method(Empty, EmbedderStatusSchema, ADMIN),

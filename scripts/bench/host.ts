@@ -6,6 +6,11 @@
 // Scenes (composed once with the demo's walking-video tools, temporal sensor noise added):
 //   busy    the demo walk: someone in view ~88 % of the time
 //   sparse  two walkers with long empty gaps: someone in view ~25 % of the time (typical CCTV)
+//   burst   the sparse scene with every camera in step: people appear on all K cameras at the same moment
+//           (the worst case, reported on its own)
+// Real cameras are independent: in busy and sparse, camera i plays the scene from i/K of the way through it (a
+// rotated copy of the file, cut at a keyframe by stream copy: same frames, no re-encode), so at any moment about
+// the scene's on-screen share of the cameras has someone in view. burst plays the same file from 0 on every camera.
 // Modes:
 //   main    K main streams 1280×720 @ 25 fps (decoded once at the detection width, fMP4 live copy)
 //   sub     K substreams 640×360 @ 10 fps decoded for detection, the 1280×720 main stream copied for live view
@@ -34,7 +39,7 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const FPS = 5;
 
 type Mode = 'main' | 'sub';
-type Scene = 'busy' | 'sparse';
+type Scene = 'busy' | 'sparse' | 'burst';
 
 interface RunSpec {
   root: string;
@@ -46,8 +51,9 @@ interface RunSpec {
   workers: number | null;
   /** Folder for a V8 CPU profile of the host process over the measured window only (--cpu-prof DIR). */
   profileDir?: string;
-  main: string;
-  sub: string;
+  /** Per camera (camera i plays mains[i] / subs[i]). */
+  mains: string[];
+  subs: string[];
   photo: string;
 }
 
@@ -122,8 +128,8 @@ async function runOne(spec: RunSpec): Promise<Row> {
     host.bus.subscribe('events.track', {}, (e: { kind?: string }) => { if (e.kind === 'recognized' || e.kind === 'unknown') decided++; });
     for (let i = 0; i < spec.k; i++) {
       await host.dispatcher.dispatch('cameras.create', {
-        id: `cam${i}`, name: `Camera ${i}`, source: { type: 'file', path: spec.main, loop: true, realtime: true },
-        detection: { fps_limit: FPS, detect_width: 640, ...(spec.mode === 'sub' ? { detect_stream: spec.sub } : {}) },
+        id: `cam${i}`, name: `Camera ${i}`, source: { type: 'file', path: spec.mains[i % spec.mains.length], loop: true, realtime: true },
+        detection: { fps_limit: FPS, detect_width: 640, ...(spec.mode === 'sub' ? { detect_stream: spec.subs[i % spec.subs.length] } : {}) },
         live_view: { mode: 'auto' },
       }, ADMIN);
     }
@@ -220,6 +226,30 @@ const round = (v: number | null) => (v === null ? null : Math.round(v));
 
 interface SceneFiles { main: string; sub: string; photo: string; seconds: number; on_screen: number }
 
+/** The scene's files for K cameras: camera i from i/K of the way through the scene (burst: all from 0). */
+async function cameraFiles(scene: Scene, f: SceneFiles, k: number): Promise<{ mains: string[]; subs: string[]; offsets_s: number[] }> {
+  if (scene === 'burst') return { mains: [f.main], subs: [f.sub], offsets_s: [0] };
+  const offsets = Array.from({ length: k }, (_, i) => Math.round(((i * f.seconds) / k) * 10) / 10);
+  const mains = await Promise.all(offsets.map((o) => rotated(f.main, o)));
+  const subs = await Promise.all(offsets.map((o) => rotated(f.sub, o)));
+  return { mains, subs, offsets_s: offsets };
+}
+
+/** `file` played from `offset` seconds to its end, then from its start to `offset`: the concat demuxer with
+ *  inpoint/outpoint and stream copy (starts at the keyframe at or before `offset`; no re-encode). Cached. */
+async function rotated(file: string, offset: number): Promise<string> {
+  if (offset <= 0) return file;
+  const out = file.replace(/\.mp4$/, `-from-${offset.toFixed(1)}s.mp4`);
+  if (existsSync(out)) return out;
+  const list = `${out}.txt`;
+  const q = (p: string) => `'${p.replaceAll("'", "'\\''")}'`;
+  writeFileSync(list, `file ${q(file)}\ninpoint ${offset}\nfile ${q(file)}\noutpoint ${offset}\n`);
+  await run(defaultFfmpegPath(), ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', `${out}.tmp.mp4`]);
+  await run('mv', [`${out}.tmp.mp4`, out]);
+  rmSync(list, { force: true });
+  return out;
+}
+
 /** 1280×720@25 main and 640×360@10 substream of a scene, with temporal sensor noise, cached by fingerprint. */
 async function sceneFiles(scene: Scene): Promise<SceneFiles> {
   const ffmpeg = defaultFfmpegPath();
@@ -285,7 +315,7 @@ async function main(): Promise<void> {
   const seconds = Number(arg('seconds', process.env.BENCH_HOST_SECONDS ?? '20'));
   const ks = arg('k', '1,4,8,16').split(',').map(Number);
   const modes = arg('modes', 'sub,main').split(',') as Mode[];
-  const scenes = arg('scenes', 'sparse,busy').split(',') as Scene[];
+  const scenes = arg('scenes', 'sparse,burst,busy').split(',') as Scene[];
   const prev = arg('prev', existsSync('/work/prev/src-main/host/host.ts') ? '/work/prev' : '');
   // --workers 1,2,3: every current run once per engine worker count (how the default was chosen; frames/s column)
   const workerCounts: Array<number | null> = arg('workers', '') ? arg('workers', '').split(',').map(Number) : [null];
@@ -297,12 +327,16 @@ async function main(): Promise<void> {
     ? only.split(',').map((c) => { const [m, s, k] = c.split(':'); return [m as Mode, s as Scene, Number(k)]; })
     : modes.flatMap((m) => scenes.flatMap((s) => ks.map((k) => [m, s, k] as [Mode, Scene, number])));
   const rows: Row[] = [];
+  /** Where each camera starts in its scene (s), per scene and K: what makes the cameras independent. */
+  const phases: Record<string, number[]> = {};
   for (const [mode, scene, k] of combos) {
     const f = files[scene] ?? await sceneFiles(scene);
+    const cams = await cameraFiles(scene, f, k);
+    phases[`${scene}:${k}`] = cams.offsets_s;
     const runs = [...workerCounts.map((w) => ['current', ROOT, w] as const), ...(prev ? [['previous', prev, null] as const] : [])];
     for (const [version, root, workers] of runs) {
       process.stderr.write(`bench:host ${version} ${mode}/${scene} K=${k}${workers ? ` workers=${workers}` : ''} for ${seconds} s (load ${os.loadavg()[0].toFixed(2)})...\n`);
-      const row = await runChild({ root, version, mode, scene, k, seconds, workers, profileDir, main: f.main, sub: f.sub, photo: f.photo });
+      const row = await runChild({ root, version, mode, scene, k, seconds, workers, profileDir, mains: cams.mains, subs: cams.subs, photo: f.photo });
       rows.push(row);
       process.stderr.write(`  ${fmtRow(row).join(' ')}\n`);
     }
@@ -318,7 +352,7 @@ async function main(): Promise<void> {
     ratio(c.cpu_engine_pct, p!.cpu_engine_pct), ratio(c.cpu_ffmpeg_pct, p!.cpu_ffmpeg_pct), ratio(c.rss_host_mb, p!.rss_host_mb), ratio(c.rss_engine_mb, p!.rss_engine_mb)]);
   const out = {
     bench: 'host', at: new Date().toISOString(), cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? '', node: process.version,
-    detect_fps: FPS, seconds, scenes: files, previous: prev || null, rows,
+    detect_fps: FPS, seconds, scenes: files, camera_start_s: phases, previous: prev || null, rows,
     notes: 'latency = camera frame decoded → its live.frame published; CPU in % of one core over the run; engine = sum over engine processes, ffmpeg = sum over readers; load = 1-minute load average at the start of the run',
   };
   const dir = path.join(ROOT, 'bench-results');

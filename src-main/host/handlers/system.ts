@@ -64,7 +64,7 @@ export function systemHandlers(ctx: HostContext, hooks: SystemHooks): Handlers {
         version: ctx.version,
         engine: {
           ready: ctx.engine.ready, restarts: s.restarts, providers: ctx.engineStatus.providers(),
-          workers: s.workers.map((w) => ({ worker: w.worker, state: w.state, pid: w.pid, restarts: w.restarts, crashes: w.crashes, hangs: w.hangs, in_flight: w.inFlight, completed: w.completed, cameras: w.cameras })),
+          workers: s.workers.map((w) => ({ worker: w.worker, state: w.state, pid: w.pid, restarts: w.restarts, crashes: w.crashes, hangs: w.hangs, in_flight: w.inFlight, completed: w.completed, cameras: w.cameras, transport: w.transport })),
         },
         models: ctx.engineStatus.models(),
         storage: { database_bytes: db.size + wal.size, snapshots_bytes: snapshotsBytes, templates: ctx.store.templates.count(), events: countEvents.get()!.n },

@@ -72,7 +72,7 @@ export function SystemPanel() {
           {(s.engine.workers?.length ?? 0) > 1 && (<>
             <dt>{t('system.workers')}</dt>
             <dd>{s.engine.workers!.map((w) => (
-              <span key={w.worker} className={`chip ${w.state === 'ready' ? 'chip-ok' : 'chip-warn'}`} title={t('system.workerDetail', { pid: w.pid ?? '—', cameras: w.cameras, restarts: w.restarts })}>
+              <span key={w.worker} className={`chip ${w.state === 'ready' ? 'chip-ok' : 'chip-warn'}`} title={t('system.workerDetail', { pid: w.pid ?? '—', cameras: w.cameras, restarts: w.restarts, transport: w.transport ?? '—' })}>
                 {t('system.worker', { n: w.worker + 1 })}: {w.state === 'ready' ? t('system.ready') : t('system.notReady')}
               </span>))}</dd>
           </>)}
