@@ -1,5 +1,6 @@
 // A decoded detection frame as it leaves the camera layer (one frame schema for every source): packed RGB
 // (rgb24, row-major, no row padding; the engine's Frame layout) plus identity and timing.
+import type { FrameLease } from './frame-pool.ts';
 
 export interface CameraFrame {
   /** Unique across restarts of the camera: `<session id>-<seq>`. */
@@ -20,4 +21,10 @@ export interface CameraFrame {
   channels: 3;
   format: 'rgb24';
   data: Uint8Array;
+  /**
+   * Set when the pixels are a pooled buffer (frame-pool.ts): whoever took the frame from the session (nextFrame)
+   * holds one reference and gives it back with releaseFrame; whoever keeps it longer takes one (retainFrame).
+   * `data` then throws once every holder released it. Absent: the frame owns its pixels.
+   */
+  lease?: FrameLease;
 }

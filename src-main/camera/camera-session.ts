@@ -13,6 +13,7 @@ import { CameraError, isFatal, isSlowRetry, publicCode } from './camera-error.ts
 import { isoOrNull, newEventId, type CameraConnectionEvent, type CameraErrorEvent, type CameraEvent } from './camera-events.ts';
 import type { CameraFrame } from './camera-frame.ts';
 import { CameraCounters, type CameraSessionStats } from './camera-stats.ts';
+import { detachFrame, FramePools, releaseFrame } from './frame-pool.ts';
 import { FrameRing } from './frame-ring.ts';
 import { LiveView, type LiveFormat } from './live-view.ts';
 import { cameraSecretsOf, redactSourceForLog, redactStreamForLog } from './redact.ts';
@@ -107,6 +108,8 @@ export class CameraSession extends EventEmitter<SessionEvents> {
   private readonly cpu = new CpuMeter(() => readProcessCpuMs(this.reader?.pid));
   private readonly n = new CameraCounters();
   private latest: CameraFrame | null = null;
+  /** The camera's detection-frame buffers (ffmpeg readers), kept across reconnections. */
+  private readonly pools = new FramePools();
 
   constructor(
     config: CameraConfig,
@@ -185,18 +188,31 @@ export class CameraSession extends EventEmitter<SessionEvents> {
   close(): void {
     this.stop('removed');
     this.liveView.close();
+    for (let f = this.ring.shift(); f; f = this.ring.shift()) releaseFrame(f);
     this.ring.clear();
+    releaseFrame(this.latest);
     this.latest = null;
+    this.pools.close();
   }
 
   // ---- frames for the consumer: one queue, one way to take from it (nextFrame) ----
 
-  /** Newest frame the camera delivered, taken or not (a still for a capture or an enrolment photo). */
+  /** Newest frame the camera delivered, taken or not (a still for a capture or an enrolment photo): a copy with its
+   *  own pixels, the caller keeps it as long as it likes. */
   latestFrame(): CameraFrame | null {
-    return this.latest;
+    return this.latest && (this.latest.lease ? detachFrame(this.latest) : this.latest);
   }
 
-  /** Waits for the next frame; null when the session stops or `signal` aborts. A frame handed out counts as processed. */
+  /** Buffer reuse of the camera's frames (null before the first pooled frame). */
+  poolStats() {
+    return this.pools.stats();
+  }
+
+  /**
+   * Waits for the next frame; null when the session stops or `signal` aborts. A frame handed out counts as processed.
+   * A pooled frame (`lease` set) is the caller's to give back: releaseFrame(frame) once done with its pixels
+   * (forgetting it only costs the buffer's reuse).
+   */
   nextFrame(signal?: AbortSignal): Promise<CameraFrame | null> {
     const f = this.ring.shift();
     if (f) {
@@ -261,7 +277,10 @@ export class CameraSession extends EventEmitter<SessionEvents> {
       if (gen === this.generation) fn(...a);
     };
     const sink: ReaderSink = {
-      frame: ok((f: ReaderFrame) => this.onFrame(f)),
+      frame: (f: ReaderFrame) => {
+        if (gen === this.generation) this.onFrame(f);
+        else f.lease?.release(); // a late frame of a connection already torn down
+      },
       info: ok((i: StreamInfo) => this.onInfo(i)),
       liveInit: ok((d: Buffer, mime: string, codec: string | null) => this.liveView.pushInit(d, mime, codec)),
       liveSegment: ok((d: Buffer, key: boolean, n: number) => this.liveView.pushSegment(d, key, n)),
@@ -291,6 +310,7 @@ export class CameraSession extends EventEmitter<SessionEvents> {
           return typeof p === 'function' ? p() : p ?? defaultFfmpegPath();
         },
         decodeThreads: this.options.decodeThreads,
+        pools: this.pools,
       });
       this.reader.start();
     } catch (err) {
@@ -339,10 +359,19 @@ export class CameraSession extends EventEmitter<SessionEvents> {
       format: 'rgb24',
       data: f.data,
     };
+    const lease = f.lease;
+    if (lease) {
+      // Pooled pixels: `data` reads through the lease, so a holder that uses it after giving it back gets an error,
+      // never another frame's pixels. The reader's reference goes with the frame; `latest` holds one more.
+      Object.defineProperty(frame, 'data', { get: () => lease.data, enumerable: true, configurable: false });
+      frame.lease = lease;
+      lease.retain();
+    }
+    releaseFrame(this.latest);
     this.latest = frame;
     const waiter = this.waiters.shift();
     if (waiter) waiter(frame);
-    else this.ring.push(frame); // when full, the oldest frame leaves untaken: the ring counts that drop
+    else releaseFrame(this.ring.push(frame)); // when full, the oldest frame leaves untaken: the ring counts that drop
   }
 
   private becomeLive(now: number): void {

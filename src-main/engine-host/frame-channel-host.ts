@@ -99,10 +99,10 @@ export class FrameChannelHost extends EventEmitter<{ open: []; drain: []; close:
 
   /**
    * Writes one analyze_frame request. The pixels are not copied: they must not change until the socket has
-   * written them (camera frames are their own buffers; crops are fresh). False: the channel is not open, send it
-   * by the message channel.
+   * written them (pooled camera frames come with their lease, held here until then; crops are fresh). False: the
+   * channel is not open, send it by the message channel.
    */
-  send(id: number, frame: { width: number; height: number; channels: number; data: Uint8Array }, options: unknown): boolean {
+  send(id: number, frame: { width: number; height: number; channels: number; data: Uint8Array; lease?: { retain(): unknown; release(): void } }, options: unknown): boolean {
     const s = this.#socket;
     if (this.#state !== 'open' || !s || s.destroyed) return false;
     if (options !== this.#lastOptions) {
@@ -127,7 +127,14 @@ export class FrameChannelHost extends EventEmitter<{ open: []; drain: []; close:
     opts.copy(head, FRAME_HEADER_BYTES);
     s.cork();
     s.write(head, release);
-    s.write(frame.data);
+    const lease = frame.lease;
+    if (lease) {
+      lease.retain();
+      // Called once the socket wrote the pixels, or with an error when it is destroyed first.
+      s.write(frame.data, () => lease.release());
+    } else {
+      s.write(frame.data);
+    }
     s.uncork();
     this.#frames++;
     this.#bytes += headLen + frame.data.byteLength;

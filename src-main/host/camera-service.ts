@@ -11,6 +11,8 @@ import type { CameraManager } from '../camera/camera-manager.ts';
 import type { CameraEvent } from '../camera/camera-events.ts';
 import type { CameraSessionStats } from '../camera/camera-stats.ts';
 import type { CameraFrame } from '../camera/camera-frame.ts';
+import { releaseFrame } from '../camera/frame-pool.ts';
+import { SessionStatsWriter } from './session-stats-writer.ts';
 import type { HostStore } from '../storage/host-store.ts';
 import type { CameraCreateInput, CameraPatch } from '../storage/repositories/cameras.ts';
 import type { RecognitionPipeline } from '../pipeline/recognition-pipeline.ts';
@@ -22,6 +24,8 @@ export interface CameraServiceDeps {
   pipeline: RecognitionPipeline;
   bus: TopicBus;
   logger: Logger;
+  /** How often the cameras' latest session statistics are written (ms; default STATS_FLUSH_MS, session-stats-writer.ts). */
+  statsFlushMs?: number;
 }
 
 const EMPTY_STATS: CameraStats = {
@@ -36,10 +40,16 @@ export class CameraService {
   readonly #loops = new Map<string, AbortController>();
   /** Open camera_sessions row per camera session id. */
   readonly #sessionRows = new Map<string, string>();
+  /** Sessions' periodic statistics, all cameras in one transaction per interval. */
+  readonly #statsWriter: SessionStatsWriter;
   #closed = false;
 
   constructor(deps: CameraServiceDeps) {
     this.#d = deps;
+    this.#statsWriter = new SessionStatsWriter(deps.store, {
+      intervalMs: deps.statsFlushMs,
+      onError: (err) => deps.logger.warn({ event_type: 'camera_stats_failed', err }, 'camera statistics not written'),
+    });
     deps.manager.on('state', (s) => this.#onState(s.camera_id, s.state));
     deps.manager.on('event', (e) => this.#onCameraEvent(e));
   }
@@ -141,6 +151,7 @@ export class CameraService {
     this.#closed = true;
     for (const c of this.#loops.values()) c.abort();
     this.#loops.clear();
+    void this.#statsWriter.close();
     this.#d.manager.stopAll();
     for (const [sessionId, rowId] of this.#sessionRows) {
       void this.#d.store.write(() => this.#d.store.sessions.end(rowId, 'host shutdown')).catch(() => {});
@@ -166,7 +177,11 @@ export class CameraService {
         while (!ctrl.signal.aborted && this.#d.manager.has(id)) {
           const frame = await this.#d.manager.nextFrame(id, ctrl.signal);
           if (!frame) break;
-          this.#d.pipeline.offerCameraFrame(frame);
+          try {
+            this.#d.pipeline.offerCameraFrame(frame);
+          } finally {
+            releaseFrame(frame); // the pipeline holds what it keeps (queued jobs)
+          }
         }
       } catch (err) {
         this.#d.logger.error({ event_type: 'camera_intake_failed', camera_id: id, err: (err as Error).message }, 'camera frame intake stopped');
@@ -200,7 +215,7 @@ export class CameraService {
     const { store, logger } = this.#d;
     if (e.event_type === 'camera_stats') {
       const row = this.#sessionRows.get(e.session_id);
-      if (row) void store.write(() => store.sessions.update(row, { state: e.state, stats: { ...e.stats }, lastFrameAt: e.stats.last_frame_at ? Date.parse(e.stats.last_frame_at) : null })).catch(() => {});
+      if (row) this.#statsWriter.note(row, { state: e.state, stats: { ...e.stats }, lastFrameAt: e.stats.last_frame_at ? Date.parse(e.stats.last_frame_at) : null });
       this.#publishStatus(e.camera_id);
       return;
     }
@@ -211,6 +226,7 @@ export class CameraService {
       } else if ((e.status === 'stopped' || e.status === 'disconnected') && this.#sessionRows.has(e.session_id)) {
         const rowId = this.#sessionRows.get(e.session_id)!;
         this.#sessionRows.delete(e.session_id);
+        this.#statsWriter.forget(rowId); // the end row carries the last values
         const stats = this.stats(e.camera_id);
         void store.write(() => store.sessions.end(rowId, e.details, stats ? { ...stats } : undefined, e.state, at)).catch(() => {});
       }

@@ -10,6 +10,7 @@ import type { LiveFrame } from '../../src-contract/schemas.ts';
 type LiveFace = LiveFrame['faces'][number];
 import type { TopicBus } from '../core/topic-bus.ts';
 import type { CameraFrame } from '../camera/camera-frame.ts';
+import { detachFrame, holdFrame } from '../camera/frame-pool.ts';
 import { CameraTracker } from '../tracking/camera-tracker.ts';
 import type { CameraThresholds, Candidate, DecisionPolicy, FaceObservation, TrackerOptions, TrackerOptionsInput } from '../tracking/types.ts';
 import type { EngineSupervisor } from '../engine-host/engine-supervisor.ts';
@@ -42,6 +43,8 @@ export interface CameraJob {
   embed: boolean;
   /** The camera's detection policy when the frame was offered (its engine options go with the frame). */
   policy: DetectionPolicy;
+  /** Gives back the job's reference to pooled pixels (frame-pool.ts): when dropped, or once the answer is handled. */
+  release: () => void;
 }
 
 /** What happened to an offered camera frame: the scheduler's answer, or skipped before it (nothing moved). */
@@ -108,7 +111,6 @@ interface CameraState {
   policy: DetectionPolicy;
   policyKey: string;
   applied: DetectionPolicy;
-  lastFrame: CameraFrame | null;
   /** The motion masks the planner has (the camera config's array, by reference). */
   masks?: readonly MotionMask[];
   masksKey?: string;
@@ -151,7 +153,6 @@ export class RecognitionPipeline {
     if (this.#closed) return { status: 'rejected', reason: 'engine_unavailable' };
     const cam = this.#d.camera(frame.camera_id);
     const state = this.#state(frame.camera_id);
-    state.lastFrame = frame;
     this.#d.stats.add(frame.camera_id, 'frames_offered');
     // Nothing moved and nobody is in view: the detector has nothing new to find (a full check still runs every
     // few seconds). Live tracks keep their frames analysed, cropped around them when that is cheaper.
@@ -171,10 +172,13 @@ export class RecognitionPipeline {
     const configured: Priority = cam?.detection.priority ?? 'normal';
     const pending = state.tracker.tracks().some((t) => t.decision === 'pending');
     const priority: Priority = pending && (configured === 'normal' || configured === 'low') ? (configured === 'low' ? 'normal' : 'high') : configured;
+    // The queued job holds the frame's pooled pixels until it is dropped or its answer is handled.
+    const release = holdFrame(frame);
     const r = this.scheduler.offer({
       frameId: frame.frame_id, source: frame.camera_id, priority, cost: plan?.kind === 'roi' ? plan.rect[2] * plan.rect[3] : frame.width * frame.height,
-      enqueuedAt: Date.now(), payload: { kind: 'camera', frame, traceId: newTraceId(), roi: plan?.kind === 'roi' ? plan.rect : null, embed, policy: this.#policyOf(state, cam) },
+      enqueuedAt: Date.now(), payload: { kind: 'camera', frame, traceId: newTraceId(), roi: plan?.kind === 'roi' ? plan.rect : null, embed, policy: this.#policyOf(state, cam), release },
     });
+    if (r.status === 'duplicate') release(); // rejected frames went through onDrop
     this.#pump.kick();
     return r;
   }
@@ -231,7 +235,7 @@ export class RecognitionPipeline {
     if (!s) {
       const policy = this.#resolvePolicy(this.#d.camera(cameraId));
       const cosines = this.#d.trackerCosines?.() ?? null;
-      s = { tracker: new CameraTracker(cameraId, trackerThresholds(policy.value), this.#trackerOptions(cosines), undefined, this.#d.decisionPolicy), cosinesKey: cosines?.key ?? '', policy: policy.value, policyKey: policy.key, applied: policy.value, lastFrame: null,
+      s = { tracker: new CameraTracker(cameraId, trackerThresholds(policy.value), this.#trackerOptions(cosines), undefined, this.#d.decisionPolicy), cosinesKey: cosines?.key ?? '', policy: policy.value, policyKey: policy.key, applied: policy.value,
         planner: this.#o.workPlan === false ? null : new WorkPlanner(this.#o.workPlan ?? {}) };
       this.#cameras.set(cameraId, s);
     }
@@ -286,10 +290,13 @@ export class RecognitionPipeline {
           this.#onResult(f, job, result, dispatchedAt);
         } catch (err) {
           this.#d.logger.error({ event_type: 'pipeline_error', camera_id: job.frame.camera_id, trace_id: job.traceId, err }, 'frame result could not be processed');
+        } finally {
+          job.release();
         }
       },
       (err: Error) => {
         this.scheduler.reportDropped(f, err instanceof EngineUnavailableError ? 'engine_unavailable' : 'engine_failed');
+        if (job.kind === 'camera') job.release();
         if (job.kind === 'push') job.reject(err);
         else if (!this.#closed) this.#d.logger.warn({ event_type: 'frame_failed', camera_id: job.frame.camera_id, trace_id: job.traceId, err: err.message }, 'engine could not analyse a frame');
       },
@@ -297,9 +304,10 @@ export class RecognitionPipeline {
   }
 
   /** The pixels the engine gets: the whole frame, or the crop the work planner chose. */
-  #engineFrame(job: CameraJob): { width: number; height: number; channels: 3; data: Uint8Array } {
+  #engineFrame(job: CameraJob): { width: number; height: number; channels: 3; data: Uint8Array; lease?: CameraFrame['lease'] } {
     const { frame, roi } = job;
-    if (!roi) return { width: frame.width, height: frame.height, channels: 3, data: frame.data };
+    // The lease goes along so the side channel can hold the pixels until its socket has written them.
+    if (!roi) return { width: frame.width, height: frame.height, channels: 3, data: frame.data, ...(frame.lease ? { lease: frame.lease } : {}) };
     return { width: roi[2], height: roi[3], channels: 3, data: cropRgb(frame.data, frame.width, roi) };
   }
 
@@ -361,6 +369,9 @@ export class RecognitionPipeline {
     }));
     const update = s.tracker.update({ frameId: frame.frame_id, at, faces: observations });
     const liveFaces: LiveFace[] = [];
+    // The recorder keeps a best view for a whole visit: its own copy of pooled pixels (one per frame).
+    let kept: CameraFrame | null = null;
+    const keep = () => (kept ??= frame.lease ? detachFrame(frame) : frame);
     update.faces.forEach((a, i) => {
       const face = result.faces[i];
       if (a.dropped) {
@@ -369,7 +380,7 @@ export class RecognitionPipeline {
       }
       if (!a.trackId) return;
       if (a.noVote) logFaceDropped(this.#d.logger, { trace_id: job.traceId, camera_id: cam.id, frame_id: frame.frame_id, stage: 'recognition', reason: a.noVote, box: face.box, score: face.score });
-      if (a.isBest) this.#d.recorder.noteBest(meta, a.trackId, frame, { box: face.box, score: face.score, quality: qualityRecord(face) }, job.traceId);
+      if (a.isBest) this.#d.recorder.noteBest(meta, a.trackId, keep(), { box: face.box, score: face.score, quality: qualityRecord(face) }, job.traceId);
     });
     for (const ev of update.events) this.#d.recorder.handle(meta, ev, job.traceId);
     const views = new Map(s.tracker.tracks().map((t) => [t.trackId, t]));
@@ -418,6 +429,7 @@ export class RecognitionPipeline {
       job.reject(Object.assign(new Error(`frame dropped: ${reason}`), { code: 'QUEUE_FULL', reason }));
       return;
     }
+    job.release();
     this.#d.stats.add(job.frame.camera_id, 'frames_dropped');
     if (this.#d.logger.isLevelEnabled('debug')) {
       this.#d.logger.debug({ event_type: 'frame_dropped', camera_id: job.frame.camera_id, frame_id: job.frame.frame_id, trace_id: job.traceId, reason }, `frame dropped: ${reason}`);

@@ -24,6 +24,9 @@ export interface FfmpegArgOptions {
   /** Decoder threads per camera. 1 keeps many cameras cheap and adds no frame-threading delay. */
   decodeThreads?: number;
   platform?: NodeJS.Platform;
+  /** Where the detection frames go: default `pipe:1` (stdout); a Unix socket path makes ffmpeg listen there for
+   *  the host (ffmpeg-reader's socket mode: reads into pooled frame buffers). */
+  rawSocketPath?: string;
 }
 
 /**
@@ -111,7 +114,8 @@ export function buildFfmpegCommand(source: FfmpegSource, plan: ReaderPlan, optio
   args.push(
     '-map', detect, '-an', '-sn', '-dn',
     '-vf', `${rateSelect(plan.fpsLimit)},${scaleTo(plan.detectWidth)}${mediaTimes ? ',showinfo' : ''}`,
-    '-fps_mode', 'vfr', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
+    '-fps_mode', 'vfr', '-pix_fmt', 'rgb24', '-f', 'rawvideo',
+    ...(options.rawSocketPath ? ['-listen', '1', `unix:${options.rawSocketPath}`] : ['pipe:1']),
   );
   let fd = 3;
   const fds: FfmpegCommand['fds'] = { fmp4: null, mjpeg: null };

@@ -1,7 +1,15 @@
-// One ffmpeg child process for one camera connection (RTSP, USB, file). Detection frames arrive on
-// stdout as rgb24 with an exact size learned from ffmpeg's own output description; the live view
-// arrives on extra pipes. Why the connection ended is read from ffmpeg's stderr.
+// One ffmpeg child process for one camera connection (RTSP, USB, file). Detection frames arrive as rgb24 with an
+// exact size learned from ffmpeg's own output description; the live view arrives on extra pipes. Why the
+// connection ended is read from ffmpeg's stderr.
+// Detection frames: on Linux/macOS ffmpeg listens on a Unix socket in a private folder and the host connects with
+// `onread`, so the kernel copies each frame straight into a pooled frame buffer (no per-read chunk, no copy).
+// Windows (ffmpeg has no unix: output there) and VIGIL_FFMPEG_RAW=stdout read stdout as before, copying the
+// chunks into pooled frame buffers.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import {
   classifyFfmpegError,
@@ -12,6 +20,7 @@ import {
   type FfmpegFailure,
 } from '../../ffmpeg/ffmpeg-stderr.ts';
 import { CameraError } from '../camera-error.ts';
+import { FramePools, type FrameLease } from '../frame-pool.ts';
 import { Mp4FragmentParser } from '../mp4-fragments.ts';
 import { MultipartParser } from '../multipart-parser.ts';
 import { redactText } from '../redact.ts';
@@ -26,7 +35,24 @@ export interface FfmpegReaderOptions {
   /** Strings to scrub from everything ffmpeg prints (passwords in its echoed URL). */
   secrets: readonly string[];
   decodeThreads?: number;
+  /** The camera's frame buffers (kept across reconnections); a private set when absent. */
+  pools?: FramePools;
+  /** Where the detection frames come from (default: rawOutputMode()). */
+  rawOutput?: RawOutputMode;
 }
+
+export type RawOutputMode = 'socket' | 'stdout';
+
+/** Troubleshooting switch: VIGIL_FFMPEG_RAW=stdout reads detection frames from ffmpeg's stdout everywhere. */
+export const FFMPEG_RAW_ENV = 'VIGIL_FFMPEG_RAW';
+
+export function rawOutputMode(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): RawOutputMode {
+  if (platform === 'win32' || (env[FFMPEG_RAW_ENV] ?? '').toLowerCase() === 'stdout') return 'stdout';
+  return 'socket';
+}
+
+/** Waits between attempts to reach ffmpeg's socket (it listens once its input is open: probing takes a while). */
+const CONNECT_RETRY_MS = [5, 10, 20, 40, 80, 100];
 
 /** showinfo's line for one frame: its presentation time in seconds. */
 const SHOWINFO_RE = /^\[Parsed_showinfo_\d+ @ [^\]]+\]\s*(?:\[\w+\]\s*)?(.*)$/;
@@ -49,8 +75,19 @@ export class FfmpegReader implements SourceReader {
   private frameBytes = 0;
   private early: Buffer[] = [];
   private earlyBytes = 0;
-  private current: Buffer | null = null;
+  private current: FrameLease | null = null;
   private fill = 0;
+  private readonly pools: FramePools;
+  private mode: RawOutputMode = 'stdout';
+  private socketDir: string | null = null;
+  private socket: net.Socket | null = null;
+  private connectTimer: NodeJS.Timeout | null = null;
+  private connectAttempt = 0;
+  /** Socket mode: ffmpeg exited but frames may still be in the socket; the end is reported once it closes. */
+  private exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  private socketClosed = false;
+  /** Reads before the frame size is known land here and are kept as copies. */
+  private scratch: Buffer | null = null;
   private failure: FfmpegFailure | null = null;
   private lastError = '';
   private readonly tail: string[] = [];
@@ -69,17 +106,26 @@ export class FfmpegReader implements SourceReader {
   private firstDecodedS: number | null = null;
   private firstLiveS: number | null = null;
 
-  constructor(private readonly o: FfmpegReaderOptions) {}
+  constructor(private readonly o: FfmpegReaderOptions) {
+    this.pools = o.pools ?? new FramePools();
+  }
 
   get pid(): number | undefined {
     return this.child?.pid;
   }
 
   start(): void {
-    const { args, fds, mediaTimes } = buildFfmpegCommand(this.o.source, this.o.plan, { decodeThreads: this.o.decodeThreads });
+    this.mode = this.o.rawOutput ?? rawOutputMode();
+    let rawSocketPath: string | undefined;
+    if (this.mode === 'socket') {
+      // A private folder (0700 from mkdtemp): only this user can reach the socket before the host connects.
+      this.socketDir = mkdtempSync(path.join(tmpdir(), 'vigil-ff-'));
+      rawSocketPath = path.join(this.socketDir, 'raw.sock');
+    }
+    const { args, fds, mediaTimes } = buildFfmpegCommand(this.o.source, this.o.plan, { decodeThreads: this.o.decodeThreads, rawSocketPath });
     this.mediaTimes = mediaTimes;
     const extra = Math.max(fds.fmp4 ?? 0, fds.mjpeg ?? 0);
-    const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe'];
+    const stdio: Array<'ignore' | 'pipe'> = ['ignore', this.mode === 'stdout' ? 'pipe' : 'ignore', 'pipe'];
     for (let fd = 3; fd <= extra; fd++) stdio.push('pipe');
     // LC_ALL=C: the failure classes are matched on English system error messages.
     const child = spawn(this.o.ffmpegPath, args, { stdio, windowsHide: true, env: { ...process.env, LC_ALL: 'C' } });
@@ -92,7 +138,8 @@ export class FfmpegReader implements SourceReader {
       );
     });
     child.on('close', (code, signal) => this.onClose(code, signal));
-    child.stdout!.on('data', (chunk: Buffer) => this.onRaw(chunk));
+    if (rawSocketPath) this.connectRaw(rawSocketPath);
+    else child.stdout!.on('data', (chunk: Buffer) => this.onRaw(chunk));
     this.readLines(child.stderr!);
     if (fds.fmp4 !== null) this.readFmp4(child.stdio[fds.fmp4] as Readable);
     if (fds.mjpeg !== null) this.readMjpeg(child.stdio[fds.mjpeg] as Readable);
@@ -103,6 +150,75 @@ export class FfmpegReader implements SourceReader {
     this.stopped = true;
     // Nothing to flush: detection frames are ephemeral and the live view restarts with a new init.
     this.child?.kill('SIGKILL');
+    this.cleanup();
+  }
+
+  /** Gives back every buffer the reader still holds and removes the socket. */
+  private cleanup(): void {
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+    this.socket?.destroy();
+    this.current?.release();
+    this.current = null;
+    for (const f of this.waiting.splice(0)) f.lease?.release();
+    this.removeSocketDir();
+  }
+
+  private removeSocketDir(): void {
+    if (this.socketDir) rmSync(this.socketDir, { recursive: true, force: true });
+    this.socketDir = null;
+  }
+
+  /** Connects to ffmpeg's raw-frame socket, retrying until ffmpeg listens (or exits, or the reader stops). */
+  private connectRaw(socketPath: string): void {
+    if (this.stopped || this.finished || this.exit) return;
+    const s = net.connect({
+      path: socketPath,
+      onread: { buffer: () => this.readTarget(), callback: (n: number, buf: Uint8Array) => this.onRead(n, buf) },
+    });
+    let connected = false;
+    s.on('connect', () => {
+      if (this.stopped || this.finished) { s.destroy(); return; }
+      connected = true;
+      this.socket = s;
+      this.removeSocketDir(); // ffmpeg accepts one connection; the path is of no further use
+    });
+    s.on('error', (err: NodeJS.ErrnoException) => {
+      if (connected) return; // 'close' follows; ffmpeg's exit says why
+      s.destroy();
+      if (this.stopped || this.finished || this.exit) return;
+      if (err.code !== 'ENOENT' && err.code !== 'ECONNREFUSED') this.o.sink.log('debug', `raw frame socket: ${err.message}`);
+      const wait = CONNECT_RETRY_MS[Math.min(this.connectAttempt++, CONNECT_RETRY_MS.length - 1)];
+      this.connectTimer = setTimeout(() => this.connectRaw(socketPath), wait);
+    });
+    s.on('close', () => {
+      if (!connected) return;
+      this.socketClosed = true;
+      if (this.exit) this.onClose(this.exit.code, this.exit.signal);
+    });
+  }
+
+  /** Where the next socket read goes: the rest of the frame being filled (pooled), or scratch before the size is known. */
+  private readTarget(): Uint8Array {
+    if (this.frameBytes === 0 || this.stopped) return (this.scratch ??= Buffer.allocUnsafeSlow(64 * 1024));
+    if (!this.current) {
+      this.current = this.pools.forSize(this.frameBytes).acquire();
+      this.fill = 0;
+    }
+    return this.current.data.subarray(this.fill);
+  }
+
+  /** onread's callback (true: keep reading; ffmpeg waits on the socket while the host is busy, as on a pipe). */
+  private onRead(n: number, buf: Uint8Array): boolean {
+    if (this.stopped || n <= 0) return true;
+    if (this.current && buf.buffer === this.current.data.buffer) {
+      this.fill += n;
+      if (this.fill === this.frameBytes) this.completeFrame();
+      return true;
+    }
+    // Read into scratch: the frame size was not known yet (or became known during the read).
+    this.onRaw(Buffer.from(buf.subarray(0, n)));
+    return true;
   }
 
   private end(err: CameraError): void {
@@ -113,6 +229,14 @@ export class FfmpegReader implements SourceReader {
 
   private onClose(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.stopped || this.finished) return;
+    if (this.mode === 'socket') {
+      this.exit ??= { code, signal };
+      if (this.connectTimer) clearTimeout(this.connectTimer);
+      this.connectTimer = null;
+      // Frames ffmpeg wrote before exiting are still in the socket: report the end once they are read.
+      if (this.socket && !this.socketClosed) return;
+    }
+    this.cleanup();
     if (this.failure) {
       this.end(new CameraError(this.failure, this.lastError));
     } else if (code === 0) {
@@ -196,25 +320,29 @@ export class FfmpegReader implements SourceReader {
       return;
     }
     let off = 0;
-    while (off < chunk.length) {
+    while (off < chunk.length && !this.stopped) {
       if (!this.current) {
-        this.current = Buffer.allocUnsafeSlow(this.frameBytes);
+        this.current = this.pools.forSize(this.frameBytes).acquire();
         this.fill = 0;
       }
       const n = Math.min(chunk.length - off, this.frameBytes - this.fill);
-      chunk.copy(this.current, this.fill, off, off + n);
+      chunk.copy(this.current.data, this.fill, off, off + n);
       this.fill += n;
       off += n;
-      if (this.fill === this.frameBytes) {
-        const data = this.current;
-        this.current = null;
-        const frame: ReaderFrame = { data, width: this.frameWidth, height: this.frameHeight, cameraTimestamp: null, mediaTimeS: null };
-        if (!this.mediaTimes) this.o.sink.frame(frame);
-        else {
-          this.waiting.push(frame);
-          this.pair();
-        }
-      }
+      if (this.fill === this.frameBytes) this.completeFrame();
+    }
+  }
+
+  /** The frame being filled is complete: it goes to the session with its lease (the reader's reference). */
+  private completeFrame(): void {
+    const lease = this.current!;
+    this.current = null;
+    this.fill = 0;
+    const frame: ReaderFrame = { data: lease.data, lease, width: this.frameWidth, height: this.frameHeight, cameraTimestamp: null, mediaTimeS: null };
+    if (!this.mediaTimes) this.o.sink.frame(frame);
+    else {
+      this.waiting.push(frame);
+      this.pair();
     }
   }
 
@@ -228,7 +356,10 @@ export class FfmpegReader implements SourceReader {
       this.nextIndex++;
       const shift = this.firstDecodedS !== null && this.firstLiveS !== null ? this.firstLiveS - this.firstDecodedS : null;
       frame.mediaTimeS = t !== undefined && Number.isFinite(t) && shift !== null ? Math.round((t + shift) * 1e6) / 1e6 : null;
-      if (this.stopped) return;
+      if (this.stopped) {
+        frame.lease?.release();
+        return;
+      }
       this.o.sink.frame(frame);
     }
     // Times for frames already sent without one are of no further use.

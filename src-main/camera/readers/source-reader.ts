@@ -1,6 +1,7 @@
 // What every source reader (ffmpeg child, HTTP-MJPEG, WebSocket, raw socket) reports to its camera
 // session. A reader runs one connection: it never reconnects by itself; supervision lives in the session.
 import type { CameraError } from '../camera-error.ts';
+import type { FrameLease } from '../frame-pool.ts';
 import type { LiveFormat } from '../live-view.ts';
 
 export interface ReaderFrame {
@@ -12,6 +13,8 @@ export interface ReaderFrame {
   cameraTimestamp: number | null;
   /** Presentation time in the live video's timeline (seconds), when the reader knows it. */
   mediaTimeS?: number | null;
+  /** The pooled buffer `data` is (one reference, handed to the session with the frame). */
+  lease?: FrameLease;
 }
 
 /** The source's own stream, as first seen on this connection. */
