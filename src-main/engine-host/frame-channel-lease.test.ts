@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
-import { connectFrameChannel, encodeHello, FRAME_CHANNEL_ENV, FRAME_TOKEN_ENV } from '../../src-engine/frame-channel.ts';
+import { connectFrameChannel, encodeHello, FRAME_CHANNEL_ENV, FRAME_TOKEN_ENV } from '../../src-engine/protocol.ts';
 import { FramePool } from '../camera/frame-pool.ts';
 import { FrameChannelHost } from './frame-channel-host.ts';
 
