@@ -67,12 +67,53 @@ interface Row {
   latency_p50_ms: number | null; latency_p95_ms: number | null;
   queue_depth_max: number; dropped_first_half: number; dropped_second_half: number;
   roi_frames: number; decided: number; engine_ms_mean: number | null;
+  /** Engine work per analysed frame over the window (from each answer's stage timings, wall ms in the engine):
+   *  pixels sent, faces found, share of frames with embeddings asked for, faces embedded, ms per stage. */
+  engine_work: EngineWork | null;
   /** Host CPU (this process: readers' pipes, gate, scheduler, engine transport, tracker, storage) per offered frame. */
   host_ms_per_frame: number | null;
   cpu_host_pct: number; cpu_engine_pct: number; cpu_ffmpeg_pct: number; rss_host_mb: number; rss_engine_mb: number; loadavg_1m: number;
 }
 
 // ---------------------------------------------------------------- one run (child process)
+
+interface EngineWork {
+  frames: number; kpixels_mean: number; faces_mean: number; embed_asked_share: number; embedded_mean: number;
+  detect_ms: number; keypoints_ms: number; landmarks_ms: number; align_ms: number; embed_ms: number; match_ms: number;
+}
+
+/** Wraps the host's engine `call` to add up what each analysed frame cost in the engine (bench-only probe). */
+function probeEngineWork(engine: unknown): { reset(): void; read(): EngineWork | null } {
+  type Op = { op: string; frame?: { width: number; height: number }; options?: { embeddings?: boolean } };
+  type Res = { faces?: Array<{ embedding?: unknown }>; stages?: Record<string, number> };
+  const e = engine as { call: (op: Op, opts?: unknown) => Promise<unknown> };
+  const keys = ['detect_ms', 'keypoints_ms', 'landmarks_ms', 'align_ms', 'embed_ms', 'match_ms'] as const;
+  let a = { frames: 0, px: 0, faces: 0, asked: 0, embedded: 0, ...Object.fromEntries(keys.map((k) => [k, 0])) } as Record<string, number>;
+  const zero = { ...a };
+  const call = e.call.bind(engine);
+  e.call = (op, opts) => call(op, opts).then((r) => {
+    const res = r as Res;
+    if (op.op === 'analyze_frame' && op.frame && res.stages) {
+      a.frames++;
+      a.px += op.frame.width * op.frame.height;
+      a.faces += res.faces?.length ?? 0;
+      if (op.options?.embeddings !== false) a.asked++;
+      a.embedded += res.faces?.filter((f) => f.embedding).length ?? 0;
+      for (const k of keys) a[k] += res.stages[k] ?? 0;
+    }
+    return r;
+  });
+  const r2 = (v: number) => Math.round(v * 100) / 100;
+  return {
+    reset() { a = { ...zero }; },
+    read() {
+      if (!a.frames) return null;
+      const n = a.frames;
+      return { frames: n, kpixels_mean: Math.round(a.px / n / 1000), faces_mean: r2(a.faces / n), embed_asked_share: r2(a.asked / n), embedded_mean: r2(a.embedded / n),
+        ...Object.fromEntries(keys.map((k) => [k, r2(a[k] / n)])) } as EngineWork;
+    },
+  };
+}
 
 function rssMb(pid: number | null | undefined): number {
   if (!pid) return 0;
@@ -124,6 +165,7 @@ async function runOne(spec: RunSpec): Promise<Row> {
   try {
     const p = (await host.dispatcher.dispatch('persons.create', { employee_id: 'E-1', name: 'Enrolled' }, ADMIN)) as { id: string };
     await host.dispatcher.dispatch('persons.enrolPhotos', { id: p.id, photos: [{ name: 'p.jpg', data_base64: readFileSync(spec.photo).toString('base64') }] }, ADMIN);
+    const work = probeEngineWork(host.engine);
     let decided = 0;
     host.bus.subscribe('events.track', {}, (e: { kind?: string }) => { if (e.kind === 'recognized' || e.kind === 'unknown') decided++; });
     for (let i = 0; i < spec.k; i++) {
@@ -139,6 +181,7 @@ async function runOne(spec: RunSpec): Promise<Row> {
     // Frames the cameras delivered to the pipeline (before the motion gate; the scheduler sees the rest).
     const base = { offered: stats.frames_offered, analysed: stats.frames_analysed, skipped: stats.frames_skipped_static ?? 0, dropped: { ...sched.dropped }, ms: stats.processing_ms_sum, decided };
     const roiBase = roiFrames(host);
+    work.reset();
     host.pipeline.latency.clear();
     const load = os.loadavg()[0];
     const engine = host.engine as unknown as { pids?: () => number[]; stats(): { pid: number | null } };
@@ -186,6 +229,7 @@ async function runOne(spec: RunSpec): Promise<Row> {
       dropped_second_half: dropsAt.length ? dropsAt[dropsAt.length - 1] - (half > 0 ? dropsAt[half - 1] : d0) : 0,
       roi_frames: roiFrames(host) - roiBase, decided: decided - base.decided,
       engine_ms_mean: analysed ? round((stats.processing_ms_sum - base.ms) / analysed) : null,
+      engine_work: work.read(),
       host_ms_per_frame: offered ? Math.round(((cpuHost.user + cpuHost.system) / 1000 / offered) * 100) / 100 : null,
       cpu_host_pct: pct((cpuHost.user + cpuHost.system) / 1000), cpu_engine_pct: pct(cpuEngine), cpu_ffmpeg_pct: pct(cpuFfmpeg),
       rss_host_mb: rssHost, rss_engine_mb: rssEngine, loadavg_1m: Math.round(load * 100) / 100,
@@ -359,6 +403,11 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, `${outName}.json`), JSON.stringify(out, null, 2));
   console.log(table(HEAD, rows.map(fmtRow)));
+  const workRows = rows.filter((r) => r.engine_work);
+  if (workRows.length) {
+    console.log(`\nengine work per analysed frame (wall ms in the engine, by stage):\n${table(['version', 'mode', 'scene', 'K', 'workers', 'frames', 'kpixels', 'faces', 'embed asked', 'faces embedded', 'detect', 'keypoints', 'landmarks', 'align', 'embed', 'match'],
+      workRows.map((r) => { const w = r.engine_work!; return [r.version, r.mode, r.scene, r.cameras, r.workers, w.frames, w.kpixels_mean, w.faces_mean, w.embed_asked_share, w.embedded_mean, w.detect_ms, w.keypoints_ms, w.landmarks_ms, w.align_ms, w.embed_ms, w.match_ms].map(String); }))}`);
+  }
   if (ratioLines.length) console.log(`\ncurrent ÷ previous (same run):\n${table(ratioHead, ratioLines)}`);
 }
 

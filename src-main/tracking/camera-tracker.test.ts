@@ -315,6 +315,41 @@ test('unknown needs evidence over time: a face seen badly for a moment stays pen
   assert.equal(tracker.needsEvidence(ofType(events, 'decided')[0].trackId), false, 'recognised with a template: no more embeddings needed');
 });
 
+test('a settled unknown asks for an embedded face once a second, not every frame; it can still be named', () => {
+  const tracker = new CameraTracker('cam1', THRESHOLDS, { unknownSettledLooks: 5, unknownEvidenceMs: 1000 }, ids());
+  const r = rng(31);
+  const who = identity(7);
+  const boxes = walk([100, 300], [1100, 300], 50, 100, 31);
+  const asked: boolean[] = [];
+  let events: TrackEvent[] = [];
+  let at = T0;
+  // The pipeline's loop: ask the tracker before each frame whether its faces need embedding (a frame without
+  // embeddings is tracked by position only); the stranger's matches stay below threshold until frame 25.
+  boxes.forEach((b, i) => {
+    at = T0 + i * DT;
+    const views = tracker.tracks();
+    const embed = views.length === 0 || views.some((v) => v.needsEvidence);
+    asked.push(embed);
+    const f = embed ? faceOf(b, who, r, i < 25 ? match('per_x', 0.25) : match('per_x', 0.7)) : face(b, undefined);
+    events = events.concat(tracker.update({ frameId: `f${i}`, at, faces: [f] }).events);
+  });
+  const decided = ofType(events, 'decided');
+  assert.equal(decided[0].outcome.decision, 'unknown', 'a stranger first');
+  const settledAt = boxes.findIndex((_, i) => i > 5 && !asked[i]);
+  assert.ok(settledAt > 0 && settledAt <= 8, `embedding is throttled once the unknown look is established (frame ${settledAt})`);
+  // From then on (until a name starts winning) one frame in five (1 s at 5 fps) asks for an embedding.
+  const window = asked.slice(settledAt, 25);
+  const n = window.filter(Boolean).length;
+  assert.ok(n >= Math.floor(window.length / 5) - 1 && n <= Math.ceil(window.length / 5) + 1, `about 1 in 5 frames embedded: ${n}/${window.length}`);
+  assert.equal(new Set(events.filter((e) => 'trackId' in e).map((e) => (e as { trackId: string }).trackId)).size, 1, 'one track throughout');
+  assert.deepEqual(decided.map((d) => d.outcome.decision), ['unknown', 'recognized'], 'still named once the name wins: a vote that names someone brings back full-rate evidence');
+  // Fewer stale unknown votes to outweigh: named no later than with an embedding on every frame (measured: 7 vs 10
+  // frames after the switch at 20; here the switch is at 25).
+  const upgradedAt = Math.round((decided[1].at - T0) / DT);
+  assert.ok(upgradedAt - 25 <= 10, `named ${upgradedAt - 25} frames after the name started winning`);
+  assert.ok(asked.filter(Boolean).length < 30, `embedded faces over the visit: ${asked.filter(Boolean).length} of 50 frames`);
+});
+
 test('consent and watchlist policy: blocked is unknown without alert or cluster, watchlist alerts, strangers alert', () => {
   const policy = consentPolicy({
     person: (id) => ({ watchlist: id === 'per_watch' }),

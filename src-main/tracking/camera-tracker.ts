@@ -36,6 +36,8 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   maxAgeMs: 2000,
   visitGapMs: 30_000,
   maxTracks: 64,
+  unknownSettledLooks: 5,
+  unknownEvidenceMs: 1000,
   appearance: { rejectBelow: 0.2, relinkMin: 0.55, relinkMargin: 0.05 },
   voting: {
     minVotes: 3, minShare: 0.6, minWeight: 1.5, minNamedPart: 0.34, unknownMinVotes: 4, unknownMinSpanMs: 1000, unknownMaxNamedShare: 0.15,
@@ -71,6 +73,10 @@ interface Track {
   best: number;
   /** The last face was kept on this track by motion although its embedding looked unlike the track. */
   offLook: boolean;
+  /** Frame time of the last embedded face that passed the quality gate (null: none yet). */
+  lastEmbedAt: number | null;
+  /** The last vote's best candidate reached the recognition threshold (a name may be starting to win). */
+  lastVoteNamed: boolean;
 }
 
 export interface TrackView {
@@ -87,7 +93,8 @@ export interface TrackView {
   confidence: number | null;
   flags: PolicyOutcome['flags'];
   /** The track would gain from another embedded face: undecided, unknown (may still be named) or a thin template.
-   *  A recognised track with a few embeddings does not (the scheduler may skip embedding it). */
+   *  A recognised track with a few embeddings does not (the scheduler may skip embedding it); an unknown one with an
+   *  established look only once per unknownEvidenceMs. */
   needsEvidence: boolean;
 }
 
@@ -216,7 +223,7 @@ export class CameraTracker {
       const track: Track = {
         id: this.newTrackId(), motion: new BoxMotion(f.box, at), box: f.box, score: f.score, startedAt: at, sightingAt: at, lastSeenAt: at,
         hits: 0, frames: 0, sightings: 1, confirmed: false, lost: false, tally: new VoteTally(this.#o.voting), appearance: new Appearance(),
-        firstVoteAt: null, lastVoteAt: null, decision: null, outcome: null, revision: 0, best: -1, offLook: false,
+        firstVoteAt: null, lastVoteAt: null, decision: null, outcome: null, revision: 0, best: -1, offLook: false, lastEmbedAt: null, lastVoteNamed: false,
       };
       this.#tracks.push(track);
       take(track, fi);
@@ -252,7 +259,7 @@ export class CameraTracker {
   /** Whether another embedded face of this track is worth computing (see TrackView.needsEvidence). */
   needsEvidence(trackId: string): boolean {
     const t = this.#tracks.find((x) => x.id === trackId);
-    return t ? needsEvidence(t) : true;
+    return t ? this.#needsEvidence(t) : true;
   }
 
   #view(t: Track): TrackView {
@@ -261,7 +268,7 @@ export class CameraTracker {
       trackId: t.id, box: t.box, score: t.score, state: t.lost ? 'lost' : t.confirmed ? 'active' : 'tentative', confirmed: t.confirmed,
       startedAt: t.startedAt, lastSeenAt: t.lastSeenAt, frames: t.frames,
       decision: o?.decision ?? 'pending', personId: o?.personId ?? null, confidence: o?.confidence ?? null, flags: o?.flags ?? [],
-      needsEvidence: needsEvidence(t),
+      needsEvidence: this.#needsEvidence(t),
     };
   }
 
@@ -358,6 +365,7 @@ export class CameraTracker {
     const bestScore = Math.min(1, size / this.#o.voting.sizeRef) * quality * f.score * (passed ? 1 : 0.2);
     if (passed && f.embedding) {
       t.appearance.add(f.embedding, quality * Math.min(1, size / this.#o.voting.sizeRef));
+      t.lastEmbedAt = at;
       // A tentative track's first good look: is it a lost visit coming back? Then it is that visit.
       if (!t.confirmed) {
         const into = this.#bestRelink(t.appearance.template()!, this.#tracks.filter((x) => x.lost && x.confirmed && x.appearance.count > 0), f);
@@ -380,6 +388,7 @@ export class CameraTracker {
     else if (f.candidates === undefined) out.noVote = 'no embedding';
     else {
       t.tally.add({ candidates: f.candidates, faceSize: size, quality, threshold: this.#thresholds.recognitionThreshold });
+      t.lastVoteNamed = (f.candidates[0]?.similarity ?? -Infinity) >= this.#thresholds.recognitionThreshold;
       t.firstVoteAt ??= at;
       t.lastVoteAt = at;
     }
@@ -519,10 +528,16 @@ export class CameraTracker {
       sightings: t.sightings, decision: t.decision!, outcome: t.outcome!, votes: t.tally.summary(), template: t.appearance.template(),
     });
   }
-}
 
-function needsEvidence(t: Track): boolean {
-  return t.outcome?.decision !== 'recognized' || t.appearance.count < 3;
+  /** Pending: always. Recognised: until it has 3 looks. Unknown: until it has unknownSettledLooks, then once per
+   *  unknownEvidenceMs of frame time while its votes keep naming nobody; every frame again as soon as one names
+   *  someone (the upgrade to a name is as fast as before). */
+  #needsEvidence(t: Track): boolean {
+    const d = t.outcome?.decision;
+    if (d === 'recognized') return t.appearance.count < 3;
+    if (d !== 'unknown' || t.lastVoteNamed || t.appearance.count < this.#o.unknownSettledLooks || t.lastEmbedAt === null) return true;
+    return this.#lastAt - t.lastEmbedAt >= this.#o.unknownEvidenceMs;
+  }
 }
 
 function checkThresholds(t: CameraThresholds): CameraThresholds {

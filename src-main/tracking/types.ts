@@ -97,6 +97,11 @@ export interface TrackerOptions {
   visitGapMs: number;
   /** Live + lost tracks kept per camera (the oldest lost one ends first). */
   maxTracks: number;
+  /** A track decided unknown whose look is established (this many embedded faces) gets another embedded face at
+   *  most once per `unknownEvidenceMs` (ms) rather than on every analysed frame: it can still be named later (a
+   *  name that wins clearly upgrades it) at that rate, while the engine's time goes to undecided faces. */
+  unknownSettledLooks: number;
+  unknownEvidenceMs: number;
   appearance: AppearanceOptions;
   voting: VotingOptions;
 }
