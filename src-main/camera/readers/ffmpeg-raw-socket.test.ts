@@ -17,7 +17,8 @@ import type { ReaderFrame, ReaderSink } from './source-reader.ts';
 
 let video = '';
 before(async () => {
-  video = await makeTestVideo({ width: 160, height: 120, fps: 15, seconds: 2 });
+  // 320×240 rgb24 is 230 400 bytes: several socket reads per frame, so a frame is filled across reads.
+  video = await makeTestVideo({ width: 320, height: 240, fps: 15, seconds: 2 });
 });
 
 const sha = (d: Uint8Array) => createHash('sha1').update(d).digest('hex');
@@ -43,7 +44,7 @@ function read(mode: RawOutputMode, path: string, keep: (f: ReaderFrame) => boole
     };
     const reader = new FfmpegReader({
       ffmpegPath: defaultFfmpegPath(), source: fileSource(path), secrets: [], sink, pools, rawOutput: mode,
-      plan: { fpsLimit: 30, detectWidth: 160, live: [], mjpegFps: 1, mjpegWidth: 160 },
+      plan: { fpsLimit: 30, detectWidth: 320, live: [], mjpegFps: 1, mjpegWidth: 320 },
     });
     reader.start();
   });
@@ -66,7 +67,7 @@ test('socket and stdout give the same frames, all of them, and the end of the fi
   assert.equal(e2.code, 'STREAM_ENDED');
   assert.equal(bySocket.frames.length, 30, '2 s at 15 fps: every frame, none lost at the end');
   assert.deepEqual(bySocket.frames.map((f) => f.hash), byStdout.frames.map((f) => f.hash), 'byte-identical frames');
-  assert.equal(bySocket.frames[0].frame.data.length, 160 * 120 * 3);
+  assert.equal(bySocket.frames[0].frame.data.length, 320 * 240 * 3);
   for (const r of [bySocket, byStdout]) {
     const st = r.pools.stats()!;
     assert.equal(st.outstanding, 0, 'every buffer given back');
