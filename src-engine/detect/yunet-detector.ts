@@ -4,6 +4,7 @@
 // (eyes, nose tip, mouth corners) feed the ArcFace 5-point alignment directly.
 import ort from 'onnxruntime-node';
 import { IDENTITY, apply, type Affine } from '../image/affine.ts';
+import { blockRoute, blockToPlanes } from '../image/planes.ts';
 import type { Pyramid } from '../image/pyramid.ts';
 import { warpRgb } from '../image/warp.ts';
 import type { YuNetEntry } from '../registry/manifest.ts';
@@ -127,17 +128,30 @@ export class YuNetDetector {
     const cy = (c.y1 + c.y2) / 2;
     let box: Candidate | null = null;
     let best: { score: number; kp: Float32Array } | null = null;
-    for (const deg of REFINE_ANGLES) {
+    const h = REFINE_INPUT / 2;
+    const maps = REFINE_ANGLES.map((deg): Affine => {
       const t = (deg * Math.PI) / 180;
       const cos = Math.cos(t) * k;
       const sin = Math.sin(t) * k;
-      const h = REFINE_INPUT / 2;
       // input -> frame: rotate about the crop centre, scale, move onto the face centre
-      const map: Affine = { a: cos, b: -sin, c: sin, d: cos, tx: cx - cos * h + sin * h, ty: cy - sin * h - cos * h };
-      const out = await this.runMap(pyramid, map, REFINE_INPUT, REFINE_INPUT);
+      return { a: cos, b: -sin, c: sin, d: cos, tx: cx - cos * h + sin * h, ty: cy - sin * h - cos * h };
+    });
+    // The three crops go through the model as one batch of 3 where the entry allows it (YuNet's batch axis is
+    // dynamic; manifest maxBatch): one call instead of three, less inference on one thread (scripts/bench/stages.ts).
+    // A model file with a fixed batch of 1 (manifest maxBatch 1) gets one call per crop.
+    const batch = Math.min(maps.length, this.entry.input.maxBatch);
+    let out: Outputs = {};
+    let inRun = 0;
+    for (let j = 0; j < maps.length; j++) {
+      const deg = REFINE_ANGLES[j];
+      const map = maps[j];
+      if (j % batch === 0) {
+        inRun = Math.min(batch, maps.length - j);
+        out = await this.runMaps(pyramid, maps.slice(j, j + inRun), REFINE_INPUT, REFINE_INPUT);
+      }
       let pick: Candidate | null = null;
       let pickRank = -Infinity;
-      for (const d of decodeYuNet(this.levels(out), REFINE_INPUT, Math.min(0.3, c.score), IDENTITY, c.view)) {
+      for (const d of decodeYuNet(this.levels(out, j % batch, inRun), REFINE_INPUT, Math.min(0.3, c.score), IDENTITY, c.view)) {
         const off = Math.hypot((d.x1 + d.x2) / 2 - h, (d.y1 + d.y2) / 2 - h) / (side / k);
         const rank = d.score - 2 * off;
         if (off < 0.35 && rank > pickRank) {
@@ -158,14 +172,14 @@ export class YuNetDetector {
     return { face: { ...geometry, score: c.score, cut: c.cut, keypoints: best.kp }, cropScore: best.score };
   }
 
-  private levels(out: Outputs): YuNetLevel[] {
-    return this.entry.outputs.levels.map((l) => ({
-      stride: l.stride,
-      cls: out[l.cls].data as Float32Array,
-      obj: out[l.obj].data as Float32Array,
-      bbox: out[l.bbox].data as Float32Array,
-      kps: out[l.kps].data as Float32Array,
-    }));
+  /** The output levels of batch item `item` of `count`. */
+  private levels(out: Outputs, item = 0, count = 1): YuNetLevel[] {
+    const part = (name: string): Float32Array => {
+      const all = out[name].data as Float32Array;
+      const size = all.length / count;
+      return count === 1 ? all : all.subarray(item * size, (item + 1) * size);
+    };
+    return this.entry.outputs.levels.map((l) => ({ stride: l.stride, cls: part(l.cls), obj: part(l.obj), bbox: part(l.bbox), kps: part(l.kps) }));
   }
 
   private reserve(pixels: number): void {
@@ -180,24 +194,42 @@ export class YuNetDetector {
     return this.runMap(pyramid, pass.inputToFrame, pass.inputW, pass.inputH);
   }
 
-  private async runMap(pyramid: Pyramid, inputToFrame: Affine, w: number, h: number): Promise<Outputs> {
+  private runMap(pyramid: Pyramid, inputToFrame: Affine, w: number, h: number): Promise<Outputs> {
+    return this.runMaps(pyramid, [inputToFrame], w, h);
+  }
+
+  /** One batch of w x h inputs, item i sampled through maps[i]. */
+  private async runMaps(pyramid: Pyramid, maps: readonly Affine[], w: number, h: number): Promise<Outputs> {
     const n = w * h;
-    this.reserve(n);
+    const count = maps.length;
+    this.reserve(count * n);
+    for (let j = 0; j < count; j++) this.fill(pyramid, maps[j], w, h, this.data.subarray(3 * n * j, 3 * n * (j + 1)));
+    const key = (count * 8192 + w) * 8192 + h;
+    let t = this.tensors.get(key);
+    if (!t) {
+      t = new ort.Tensor('float32', this.data.subarray(0, 3 * n * count), [count, 3, h, w]);
+      this.tensors.set(key, t);
+    }
+    return this.model.run({ [this.entry.input.name]: t });
+  }
+
+  /** Writes one input's BGR 0..255 planes (YuNet: no normalisation) into `data`. */
+  private fill(pyramid: Pyramid, inputToFrame: Affine, w: number, h: number, data: Float32Array): void {
+    const n = w * h;
+    // A pass that is a plain crop of a pyramid level (1280x720 at min face 40: the frame halved) is written
+    // into the BGR planes in one go; rotated and fractional maps (refinement crops) are warped first.
+    const block = blockRoute(pyramid, inputToFrame);
+    if (block) {
+      blockToPlanes(block.src, block.factor, block.ox, block.oy, w, h, data, GREY, true);
+      return;
+    }
     const { image, map } = pyramid.forMap(inputToFrame);
     const rgb = warpRgb(image, map, w, h, this.rgb, GREY);
-    const data = this.data;
     for (let i = 0, s = 0; i < n; i++, s += 3) {
       data[i] = rgb[s + 2];
       data[n + i] = rgb[s + 1];
       data[2 * n + i] = rgb[s];
     }
-    const key = w * 65536 + h;
-    let t = this.tensors.get(key);
-    if (!t) {
-      t = new ort.Tensor('float32', data.subarray(0, 3 * n), [1, 3, h, w]);
-      this.tensors.set(key, t);
-    }
-    return this.model.run({ [this.entry.input.name]: t });
   }
 }
 

@@ -46,8 +46,10 @@ export class Pyramid {
   levelFor(scale: number): Level {
     let level = this.levels[0];
     for (let k = 1; ; k++) {
+      // Level k is exactly half of level k-1: decide before building it (a halving costs ~1-5 ms at 720p).
+      if (level.scale / 2 < scale) return level;
       const next = this.levels[k] ?? this.build(k);
-      if (!next || next.scale < scale) return level;
+      if (!next) return level;
       level = next;
     }
   }
