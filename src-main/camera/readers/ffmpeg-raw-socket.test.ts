@@ -29,7 +29,7 @@ function fileSource(path: string): FfmpegSource {
 }
 
 /** Runs one connection to its end; `keep` decides per frame whether the consumer holds it (else releases at once). */
-function read(mode: RawOutputMode, path: string, keep: (f: ReaderFrame) => boolean, pools = new FramePools()) {
+function read(mode: RawOutputMode | undefined, path: string, keep: (f: ReaderFrame) => boolean, pools = new FramePools()) {
   const frames: Array<{ frame: ReaderFrame; hash: string }> = [];
   let corrupt = 0;
   const ended = new Promise<CameraError>((resolve) => {
@@ -117,5 +117,23 @@ test('a truncated file: the frames before the damage arrive, the connection ends
     assert.equal(r.pools.stats()?.outstanding ?? 0, 0, 'the partial frame is given back');
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a temp folder too deep for a socket path: the reader falls back to stdout and the frames still come', async () => {
+  const { mkdirSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const deep = join(tmpdir(), 'vigil-deep-'.padEnd(60, 'x'), 'y'.repeat(60));
+  mkdirSync(deep, { recursive: true });
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = deep;
+  try {
+    const r = read(undefined, video, () => false);
+    assert.equal((await r.ended).code, 'STREAM_ENDED');
+    assert.equal(r.frames.length, 30);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    rmSync(join(tmpdir(), 'vigil-deep-'.padEnd(60, 'x')), { recursive: true, force: true });
   }
 });

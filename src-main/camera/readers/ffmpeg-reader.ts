@@ -51,6 +51,11 @@ export function rawOutputMode(env: NodeJS.ProcessEnv = process.env, platform: No
   return 'socket';
 }
 
+/** ffmpeg binaries seen refusing the unix: output (a build without it): their readers use stdout. */
+const NO_RAW_SOCKET = new Set<string>();
+const MAX_SOCKET_PATH_BYTES = 100;
+const RAW_SOCKET_REFUSED_RE = /Protocol not found|Option not found|Invalid argument|Address family not supported/i;
+
 /** Waits between attempts to reach ffmpeg's socket (it listens once its input is open: probing takes a while). */
 const CONNECT_RETRY_MS = [5, 10, 20, 40, 80, 100];
 
@@ -115,12 +120,21 @@ export class FfmpegReader implements SourceReader {
   }
 
   start(): void {
-    this.mode = this.o.rawOutput ?? rawOutputMode();
+    this.mode = this.o.rawOutput ?? (NO_RAW_SOCKET.has(this.o.ffmpegPath) ? 'stdout' : rawOutputMode());
     let rawSocketPath: string | undefined;
     if (this.mode === 'socket') {
-      // A private folder (0700 from mkdtemp): only this user can reach the socket before the host connects.
-      this.socketDir = mkdtempSync(path.join(tmpdir(), 'vigil-ff-'));
-      rawSocketPath = path.join(this.socketDir, 'raw.sock');
+      try {
+        // A private folder (0700 from mkdtemp): only this user can reach the socket before the host connects.
+        this.socketDir = mkdtempSync(path.join(tmpdir(), 'vigil-ff-'));
+        rawSocketPath = path.join(this.socketDir, 'raw.sock');
+        // sun_path holds 104 (macOS) to 108 (Linux) bytes and ffmpeg silently truncates a longer one.
+        if (Buffer.byteLength(rawSocketPath) > MAX_SOCKET_PATH_BYTES) throw new Error(`socket path longer than ${MAX_SOCKET_PATH_BYTES} bytes: ${rawSocketPath}`);
+      } catch (err) {
+        this.removeSocketDir();
+        rawSocketPath = undefined;
+        this.o.sink.log('warn', `raw frame socket unavailable (${(err as Error).message}): reading ffmpeg's stdout`);
+        this.mode = 'stdout';
+      }
     }
     const { args, fds, mediaTimes } = buildFfmpegCommand(this.o.source, this.o.plan, { decodeThreads: this.o.decodeThreads, rawSocketPath });
     this.mediaTimes = mediaTimes;
@@ -262,6 +276,11 @@ export class FfmpegReader implements SourceReader {
 
   private onLine(raw: string): void {
     if (this.stopped) return;
+    if (this.mode === 'socket' && !this.socket && RAW_SOCKET_REFUSED_RE.test(raw) && raw.includes('raw.sock')) {
+      // This ffmpeg build has no unix: output (or no listen option): its next connections read stdout.
+      NO_RAW_SOCKET.add(this.o.ffmpegPath);
+      this.o.sink.log('warn', `ffmpeg cannot write frames to a Unix socket (${raw.trim()}): reading its stdout from the next connection`);
+    }
     const info = SHOWINFO_RE.exec(raw);
     if (info) {
       // Per-frame timing lines stay out of the error tail and the stream-info parser.
