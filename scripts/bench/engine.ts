@@ -3,7 +3,7 @@
 // (detection recall / precision at IoU 0.5, verification AUC and TAR at FAR 1e-2 over its pairs).
 // Writes bench-results/engine.json and prints a markdown table. One intra-op thread per model.
 //
-//   npm run bench:engine [-- --runs N] [--dataset DIR] [--no-dataset] [--no-latency] [--speed-only | --accuracy-only] [--landmarks ID|none] [--prev DIR | --no-prev]
+//   npm run bench:engine [-- --runs N] [--dataset DIR] [--no-dataset] [--no-latency] [--speed-only | --accuracy-only] [--landmarks ID|none] [--prev DIR | --no-prev] [--base DIR]
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -326,16 +326,20 @@ type Analyzer = Pick<Engine, 'analyzeFrame' | 'analyzeImage' | 'dispose' | 'name
  * default settings, ms after decode).
  */
 async function versusPrevious(engine: Engine, prevDir: string, layouts: Record<string, Placement[]>): Promise<Record<string, unknown>> {
-  const mod = (await import(path.join(prevDir, 'src-engine/engine.ts'))) as { Engine: { create(o: unknown): Promise<Analyzer> } };
-  const prev = await mod.Engine.create({ threads: 1 });
+  const load = async (dir: string): Promise<Analyzer> => ((await import(path.join(dir, 'src-engine/engine.ts'))) as { Engine: { create(o: unknown): Promise<Analyzer> } }).Engine.create({ threads: 1 });
+  const prev = await load(prevDir);
+  // --base DIR: a third engine in the same interleaved loop (e.g. this branch before a speed change).
+  const baseDir = arg('--base') ? path.resolve(arg('--base') as string) : null;
+  const base = baseDir ? await load(baseDir) : null;
+  const engines: Analyzer[] = base ? [engine, prev, base] : [engine, prev];
   const runs = Math.max(5, Math.round(RUNS / 2));
-  const frames: Record<string, { new_p50: number; prev_p50: number; ratio: number; found_new: number; found_prev: number }> = {};
+  const frames: Record<string, { new_p50: number; prev_p50: number; ratio: number; found_new: number; found_prev: number; base_p50?: number; ratio_to_base?: number }> = {};
   for (const [name, placements] of Object.entries(layouts)) {
     const composed = await composeFrame(1280, 720, placements);
-    const times: [number[], number[]] = [[], []];
-    const found = [0, 0];
+    const times: number[][] = engines.map(() => []);
+    const found = engines.map(() => 0);
     for (let i = 0; i < runs + 2; i++) {
-      for (const [k, e] of [engine, prev].entries()) {
+      for (const [k, e] of engines.entries()) {
         const r = await e.analyzeFrame(composed.frame, { detection: { minFaceSize: 40 } });
         if (i >= 2) times[k].push(r.ms);
         found[k] = r.faces.length;
@@ -344,22 +348,31 @@ async function versusPrevious(engine: Engine, prevDir: string, layouts: Record<s
     const a = percentile(times[0], 50);
     const b = percentile(times[1], 50);
     frames[`${name} @ minFace 40`] = { new_p50: round(a), prev_p50: round(b), ratio: round(a / b, 1000), found_new: found[0], found_prev: found[1] };
+    if (base) Object.assign(frames[`${name} @ minFace 40`], { base_p50: round(percentile(times[2], 50)), ratio_to_base: round(a / percentile(times[2], 50), 1000) });
   }
-  const per = (k: 'new_p50' | 'prev_p50'): number => (frames['5 faces @ minFace 40'][k] - frames['0 faces @ minFace 40'][k]) / 5;
+  const per = (k: 'new_p50' | 'prev_p50' | 'base_p50'): number => ((frames['5 faces @ minFace 40'][k] ?? NaN) - (frames['0 faces @ minFace 40'][k] ?? NaN)) / 5;
   const photos: string[] = [...new Set(SAMPLE_FACES.map((f) => samplePath(f.file)))];
   const labels = path.join(DATASET, 'labels.json');
   if (await stat(labels).then(() => true, () => false)) photos.push(...Object.keys((JSON.parse(await readFile(labels, 'utf8')) as Labels).images).map((n) => path.join(DATASET, n)));
-  const sum = [0, 0];
+  const sum = engines.map(() => 0);
   for (const file of photos) {
     const bytes = await readFile(file);
-    for (const [k, e] of [engine, prev].entries()) sum[k] += (await e.analyzeImage(bytes)).ms;
+    for (const [k, e] of engines.entries()) sum[k] += (await e.analyzeImage(bytes)).ms;
   }
   await prev.dispose();
+  await base?.dispose();
   return {
     previous: { engine: prev.name, dir: prevDir },
+    ...(base ? { base: { engine: base.name, dir: baseDir } } : {}),
     frames_1280x720: frames,
-    per_additional_face_ms: { new: round(per('new_p50')), prev: round(per('prev_p50')) },
-    photos: { count: photos.length, mean_ms_new: round(sum[0] / photos.length), mean_ms_prev: round(sum[1] / photos.length), ratio: round(sum[0] / sum[1], 1000) },
+    per_additional_face_ms: { new: round(per('new_p50')), prev: round(per('prev_p50')), ...(base ? { base: round(per('base_p50')) } : {}) },
+    photos: {
+      count: photos.length,
+      mean_ms_new: round(sum[0] / photos.length),
+      mean_ms_prev: round(sum[1] / photos.length),
+      ratio: round(sum[0] / sum[1], 1000),
+      ...(base ? { mean_ms_base: round(sum[2] / photos.length), ratio_to_base: round(sum[0] / sum[2], 1000) } : {}),
+    },
   };
 }
 
@@ -404,14 +417,24 @@ function markdown(r: Record<string, unknown>): string {
   lines.push('|---|---|---|---|---|---|');
   for (const [name, v] of Object.entries(st.verification)) lines.push(`| ${name} | ${v.auc} | ${v.tar_at_far_1e2} | ${v.lost} | ${v.min_genuine} | ${v.max_impostor} |`);
   lines.push('');
-  const vs = r.vs_previous as { skipped?: string; frames_1280x720?: Record<string, { new_p50: number; prev_p50: number; ratio: number; found_new: number; found_prev: number }>; per_additional_face_ms?: { new: number; prev: number }; photos?: { count: number; mean_ms_new: number; mean_ms_prev: number; ratio: number } };
+  type Row = { new_p50: number; prev_p50: number; ratio: number; found_new: number; found_prev: number; base_p50?: number; ratio_to_base?: number };
+  const vs = r.vs_previous as {
+    skipped?: string;
+    base?: { dir: string };
+    frames_1280x720?: Record<string, Row>;
+    per_additional_face_ms?: { new: number; prev: number; base?: number };
+    photos?: { count: number; mean_ms_new: number; mean_ms_prev: number; ratio: number; mean_ms_base?: number; ratio_to_base?: number };
+  };
   if (vs.skipped) lines.push(`Previous engine: ${vs.skipped}`);
   else if (vs.frames_1280x720 && vs.per_additional_face_ms && vs.photos) {
-    lines.push('| speed, same run, 1 thread (ms after decode) | this engine | previous | ratio | target |');
-    lines.push('|---|---|---|---|---|');
-    for (const [name, v] of Object.entries(vs.frames_1280x720)) lines.push(`| 1280x720, ${name} (found ${v.found_new} / ${v.found_prev}) | ${v.new_p50} | ${v.prev_p50} | ${v.ratio} | ${name.startsWith('0 faces') ? '<= 10' : ''} |`);
-    lines.push(`| each additional face | ${vs.per_additional_face_ms.new} | ${vs.per_additional_face_ms.prev} | | <= 12 |`);
-    lines.push(`| mean per photo (${vs.photos.count} photos) | ${vs.photos.mean_ms_new} | ${vs.photos.mean_ms_prev} | ${vs.photos.ratio} | <= previous |`);
+    // With --base: two more columns, the base engine (e.g. this branch before a change) and the ratio to it.
+    const b = vs.base ? (p50?: number, ratio?: number): string => ` ${p50 ?? ''} | ${ratio ?? ''} |` : (): string => '';
+    lines.push(`| speed, same run, 1 thread (ms after decode) | this engine | previous | ratio |${vs.base ? ` base (${vs.base.dir}) | ratio to base |` : ''} target |`);
+    lines.push(`|---|---|---|---|${vs.base ? '---|---|' : ''}---|`);
+    for (const [name, v] of Object.entries(vs.frames_1280x720)) lines.push(`| 1280x720, ${name} (found ${v.found_new} / ${v.found_prev}) | ${v.new_p50} | ${v.prev_p50} | ${v.ratio} |${b(v.base_p50, v.ratio_to_base)} ${name.startsWith('0 faces') ? '<= 10' : ''} |`);
+    const pf = vs.per_additional_face_ms;
+    lines.push(`| each additional face | ${pf.new} | ${pf.prev} | ${Math.round((pf.new / pf.prev) * 1000) / 1000} |${b(pf.base, pf.base ? Math.round((pf.new / pf.base) * 1000) / 1000 : undefined)} <= 12 |`);
+    lines.push(`| mean per photo (${vs.photos.count} photos) | ${vs.photos.mean_ms_new} | ${vs.photos.mean_ms_prev} | ${vs.photos.ratio} |${b(vs.photos.mean_ms_base, vs.photos.ratio_to_base)} <= previous |`);
   }
   lines.push('');
   const acc = r.accuracy as Record<string, Record<string, unknown>> & { skipped?: string };

@@ -167,7 +167,7 @@ export class FaceDetector {
   }
 
   private async runView(model: ModelSession, input: InputBuffer, pyramid: Pyramid, inputToFrame: Affine, border: readonly [number, number, number]): Promise<Outputs> {
-    const { image, map } = pyramid.forMap(inputToFrame);
+    const { image, map } = pyramid.forMap(inputToFrame, input.spec.width, input.spec.height);
     warpRgb(image, map, input.spec.width, input.spec.height, input.rgb, border);
     input.fill(0);
     return model.run(input.feeds(1));

@@ -223,7 +223,7 @@ export class YuNetDetector {
       blockToPlanes(block.src, block.factor, block.ox, block.oy, w, h, data, GREY, true);
       return;
     }
-    const { image, map } = pyramid.forMap(inputToFrame);
+    const { image, map } = pyramid.forMap(inputToFrame, w, h);
     const rgb = warpRgb(image, map, w, h, this.rgb, GREY);
     for (let i = 0, s = 0; i < n; i++, s += 3) {
       data[i] = rgb[s + 2];

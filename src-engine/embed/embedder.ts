@@ -71,7 +71,7 @@ export function alignment(entry: EmbedderEntry, five: ArrayLike<number>): Affine
 /** The aligned face for an embedder (RGB bytes, its input size); re-embedding and tests use it without a session. */
 export function alignedChip(entry: EmbedderEntry, pyramid: Pyramid, five: ArrayLike<number>): Uint8Array {
   const { width, height } = entry.input;
-  const { image, map } = pyramid.forMap(alignment(entry, five));
+  const { image, map } = pyramid.forMap(alignment(entry, five), width, height);
   return warpRgb(image, map, width, height, new Uint8Array(width * height * 3), [0, 0, 0]);
 }
 

@@ -32,16 +32,24 @@ function reference(frame: RgbFrame, m: Affine, w: number, h: number, border: Rgb
 test('a power-of-two pass is written into the planes exactly as level + crop + conversion would', () => {
   const border: Rgb = [127, 120, 110];
   // Odd sizes (the halved level drops the last column/row), padded passes, offsets into and beyond the frame.
-  const cases: { fw: number; fh: number; scale: number; ox: number; oy: number; w: number; h: number; bgr: boolean }[] = [
+  const cases: { fw: number; fh: number; scale: number; ox: number; oy: number; w: number; h: number; bgr: boolean; unaligned?: boolean }[] = [
     { fw: 1280, fh: 720, scale: 2, ox: 0, oy: 0, w: 640, h: 384, bgr: true }, // the 720p pass at min face 40
     { fw: 333, fh: 201, scale: 2, ox: 0, oy: 0, w: 192, h: 128, bgr: true },
     { fw: 333, fh: 201, scale: 1, ox: 0, oy: 0, w: 352, h: 224, bgr: false },
     { fw: 400, fh: 300, scale: 2, ox: 30, oy: -7, w: 160, h: 160, bgr: true },
     { fw: 400, fh: 300, scale: 4, ox: -5, oy: 20, w: 96, h: 96, bgr: true },
     { fw: 400, fh: 300, scale: 1, ox: 350, oy: 280, w: 96, h: 64, bgr: true }, // mostly border
+    { fw: 400, fh: 300, scale: 2, ox: 31, oy: 3, w: 97, h: 64, bgr: true }, // odd first pixel and odd count on the word path
+    { fw: 400, fh: 300, scale: 2, ox: -3, oy: 0, w: 210, h: 160, bgr: false }, // left border, right edge
+    { fw: 404, fh: 300, scale: 2, ox: 1, oy: 1, w: 200, h: 150, bgr: true, unaligned: true }, // bytes not word-aligned
   ];
   for (const c of cases) {
-    const frame = noise(c.fw, c.fh, c.fw + c.ox);
+    let frame = noise(c.fw, c.fh, c.fw + c.ox);
+    if (c.unaligned) {
+      const shifted = new Uint8Array(frame.data.length + 1).subarray(1);
+      shifted.set(frame.data);
+      frame = { ...frame, data: shifted };
+    }
     const m = scaleOffset(c.scale, c.ox * c.scale, c.oy * c.scale);
     const route = blockRoute(new Pyramid(frame), m);
     assert.ok(route, `fused route for ${JSON.stringify(c)}`);

@@ -24,6 +24,7 @@ export function blockToPlanes(src: RgbFrame, factor: 1 | 2, ox: number, oy: numb
   const lh = factor === 2 ? src.height >> 1 : src.height;
   const data = src.data;
   const stride = src.width * 3;
+  const words = factor === 2 ? wordView(src) : null;
   const x0 = Math.min(outW, Math.max(0, -ox));
   const x1 = Math.max(x0, Math.min(outW, lw - ox));
   for (let y = 0; y < outH; y++) {
@@ -43,14 +44,68 @@ export function blockToPlanes(src: RgbFrame, factor: 1 | 2, ox: number, oy: numb
         out[pb + i] = data[s + 2];
       }
     } else {
+      let i = row + x0;
+      const end = row + x1;
       let p = 2 * ly * stride + 2 * (x0 + ox) * 3;
-      let q = p + stride;
-      for (let i = row + x0, end = row + x1; i < end; i++, p += 6, q += 6) {
-        out[pr + i] = (data[p] + data[p + 3] + data[q] + data[q + 3] + 2) >> 2;
-        out[pg + i] = (data[p + 1] + data[p + 4] + data[q + 1] + data[q + 4] + 2) >> 2;
-        out[pb + i] = (data[p + 2] + data[p + 5] + data[q + 2] + data[q + 5] + 2) >> 2;
+      if (words) {
+        // Word reads need a 4-byte aligned start: an odd first source pixel pair is done byte-wise.
+        if ((x0 + ox) & 1) {
+          boxPixel(data, p, p + stride, out, pr + i, pg + i, pb + i);
+          i++;
+          p += 6;
+        }
+        const pairs = (end - i) >> 1;
+        boxPairs(words, p >> 2, (p + stride) >> 2, pairs, out, pr + i, pg + i, pb + i);
+        i += 2 * pairs;
+        p += 12 * pairs;
       }
+      for (; i < end; i++, p += 6) boxPixel(data, p, p + stride, out, pr + i, pg + i, pb + i);
     }
+  }
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The source as 32-bit words when rows are word-aligned (width a multiple of 4) on a little-endian host. */
+function wordView(src: RgbFrame): Int32Array | null {
+  const d = src.data;
+  if (!LITTLE_ENDIAN || src.width % 4 !== 0 || d.byteOffset % 4 !== 0) return null;
+  return new Int32Array(d.buffer, d.byteOffset, d.byteLength >> 2);
+}
+
+function boxPixel(data: Uint8Array, p: number, q: number, out: Float32Array, r: number, g: number, b: number): void {
+  out[r] = (data[p] + data[p + 3] + data[q] + data[q + 3] + 2) >> 2;
+  out[g] = (data[p + 1] + data[p + 4] + data[q + 1] + data[q + 4] + 2) >> 2;
+  out[b] = (data[p + 2] + data[p + 5] + data[q + 2] + data[q + 5] + 2) >> 2;
+}
+
+const M = 0xff00ff;
+/**
+ * 2x2 box means of `pairs` output pixel pairs: each pair is 4 source pixels = 3 words per row. Bytes 0 and 2
+ * (mask M) and bytes 1 and 3 (shifted by 8) of the two rows are summed in 16-bit lanes, then the lanes are
+ * matched to channels: word 0 = R0 G0 B0 R1, word 1 = G1 B1 R2 G2, word 2 = B2 R3 G3 B3 (little-endian).
+ * One third fewer loads than per byte, ~1.5x faster on one core (scripts/bench/stages.ts).
+ */
+function boxPairs(w: Int32Array, p: number, q: number, pairs: number, out: Float32Array, r: number, g: number, b: number): void {
+  for (let k = 0; k < pairs; k++, p += 3, q += 3, r += 2, g += 2, b += 2) {
+    const a0 = w[p];
+    const a1 = w[p + 1];
+    const a2 = w[p + 2];
+    const b0 = w[q];
+    const b1 = w[q + 1];
+    const b2 = w[q + 2];
+    const e0 = (a0 & M) + (b0 & M);
+    const o0 = ((a0 >> 8) & M) + ((b0 >> 8) & M);
+    const e1 = (a1 & M) + (b1 & M);
+    const o1 = ((a1 >> 8) & M) + ((b1 >> 8) & M);
+    const e2 = (a2 & M) + (b2 & M);
+    const o2 = ((a2 >> 8) & M) + ((b2 >> 8) & M);
+    out[r] = ((e0 & 0xffff) + (o0 >>> 16) + 2) >> 2;
+    out[g] = ((o0 & 0xffff) + (e1 & 0xffff) + 2) >> 2;
+    out[b] = ((e0 >>> 16) + (o1 & 0xffff) + 2) >> 2;
+    out[r + 1] = ((e1 >>> 16) + (o2 & 0xffff) + 2) >> 2;
+    out[g + 1] = ((o1 >>> 16) + (e2 >>> 16) + 2) >> 2;
+    out[b + 1] = ((e2 & 0xffff) + (o2 >>> 16) + 2) >> 2;
   }
 }
 

@@ -34,7 +34,7 @@ export class Landmarks68 {
     const cy = (box.y1 + box.y2) / 2 + cropShiftY * size;
     const { width: w, height: h } = this.entry.input;
     const cropToFrame = scaleOffset(side / w, cx - side / 2, cy - side / 2);
-    const { image, map } = pyramid.forMap(cropToFrame);
+    const { image, map } = pyramid.forMap(cropToFrame, w, h);
     warpRgb(image, map, w, h, this.input.rgb, [0, 0, 0]);
     this.input.fill(0);
     const out = await this.model.run(this.input.feeds(1));

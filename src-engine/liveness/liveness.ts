@@ -26,7 +26,7 @@ export class Liveness {
     const cx = (box.x1 + box.x2) / 2;
     const cy = (box.y1 + box.y2) / 2;
     const cropToFrame = scaleOffset(side / w, cx - side / 2, cy - side / 2);
-    const { image, map } = pyramid.forMap(cropToFrame);
+    const { image, map } = pyramid.forMap(cropToFrame, w, h);
     warpRgb(image, map, w, h, this.input.rgb, [0, 0, 0]);
     this.input.fill(0);
     const out = await this.model.run(this.input.feeds(1));
