@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CameraManager } from '../../src-main/camera/camera-manager.ts';
+import { releaseFrame } from '../../src-main/camera/frame-pool.ts';
 import { rtspServerUnavailable, startRtspServer } from '../../src-main/camera/testing/rtsp-server.ts';
 import { makeTestVideo } from '../../src-main/camera/testing/test-media.ts';
 import { readProcessCpuMs } from '../../src-main/ffmpeg/process-cpu.ts';
@@ -56,6 +57,7 @@ async function measure(o: { kind: 'file' | 'rtsp'; source: Record<string, unknow
       if (!f) { await new Promise((r) => setTimeout(r, 25)); continue; }
       if (!firstFrame.has(f.camera_id)) firstFrame.set(f.camera_id, performance.now() - started);
       if (counting) delivered++;
+      releaseFrame(f); // as the host's pull loop does: the camera reuses its frame buffers
     }
   };
   for (let i = 0; i < o.n; i++) {
