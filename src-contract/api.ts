@@ -222,5 +222,9 @@ export interface VigilClient {
    * per host cannot carry a wall of multipart streams). Call `done` once a picture is drawn; the host sends the next
    * only then. Returns the function that stops them. */
   liveFrames?(cameraId: string, onFrame: (jpeg: Uint8Array, done: () => void) => void, onError?: (error: { code: string; message: string }) => void): () => void;
+  /** A camera's live fMP4 stream over the same WebSocket (HTTP transport only): the init segment first (flags
+   * FMP4_INIT of http-transport.ts; again after a reconnect: reset the decoder), then whole fragments in order
+   * (FMP4_GAP: fragments were skipped before this keyframe). Call `done` once a chunk is appended. */
+  liveVideo?(cameraId: string, onChunk: (chunk: { flags: number; data: Uint8Array }, done: () => void) => void, onError?: (error: { code: string; message: string }) => void): () => void;
   onConnectionChange?(cb: (connected: boolean) => void): () => void;
 }

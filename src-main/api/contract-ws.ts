@@ -2,7 +2,8 @@
 // against the topic's roles (TopicBus.rolesFor) and, for API tokens, the "read" scope. High-rate live.frame
 // messages are coalesced per subscription and camera when the client falls behind; other topics are never
 // coalesced (a client that cannot keep up with them is dropped and reloads on reconnect). Live MJPEG tiles travel on
-// the same socket as binary messages (live-tiles.ts), with the access check of the /live/ route.
+// the same socket as binary messages (live-tiles.ts), and so do fMP4 tiles of H.264/H.265 cameras (live_open with
+// format 'fmp4': init segment, then fragments, skipping to a keyframe when behind), with the /live/ route's access check.
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { TopicName } from '../../src-contract/api.ts';
@@ -14,7 +15,7 @@ import { requireTopicAccess } from '../core/access.ts';
 import { fromZodError } from '../../src-contract/errors.ts';
 import { callerOf, credentialsOf, requireCaller, type Authenticate } from './request-auth.ts';
 import { LIVE_ROLES } from './live-routes.ts';
-import { LiveTiles, type SubscribeLiveJpegs } from './live-tiles.ts';
+import { LiveTiles, type SubscribeLiveFmp4, type SubscribeLiveJpegs } from './live-tiles.ts';
 import type { WsHub } from './ws-hub.ts';
 
 const MAX_SUBSCRIPTIONS = 64;
@@ -54,7 +55,7 @@ export function stillValid(authenticate: Authenticate, creds: ReturnType<typeof 
   };
 }
 
-export function registerContractWs(app: FastifyInstance, deps: { bus: TopicBus; authenticate: Authenticate; hub: WsHub; liveJpegs?: SubscribeLiveJpegs }): void {
+export function registerContractWs(app: FastifyInstance, deps: { bus: TopicBus; authenticate: Authenticate; hub: WsHub; liveJpegs?: SubscribeLiveJpegs; liveFmp4?: SubscribeLiveFmp4 }): void {
   const { bus, authenticate, hub } = deps;
   const cache = new PayloadCache();
 
@@ -72,6 +73,7 @@ export function registerContractWs(app: FastifyInstance, deps: { bus: TopicBus; 
         if (!deps.liveJpegs) throw new VigilError('STREAM_UNAVAILABLE', 'live view is not available in this host');
         return deps.liveJpegs(cameraId, onJpeg);
       },
+      subscribeFmp4: deps.liveFmp4,
       send: (message) => { if (socket.readyState === socket.OPEN) socket.send(message, { binary: true }); },
       writable: () => socket.bufferedAmount < LIVE_SOFT_LIMIT_BYTES,
     });
@@ -93,16 +95,16 @@ export function registerContractWs(app: FastifyInstance, deps: { bus: TopicBus; 
         if (!parsed.success) throw fromZodError(parsed.error);
         const msg = parsed.data;
         if (msg.type === 'ping') return send({ type: 'pong' });
-        if (msg.type === 'live_ack') return tiles.ack(msg.camera_id);
-        if (msg.type === 'live_close') return tiles.close(msg.camera_id);
+        if (msg.type === 'live_ack') return tiles.ack(msg.camera_id, msg.format);
+        if (msg.type === 'live_close') return tiles.close(msg.camera_id, msg.format);
         if (msg.type === 'live_open') {
           try {
             requireCaller(caller, LIVE_ROLES, 'read');
-            tiles.open(msg.camera_id);
-            return send({ type: 'live_opened', camera_id: msg.camera_id });
+            tiles.open(msg.camera_id, msg.format);
+            return send({ type: 'live_opened', camera_id: msg.camera_id, ...(msg.format ? { format: msg.format } : {}) });
           } catch (err) {
             const v = err instanceof VigilError ? err : new VigilError('INTERNAL', (err as Error).message);
-            return send({ type: 'live_error', camera_id: msg.camera_id, error: { code: v.code, message: v.message } });
+            return send({ type: 'live_error', camera_id: msg.camera_id, ...(msg.format ? { format: msg.format } : {}), error: { code: v.code, message: v.message } });
           }
         }
         id = msg.id;

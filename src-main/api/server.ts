@@ -23,7 +23,7 @@ import { FrameJobs, type FrameJobsOptions } from './frame-jobs.ts';
 import { DEFAULT_CALLBACK } from './job-callbacks.ts';
 import { toHttpError } from './http-errors.ts';
 import { registerLiveRoutes, type OpenLiveStream } from './live-routes.ts';
-import type { SubscribeLiveJpegs } from './live-tiles.ts';
+import type { SubscribeLiveFmp4, SubscribeLiveJpegs } from './live-tiles.ts';
 import { registerMediaRoutes } from './media-routes.ts';
 import { buildOpenApi } from './openapi.ts';
 import { processFrame } from './process-frame.ts';
@@ -59,6 +59,8 @@ export interface ApiServerDeps {
   openLiveStream?: OpenLiveStream;
   /** Live JPEG pictures for the console's WebSocket tiles; without it live_open answers STREAM_UNAVAILABLE. */
   liveJpegs?: SubscribeLiveJpegs;
+  /** Live fMP4 chunks for the console's WebSocket video tiles; without it live_open format 'fmp4' answers STREAM_UNAVAILABLE. */
+  liveFmp4?: SubscribeLiveFmp4;
   /** Push-mode analysis; without it process-frame answers ENGINE_UNAVAILABLE. */
   analyzeFrame?: AnalyzeFrame;
   /** Built console; null to serve none. Default dist/renderer under the working directory. */
@@ -205,7 +207,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
 
   registerMediaRoutes(app, { mediaRoot: deps.mediaRoot, authenticate });
   registerLiveRoutes(app, { openLiveStream: deps.openLiveStream, authenticate });
-  registerContractWs(app, { bus, authenticate, hub, liveJpegs: deps.liveJpegs });
+  registerContractWs(app, { bus, authenticate, hub, liveJpegs: deps.liveJpegs, liveFmp4: deps.liveFmp4 });
   registerDetectionsWs(app, { bus, authenticate, hub });
 
   return {

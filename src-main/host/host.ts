@@ -50,7 +50,7 @@ import { EngineStatus } from './engine-status.ts';
 import { personViewOf } from './host-context.ts';
 import type { HostContext } from './host-context.ts';
 import { mapErrors } from './error-mapping.ts';
-import { openLiveStream, subscribeLiveJpegs } from './live-stream.ts';
+import { openLiveStream, subscribeLiveFmp4, subscribeLiveJpegs } from './live-stream.ts';
 import type { LiveKind } from './live-stream.ts';
 import { createPushAnalyzer } from './push-analysis.ts';
 import { cameraHandlers } from './handlers/cameras.ts';
@@ -92,6 +92,8 @@ export interface Host {
   openLiveStream(cameraId: string, kind: LiveKind, signal: AbortSignal): Promise<{ contentType: string; stream: AsyncIterable<Uint8Array> }>;
   /** Each live JPEG of a camera (the console's WebSocket tiles); returns the unsubscribe function. */
   liveJpegs(cameraId: string, onJpeg: (jpeg: Buffer) => void): () => void;
+  /** The fMP4 live stream chunk by chunk (the console's WebSocket video tiles); returns the unsubscribe function. */
+  liveFmp4(cameraId: string, onChunk: (chunk: { kind: 'init'; data: Buffer } | { kind: 'segment'; data: Buffer; keyframe: boolean }) => void): () => void;
   analyzeFrame: AnalyzeFrame;
   /** Directory media references resolve against (the data directory). */
   mediaRoot: string;
@@ -298,6 +300,7 @@ export async function createHost(o: CreateHostOptions): Promise<Host> {
     }),
     openLiveStream: async (cameraId, kind, signal) => openLiveStream(manager, cameraId, kind, signal),
     liveJpegs: (cameraId, onJpeg) => subscribeLiveJpegs(manager, cameraId, onJpeg),
+    liveFmp4: (cameraId, onChunk) => subscribeLiveFmp4(manager, cameraId, onChunk),
     close: () => (closing ??= (async () => {
       offStorage();
       engine.holdRestarts();

@@ -49,3 +49,15 @@ export function subscribeLiveJpegs(manager: CameraManager, cameraId: string, onJ
   if (!view.formats.includes('mjpeg')) throw new VigilError('STREAM_UNAVAILABLE', `camera ${cameraId} has no JPEG live view now`);
   return view.subscribe('mjpeg', (c) => { if (c.kind === 'jpeg') onJpeg(c.data); });
 }
+
+/** The camera's fMP4 live stream chunk by chunk for the WebSocket video tiles (init segment and the fragments since
+ * the last keyframe first; flow control in src-main/api/live-fragment-flow.ts). Returns the unsubscribe function. */
+export function subscribeLiveFmp4(manager: CameraManager, cameraId: string, onChunk: (chunk: { kind: 'init'; data: Buffer } | { kind: 'segment'; data: Buffer; keyframe: boolean }) => void): () => void {
+  if (!manager.has(cameraId)) throw new VigilError('NOT_FOUND', `no camera ${cameraId}`);
+  const view = manager.liveView(cameraId);
+  if (!view.formats.includes('fmp4')) throw new VigilError('STREAM_UNAVAILABLE', `camera ${cameraId} has no fmp4 live view now${view.formats.length ? ` (available: ${view.formats.join(', ')})` : ''}`);
+  return view.subscribe('fmp4', (c) => {
+    if (c.kind === 'init') onChunk({ kind: 'init', data: c.data });
+    else if (c.kind === 'segment') onChunk({ kind: 'segment', data: c.data, keyframe: c.keyframe });
+  });
+}

@@ -72,6 +72,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpVigilClient 
     mediaUrl: (ref) => `${base}${MEDIA_PREFIX}${ref.split('/').map(encodeURIComponent).join('/')}`,
     liveUrl: (cameraId, transport) => `${base}${LIVE_PREFIX}${encodeURIComponent(cameraId)}.${transport === 'fmp4' ? 'mp4' : 'mjpeg'}`,
     liveFrames: (cameraId, onFrame, onError) => subs.openLive(cameraId, { onFrame, onError }),
+    liveVideo: (cameraId, onChunk, onError) => subs.openLiveVideo(cameraId, { onChunk, onError }),
     onConnectionChange: (cb) => subs.onConnectionChange(cb),
     close: () => subs.close(),
   };

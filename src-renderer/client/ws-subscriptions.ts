@@ -2,9 +2,11 @@
 // reconnected with capped exponential backoff, every live subscription re-sent after a reconnect, and a
 // ping/heartbeat watchdog so a silently dead socket (sleeping laptop, dropped NAT) is noticed. Live MJPEG tiles
 // share the socket: live_open per camera (re-sent after a reconnect), binary frames back, one live_ack per frame
-// once every view of that camera has drawn it (the host sends the next one only then).
+// once every view of that camera has drawn it (the host sends the next one only then). Live fMP4 tiles likewise
+// (live_open format 'fmp4'): each re-open (reconnect) starts with a fresh init segment; a second view of the same
+// camera starts from the init segment and fragments since the last keyframe kept here.
 import type { SubscriptionFilter, TopicName } from '../../src-contract/api.ts';
-import { decodeLiveFrame } from '../../src-contract/http-transport.ts';
+import { FMP4_INIT, FMP4_KEYFRAME, decodeLiveFmp4, decodeLiveFrame } from '../../src-contract/http-transport.ts';
 import type { WsClientMessage, WsServerMessage } from '../../src-contract/http-transport.ts';
 
 /** The part of the WebSocket API used here (the browser's WebSocket and the `ws` package both provide it). */
@@ -37,12 +39,22 @@ interface Sub { topic: TopicName; filter: SubscriptionFilter; onEvent: (payload:
 /** A live picture for a view: call `done()` once it is drawn (or dropped) so the host may send the next one. */
 export type LiveFrameListener = (jpeg: Uint8Array, done: () => void) => void;
 export interface LiveListener { onFrame: LiveFrameListener; onError?: (error: { code: string; message: string }) => void }
+/** A chunk of a camera's fMP4 stream (flags: FMP4_INIT, FMP4_KEYFRAME, FMP4_GAP): call `done()` once appended. */
+export interface LiveVideoListener {
+  onChunk: (chunk: { flags: number; data: Uint8Array }, done: () => void) => void;
+  onError?: (error: { code: string; message: string }) => void;
+}
+
+/** Bytes of the current GOP kept per video camera for a view that joins late. */
+const MAX_KEPT_GOP_BYTES = 8 * 1024 * 1024;
+interface VideoEntry { listeners: Set<LiveVideoListener>; init: Uint8Array | null; gop: Array<{ flags: number; data: Uint8Array }>; gopBytes: number }
 
 const OPEN = 1;
 
 export class WsSubscriptions {
   private readonly subs = new Map<string, Sub>();
   private readonly live = new Map<string, Set<LiveListener>>();
+  private readonly video = new Map<string, VideoEntry>();
   private socket: WsLike | null = null;
   private connected = false;
   private closed = false;
@@ -100,13 +112,39 @@ export class WsSubscriptions {
     };
   }
 
+  /** A camera's live fMP4 stream over this socket, chunk by chunk; returns the function that stops it. */
+  openLiveVideo(cameraId: string, listener: LiveVideoListener): () => void {
+    if (this.closed) throw new Error('subscriptions closed');
+    let entry = this.video.get(cameraId);
+    if (!entry) {
+      this.video.set(cameraId, (entry = { listeners: new Set(), init: null, gop: [], gopBytes: 0 }));
+      if (this.socket?.readyState === OPEN) this.send({ type: 'live_open', camera_id: cameraId, format: 'fmp4' });
+    } else if (entry.init) {
+      // Another view already plays this camera: start from its init segment and the current GOP.
+      const noop = () => {};
+      listener.onChunk({ flags: FMP4_INIT, data: entry.init }, noop);
+      for (const c of entry.gop) listener.onChunk(c, noop);
+    }
+    entry.listeners.add(listener);
+    this.clearIdle();
+    this.ensureSocket();
+    return () => {
+      const e = this.video.get(cameraId);
+      if (!e?.listeners.delete(listener) || e.listeners.size > 0) return;
+      this.video.delete(cameraId);
+      if (this.socket?.readyState === OPEN) this.send({ type: 'live_close', camera_id: cameraId, format: 'fmp4' });
+      this.idleIfUnused();
+    };
+  }
+
   get isConnected(): boolean { return this.connected; }
-  get size(): number { return this.subs.size + this.live.size; }
+  get size(): number { return this.subs.size + this.live.size + this.video.size; }
 
   close(): void {
     this.closed = true;
     this.subs.clear();
     this.live.clear();
+    this.video.clear();
     this.teardown();
   }
 
@@ -139,6 +177,13 @@ export class WsSubscriptions {
       this.lastSeen = Date.now();
       for (const [id, s] of this.subs) this.send({ type: 'subscribe', id, topic: s.topic, filter: s.filter });
       for (const cameraId of this.live.keys()) this.send({ type: 'live_open', camera_id: cameraId });
+      for (const [cameraId, e] of this.video) {
+        // The host starts the new socket with a fresh init segment; what is kept from the old one is stale.
+        e.init = null;
+        e.gop = [];
+        e.gopBytes = 0;
+        this.send({ type: 'live_open', camera_id: cameraId, format: 'fmp4' });
+      }
       this.startPing();
       this.setConnected(true);
     };
@@ -172,7 +217,8 @@ export class WsSubscriptions {
       const sub = this.subs.get(msg.id);
       if (sub) sub.onEvent(msg.payload);
     } else if (msg.type === 'live_error') {
-      for (const l of this.live.get(msg.camera_id) ?? []) l.onError?.(msg.error);
+      const listeners: Iterable<LiveListener | LiveVideoListener> = msg.format === 'fmp4' ? this.video.get(msg.camera_id)?.listeners ?? [] : this.live.get(msg.camera_id) ?? [];
+      for (const l of [...listeners]) l.onError?.(msg.error);
     } else if (msg.type === 'error' && msg.id) {
       // The host refused this subscription (role, filter): resubscribing after a reconnect would fail again.
       const sub = this.subs.get(msg.id);
@@ -185,6 +231,8 @@ export class WsSubscriptions {
 
   private liveFrame(data: ArrayBuffer | ArrayBufferView): void {
     const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const chunk = decodeLiveFmp4(bytes);
+    if (chunk) return this.liveVideoChunk(chunk.cameraId, chunk.flags, chunk.data);
     const frame = decodeLiveFrame(bytes);
     if (!frame) return;
     const listeners = this.live.get(frame.cameraId);
@@ -198,6 +246,35 @@ export class WsSubscriptions {
     for (const l of [...listeners]) {
       let called = false;
       l.onFrame(frame.jpeg, () => { if (!called) { called = true; done(); } });
+    }
+  }
+
+  private liveVideoChunk(cameraId: string, flags: number, data: Uint8Array): void {
+    const entry = this.video.get(cameraId);
+    if (!entry || entry.listeners.size === 0) return;
+    if (flags & FMP4_INIT) {
+      entry.init = data;
+      entry.gop = [];
+      entry.gopBytes = 0;
+    } else {
+      if (flags & FMP4_KEYFRAME) {
+        entry.gop = [];
+        entry.gopBytes = 0;
+      }
+      if (entry.gopBytes + data.length <= MAX_KEPT_GOP_BYTES) {
+        entry.gop.push({ flags, data });
+        entry.gopBytes += data.length;
+      }
+    }
+    const ws = this.socket;
+    let left = entry.listeners.size;
+    // One ack per chunk once every view appended it (the host's credit counts chunks); not for a replaced socket.
+    const done = () => {
+      if (--left === 0 && ws && this.socket === ws && this.video.get(cameraId) === entry) this.send({ type: 'live_ack', camera_id: cameraId, format: 'fmp4' });
+    };
+    for (const l of [...entry.listeners]) {
+      let called = false;
+      l.onChunk({ flags, data }, () => { if (!called) { called = true; done(); } });
     }
   }
 

@@ -79,7 +79,7 @@ export async function run(argv: string[]): Promise<number> {
   const server = await createApiServer({
     dispatcher: host.dispatcher, bus: host.bus, authenticate: host.access.auth.authenticate, onAccessChange: host.access.auth.onAccessChange, healthz: host.healthz,
     callbackPrivateHosts: () => host.store.settings.get().api.callback_private_hosts ?? [],
-    mediaRoot: host.mediaRoot, openLiveStream: host.openLiveStream, liveJpegs: host.liveJpegs, analyzeFrame: host.analyzeFrame, version: host.context.version, logger,
+    mediaRoot: host.mediaRoot, openLiveStream: host.openLiveStream, liveJpegs: host.liveJpegs, liveFmp4: host.liveFmp4, analyzeFrame: host.analyzeFrame, version: host.context.version, logger,
   });
   const url = await server.listen(args.port, '127.0.0.1');
   if (!host.engine.ready) logger.warn({ event_type: 'engine_not_ready' }, 'engine still starting; recognition begins when it is ready');

@@ -1,5 +1,6 @@
-// The live picture of one camera: fMP4 through MSE, JPEG pictures in an <img> (over the console's WebSocket when
-// the client offers it, else a multipart MJPEG stream), or a placeholder.
+// The live picture of one camera: fMP4 through MSE, JPEG pictures in an <img>, or a placeholder. Both come over the
+// console's one WebSocket when the client offers it (browser console: six HTTP/1.1 connections per host cannot carry
+// a wall of long streams), else as one HTTP stream per tile (the Electron app:// protocol, other clients).
 import { useEffect, useRef, useState } from 'react';
 import type { RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +8,7 @@ import type { CameraView } from '../../../src-contract/schemas.ts';
 import { api } from '../../app/client.ts';
 import { useConnection } from '../../app/connection.ts';
 import { MsePlayer } from './mse-player.ts';
-import type { PlayerState } from './mse-player.ts';
+import type { Fmp4Source, PlayerState } from './mse-player.ts';
 import type { VideoSync } from './video-sync.ts';
 
 export type MediaElement = HTMLVideoElement | HTMLImageElement;
@@ -33,13 +34,17 @@ function Fmp4View({ cameraId, mediaRef, name, sync }: { cameraId: string; mediaR
     const video = mediaRef.current;
     if (!video) return;
     if (!MsePlayer.supported()) { setState('unsupported'); return; }
-    const player = new MsePlayer(video, api().liveUrl(cameraId, 'fmp4'), (s, d) => { setState(s); setDetail(d); }, sync);
+    const client = api();
+    const source: Fmp4Source = client.liveVideo
+      ? { kind: 'socket', open: (onChunk, onError) => client.liveVideo!(cameraId, onChunk, onError) }
+      : { kind: 'http', url: client.liveUrl(cameraId, 'fmp4') };
+    const player = new MsePlayer(video, source, (s, d) => { setState(s); setDetail(d); }, sync);
     player.start();
     return () => player.stop();
   }, [cameraId, mediaRef, sync]);
   return (
     <>
-      <video ref={mediaRef} className="live-media" muted playsInline autoPlay aria-label={t('live.videoOf', { name })} data-testid="live-video" />
+      <video ref={mediaRef} className="live-media" muted playsInline autoPlay aria-label={t('live.videoOf', { name })} data-testid="live-video" data-live={api().liveVideo ? 'ws' : 'http'} />
       {state !== 'playing' && (
         <div className="live-status" role="status">
           {state === 'unsupported' ? t('live.unsupported', { codec: detail ?? '' }) : state === 'retrying' ? t('live.videoRetrying') : t('live.videoStarting')}

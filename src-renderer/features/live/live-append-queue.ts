@@ -35,7 +35,9 @@ export type PushResult = 'queued' | 'overflow';
 const SLOW_MOTION_S = 0.4;
 
 export class LiveAppendQueue {
-  private readonly pending: Array<{ data: Uint8Array<ArrayBuffer>; at: number }> = [];
+  private readonly pending: Array<{ data: Uint8Array<ArrayBuffer>; at: number; done?: () => void }> = [];
+  /** Called when the append in progress completes (the WebSocket tiles ack each fragment then: flow control). */
+  private appendingDone: (() => void) | undefined;
   private readonly o: Required<Omit<LiveQueueOptions, 'holdS' | 'onAppended'>> & Pick<LiveQueueOptions, 'holdS' | 'onAppended'>;
   private appendingAt = 0;
   /** Media duration one appended segment adds (moving average); lag targets scale with it. */
@@ -48,16 +50,27 @@ export class LiveAppendQueue {
 
   get pendingCount(): number { return this.pending.length; }
 
-  /** Queues a segment; `arrivalMs` is when its last byte arrived (local clock). */
-  push(segment: Uint8Array<ArrayBuffer>, arrivalMs = Date.now()): PushResult {
+  /** Releases every queued segment's `done` (the player is torn down: the host must not wait for them). */
+  dispose(): void {
+    for (const p of this.pending.splice(0)) p.done?.();
+    const done = this.appendingDone;
+    this.appendingDone = undefined;
+    done?.();
+  }
+
+  /** Queues a segment; `arrivalMs` is when its last byte arrived (local clock); `done` runs once it is appended. */
+  push(segment: Uint8Array<ArrayBuffer>, arrivalMs = Date.now(), done?: () => void): PushResult {
     if (this.pending.length >= this.o.maxPending) return 'overflow';
-    this.pending.push({ data: segment, at: arrivalMs });
+    this.pending.push({ data: segment, at: arrivalMs, done });
     this.pump();
     return 'queued';
   }
 
   /** Call on the SourceBuffer's `updateend`. */
   onUpdateEnd(): void {
+    const done = this.appendingDone;
+    this.appendingDone = undefined;
+    done?.();
     if (this.endBefore !== null) {
       const b = this.sb.buffered;
       const grown = b.length ? b.end(b.length - 1) - this.endBefore : 0;
@@ -121,6 +134,7 @@ export class LiveAppendQueue {
       this.endBefore = b.length ? b.end(b.length - 1) : null;
       this.appendingAt = next.at;
       this.sb.appendBuffer(next.data);
+      this.appendingDone = next.done;
     } catch (err) {
       if ((err as { name?: string }).name !== 'QuotaExceededError') throw err;
       // Buffer full: give the segment back, free everything behind the playhead, retry on updateend.
