@@ -156,8 +156,12 @@ describe('a live wall of sixteen H.264 cameras', { timeout: 150_000 }, () => {
           if (id) w.__loadStarts[id] = (w.__loadStarts[id] ?? 0) + 1;
         }, true);
       });
-      // A tile that falls behind: cam0's acks are held back for 4 s (as a stalled tab or a slow link would). The host
-      // must skip to a keyframe (a GAP-flagged message) rather than queue, and the tile plays on once acks flow.
+      // A tile that falls behind: cam0's acks are held back for 6 s (as a stalled tab or a slow link would). The host
+      // must skip to a keyframe (a GAP-flagged message) rather than queue, and the tile plays on once acks flow. With
+      // credit 4 and 2 fragments a second, the host stops sending within 2 s and a keyframe finds the queue over 1 s
+      // old by 4 s at the latest. How many acks the page holds depends on how fast it appends: on a loaded 2-core
+      // machine 3 of the 4 fragments were still unappended when the hold began (CI saw 1 held ack), so the test
+      // asks for at least one held ack, not four.
       await page.evaluate(() => {
         const w = window as unknown as { __hold: boolean; __held: Array<[WebSocket, string]>; __gaps: number };
         w.__hold = true;
@@ -180,7 +184,7 @@ describe('a live wall of sixteen H.264 cameras', { timeout: 150_000 }, () => {
           return orig.call(this, d);
         };
       });
-      await page.waitForTimeout(4000);
+      await page.waitForTimeout(6000);
       const held = await page.evaluate(() => {
         const w = window as unknown as { __hold: boolean; __held: Array<[WebSocket, string]> };
         w.__hold = false;
@@ -190,7 +194,7 @@ describe('a live wall of sixteen H.264 cameras', { timeout: 150_000 }, () => {
       const cam0At = await page.evaluate(() => document.querySelector<HTMLVideoElement>('[data-camera-id=cam0] video')!.currentTime);
       await page.waitForFunction((t) => document.querySelector<HTMLVideoElement>('[data-camera-id=cam0] video')!.currentTime > t + 1.5, cam0At, { timeout: 15_000, polling: 250 });
       const gaps = await page.evaluate(() => (window as unknown as { __gaps: number }).__gaps);
-      assert.ok(held >= 4 && gaps >= 1, `the stalled tile resumed at a keyframe after a skip (${held} acks held, ${gaps} GAP messages)`);
+      assert.ok(held >= 1 && gaps >= 1, `the stalled tile resumed at a keyframe after a skip (${held} acks held, ${gaps} GAP messages)`);
       assert.deepEqual(watched.errors, [], 'the console logged errors before the restart');
       const port = Number(new URL(host.url).port);
       await host.stop();
@@ -209,7 +213,7 @@ describe('a live wall of sixteen H.264 cameras', { timeout: 150_000 }, () => {
       const restartMs = Date.now() - t2;
       await shot(page, '47-wall-16-h264-after-restart');
       const ff = Object.values(firstFrame).sort((a, b) => a - b);
-      console.log(`e2e wall: ${N} H.264 tiles playing ${startedMs} ms after opening the wall (first frame per tile p50 ${ff[Math.floor(ff.length / 2)]} ms, max ${ff.at(-1)} ms); People loaded in ${peopleMs} ms with the wall open; all playing again ${restartMs} ms after the host restart began; a tile stalled 4 s resumed after ${gaps} keyframe skip(s)`);
+      console.log(`e2e wall: ${N} H.264 tiles playing ${startedMs} ms after opening the wall (first frame per tile p50 ${ff[Math.floor(ff.length / 2)]} ms, max ${ff.at(-1)} ms); People loaded in ${peopleMs} ms with the wall open; all playing again ${restartMs} ms after the host restart began; a tile stalled 6 s resumed after ${gaps} keyframe skip(s)`);
       // While the host is down the browser logs each refused reconnect of the socket; nothing else may appear.
       assert.deepEqual(watched.errors.filter((e) => !/WebSocket connection to .* failed: .*ERR_CONNECTION_REFUSED/.test(e)), [], 'the console logged errors');
     });
