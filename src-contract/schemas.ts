@@ -179,7 +179,7 @@ export const SettingsSchema = z.object({
   engine: z.object({ threads: z.number().int().min(1).max(64), providers: z.array(z.enum(['cuda', 'dml', 'coreml', 'cpu'])).min(1),
     /** manifest id of the embedder (absent: the manifest default); change it with embedders.select, which re-embeds */
     embedder: z.string().min(1).max(120).optional(),
-    /** Engine processes (1-8); absent or 0: automatic (engineWorkersFor in the host: 1 on 2 cores, measured in
+    /** Engine processes (1-8); absent or 0: automatic (engineWorkersFor in the host: 2 on 2 cores, measured in
      *  docs/throughput.md). The environment's VIGIL_ENGINE_WORKERS overrides both. Applied at once (processes start/stop). */
     workers: z.number().int().min(0).max(8).optional() }),
   api: z.object({ bind: z.string().max(64),

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { EngineSupervisor } from './engine-supervisor.ts';
+import { EngineSupervisor, defaultWorkerCount } from './engine-supervisor.ts';
 import { ForkEngineLauncher } from './launcher.ts';
 import { engineWire } from './engine-wire.ts';
 import type { EngineAnalysis, EngineHealth } from './engine-wire.ts';
@@ -202,4 +202,13 @@ test('resize: a second worker starts with the gallery and takes cameras; shrinki
   } finally {
     await sup.stop();
   }
+});
+
+test('default worker count: the cores shared by the threads of each process, 1 to 4', () => {
+  assert.equal(defaultWorkerCount(1, 1), 1);
+  assert.equal(defaultWorkerCount(2, 1), 2, 'two single-thread engines on 2 cores (measured in docs/throughput.md)');
+  assert.equal(defaultWorkerCount(4, 3), 1);
+  assert.equal(defaultWorkerCount(8, 4), 2);
+  assert.equal(defaultWorkerCount(32, 1), 4, 'at most 4: each process holds the models and the gallery');
+  assert.equal(defaultWorkerCount(2, 0), 2, 'a thread count below 1 counts as 1');
 });

@@ -35,12 +35,15 @@ export interface CallOptions {
 const BROADCAST: ReadonlySet<EngineOpName> = new Set(['configure']);
 
 /**
- * Default worker count: the cores the camera readers and the host leave free (about one core at 16 cameras),
- * divided by the threads each engine process uses (site setting, default cores − 1 up to 4), at most 4 (each
- * worker holds the models and the gallery, ~220 MB). 2 cores → 1; 8 cores at 4 threads → 1; 8 at 2 → 3.
+ * Default worker count: the cores divided by the threads each engine process uses (site setting, default cores − 1
+ * up to 4), at least 1 and at most 4 (each worker holds the models and the gallery, ~240 MB). The host and the
+ * camera readers take about half a core at 16 substreams (bench:host), so on 2 cores two single-thread engines
+ * both get most of a core: measured on a quiet 2-core machine, 2 against 1 took sub/sparse/16 from 0.90 to 1.00 of
+ * the frames with motion analysed (p95 281 → 133 ms) and main/busy/4 from 0.98 to 1.00 (p95 301 → 197 ms), see
+ * docs/throughput.md. 2 cores → 2; 4 cores at 3 threads → 1; 8 cores at 4 threads → 2.
  */
 export function defaultWorkerCount(cores: number, threadsPerWorker = 1): number {
-  return Math.max(1, Math.min(4, Math.floor((cores - 1) / Math.max(1, threadsPerWorker))));
+  return Math.max(1, Math.min(4, Math.floor(cores / Math.max(1, threadsPerWorker))));
 }
 
 export class EngineSupervisor extends EventEmitter<{
