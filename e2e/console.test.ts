@@ -76,7 +76,7 @@ describe('console (admin and guard, file camera with faces)', { timeout: 280_000
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('Wrong username or password.').waitFor();
     await shot(page, '04-login-failed');
-    await login(page, host.url, 'admin');
+    await login(page, host.url, 'admin', undefined, host);
     assert.match(await page.locator('.user-name').innerText(), /admin/);
   });
 
@@ -242,7 +242,7 @@ describe('console (admin and guard, file camera with faces)', { timeout: 280_000
     const guard = await newPage(browser);
     try {
       const g = guard.page;
-      await login(g, host.url, 'guard1');
+      await login(g, host.url, 'guard1', undefined, host);
       await g.getByTestId('camera-tile').waitFor();
       for (const screen of ['live', 'events']) assert.equal(await g.getByTestId(`nav-${screen}`).count(), 1, `guard misses ${screen}`);
       for (const screen of ['people', 'attendance', 'cameras', 'settings', 'audit']) assert.equal(await g.getByTestId(`nav-${screen}`).count(), 0, `guard sees ${screen}`);

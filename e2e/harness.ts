@@ -140,6 +140,31 @@ export async function rpc<M extends MethodName>(page: Page, method: M, input: Me
   }, [method, input] as const);
 }
 
+/**
+ * Waits for the signed-in shell after a sign-in form was submitted. The form's own error (a wrong token, a
+ * refused password) fails at once with its text; a shell that does not come in 90 s (a loaded CI machine can
+ * take a while to hash a password beside a busy engine) fails with a screenshot and the host's last log lines.
+ */
+async function signedIn(page: Page, host: HostProcess | undefined, what: string): Promise<void> {
+  const shell = page.getByTestId('nav-live');
+  // The form's own error, or a field's (a wrong setup token is shown under its field).
+  const formError = page.locator('form .form-error[role=alert], form .field-error').first();
+  try {
+    await Promise.race([
+      shell.waitFor({ timeout: 90_000 }),
+      formError.waitFor({ timeout: 90_000 }).then(async () => {
+        throw new Error(`${what}: the form said "${await formError.innerText()}"`);
+      }),
+    ]);
+  } catch (err) {
+    if (await shell.isVisible()) return;
+    const file = await shot(page, `FAILED-${what.replace(/\W+/g, '-')}`).catch(() => null);
+    const e = err instanceof Error ? err : new Error(String(err));
+    e.message += `\n--- screenshot: ${file ?? '(none)'}\n--- host log (last lines):\n${host?.output().slice(-3000) ?? '(no host)'}`;
+    throw e;
+  }
+}
+
 /** First-run setup through the form (token, admin name, password twice), then waits for the signed-in shell. */
 export async function setupAdmin(page: Page, host: HostProcess, username = 'admin'): Promise<void> {
   await page.goto(host.url);
@@ -148,15 +173,15 @@ export async function setupAdmin(page: Page, host: HostProcess, username = 'admi
   await page.locator('input[name=password]').fill(PASSWORD);
   await page.locator('input[name=confirm]').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create administrator' }).click();
-  await page.getByTestId('nav-live').waitFor();
+  await signedIn(page, host, `setup of ${username}`);
 }
 
-export async function login(page: Page, url: string, username: string, password = PASSWORD): Promise<void> {
+export async function login(page: Page, url: string, username: string, password = PASSWORD, host?: HostProcess): Promise<void> {
   await page.goto(url);
   await page.locator('input[name=username]').fill(username);
   await page.locator('input[name=password]').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('nav-live').waitFor();
+  await signedIn(page, host, `sign-in of ${username}`);
 }
 
 export function printScreenshotFolder(): void {

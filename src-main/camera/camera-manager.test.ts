@@ -9,7 +9,10 @@ import { rtspServerUnavailable, startRtspServer, type RtspServer } from './testi
 import { errorReasons, FAST_TIMINGS, recordEvents, waitFor } from './testing/session-probe.ts';
 import { makeTestVideo } from './testing/test-media.ts';
 
-const manager = new CameraManager({ timings: FAST_TIMINGS });
+// Fast retries for the broken camera, but the product's own stall timeout: on a loaded 2-core CI machine a
+// healthy ffmpeg reader can go 1.5 s without a frame, and a stall reconnect is not what this test is about.
+const { stallTimeoutMs: _fast, ...timings } = FAST_TIMINGS;
+const manager = new CameraManager({ timings });
 let rtsp: RtspServer | null = null;
 after(async () => {
   manager.close();
@@ -47,13 +50,17 @@ test('8 cameras at once, one failing: the other 7 deliver at their rate', async 
   windowOpen = true;
   await new Promise((r) => setTimeout(r, 3000));
   windowOpen = false;
-  for (const id of healthy) {
-    const n = counts.get(id) ?? 0;
-    // Lower bound leaves room for a loaded CI machine; the upper bound pins the rate limit.
-    assert.ok(n >= 9 && n <= 18, `${id}: ${n} frames in 3 s at fps_limit 5`);
+  // Every healthy camera at once, so that a failure shows the whole picture (all counts, errors, drops).
+  const seen = healthy.map((id) => {
     const st = manager.stats(id);
-    assert.equal(st.error_count, 0, `${id} saw no error`);
-    assert.equal(st.frames_dropped, 0);
+    return { id, frames: counts.get(id) ?? 0, errors: st.error_count, dropped: st.frames_dropped, state: st.state };
+  });
+  const detail = JSON.stringify(seen);
+  for (const s of seen) {
+    // Lower bound leaves room for a loaded CI machine; the upper bound pins the rate limit.
+    assert.ok(s.frames >= 9 && s.frames <= 18, `${s.id}: ${s.frames} frames in 3 s at fps_limit 5; all: ${detail}`);
+    assert.equal(s.errors, 0, `${s.id} saw no error; all: ${detail}`);
+    assert.equal(s.dropped, 0, `${s.id} dropped nothing; all: ${detail}`);
   }
   const broken = manager.stats('broken');
   assert.notEqual(broken.state, 'live');
