@@ -99,7 +99,9 @@ export async function newPage(browser: Browser, opts: { timezoneId?: string } = 
     // reported by Chromium as console errors too; they are not script errors.
     if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) errors.push(`console: ${msg.text()}`);
   });
-  page.setDefaultTimeout(30_000);
+  // CI's 2-core machine runs two test files at once and is about twice as slow as a quiet one: a step that takes
+  // 10 s here can take 30 there. Waits that measure something set their own timeout.
+  page.setDefaultTimeout(60_000);
   return { context, page, errors };
 }
 
