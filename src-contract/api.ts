@@ -123,8 +123,9 @@ export const contract = {
 
   // --- alerts, unknown clusters, review queue (issue 12)
   'alerts.list': method(z.object({ state: z.union([AlertStateSchema, z.literal('all')]).default('open'), camera_id: CameraIdSchema.optional(), limit: z.number().int().min(1).max(500).default(100) }), z.array(AlertSchema), STAFF),
-  /** Acknowledge by id, every open alert of a camera, or all open alerts (give exactly one). */
-  'alerts.acknowledge': method(z.object({ ids: z.array(IdSchema).min(1).max(500).optional(), camera_id: CameraIdSchema.optional(), all: z.literal(true).optional() }), z.object({ acknowledged: z.number().int() }), STAFF),
+  /** Acknowledge by id, every open alert of a camera, or all open alerts (give exactly one). `ids`: the alerts this
+   *  call acknowledged; one raised while it ran is not among them and stays open. */
+  'alerts.acknowledge': method(z.object({ ids: z.array(IdSchema).min(1).max(500).optional(), camera_id: CameraIdSchema.optional(), all: z.literal(true).optional() }), z.object({ acknowledged: z.number().int(), ids: z.array(IdSchema) }), STAFF),
   /** A guard flags a recognition as wrong: the event joins the admin's review queue. */
   'events.reportWrongMatch': method(z.object({ id: IdSchema, note: z.string().max(500).optional() }), Ok, STAFF),
   'reviews.list': method(z.object({ state: z.enum(['open', 'resolved', 'dismissed', 'all']).default('open') }), z.array(ReviewSchema), ADMIN, { personal: true }),

@@ -63,7 +63,7 @@ export function visitHandlers(ctx: HostContext, visits: VisitsStore, storageAler
       if (storageHealth.full) throw storageFullError();
       const changed = await ctx.store.write(() => visits.alerts.acknowledge({ ids, cameraId: camera_id, all }, by(caller), Date.now()));
       for (const a of changed) ctx.bus.publish('alerts', alertView(ctx.store, visits, a));
-      return { acknowledged: changed.length };
+      return { acknowledged: changed.length, ids: changed.map((a) => a.id) };
     },
     'events.reportWrongMatch': async ({ id, note }, caller) => {
       if (!ctx.store.events.get(id)) throw new VigilError('NOT_FOUND', `event ${id} not found`);

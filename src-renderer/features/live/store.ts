@@ -122,7 +122,9 @@ export const useLive = create<LiveState>((set, get) => ({
 
   async acknowledgeAll(cameraId) {
     const r = await api().call('alerts.acknowledge', cameraId ? { camera_id: cameraId } : { all: true });
-    set({ alerts: get().alerts.map((a) => (!cameraId || a.alert.camera_id === cameraId ? { ...a, acknowledged: true } : a)) });
+    // Exactly the alerts the host acknowledged: one raised while the call ran is still open and stays so here.
+    const done = new Set(r.ids);
+    set({ alerts: get().alerts.map((a) => (done.has(a.alert.id) ? { ...a, acknowledged: true } : a)) });
     return r.acknowledged;
   },
 
