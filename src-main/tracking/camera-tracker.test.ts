@@ -455,3 +455,52 @@ test('a track without one usable face is recorded unknown but raises no unknown 
   assert.equal(decided[0].reason, 'no_usable_faces');
   assert.deepEqual([decided[0].outcome.decision, decided[0].outcome.alert, decided[0].outcome.cluster], ['unknown', null, false]);
 });
+
+/** A look at cosine `c` to `id` (the same stranger after the track broke: another angle, another light). */
+function lookAt(id: Float32Array, c: number, seed: number): Float32Array {
+  const o = identity(seed, id.length);
+  const d = o.reduce((s, x, i) => s + x * id[i], 0);
+  const ortho = unit(o.map((x, i) => x - d * id[i]));
+  return unit(id.map((x, i) => c * x + Math.sqrt(1 - c * c) * ortho[i]));
+}
+
+test('a stranger whose track broke is one visit within the gap (folded by the strangers\' gate), not a second alert', () => {
+  const stranger = identity(21);
+  const later = lookAt(stranger, 0.5, 22); // below the re-link gate (0.55), above the strangers' gate (0.42)
+  const scene = (tracker: CameraTracker) => {
+    const r = rng(51);
+    const a = run(tracker, walk([100, 200], [500, 200], 10, 90, 51).map((b) => [face(b, [], { embedding: seen(stranger, r, 0.1) })]));
+    // 3 s without a frame (longer than maxAge: the track is lost), then seen again further on.
+    const b = run(tracker, walk([800, 260], [1100, 260], 10, 90, 52).map((x) => [face(x, [], { embedding: seen(later, r, 0.1) })]), a.end + 3000);
+    return [...a.events, ...b.events, ...tracker.flush(b.end + 60_000)];
+  };
+  const events = scene(new CameraTracker('cam1', THRESHOLDS, { visitGapMs: 30_000 }, ids()));
+  const announced = ofType(events, 'face_detected').map((e) => e.trackId);
+  assert.equal(announced.length, 2, 'the second sighting was a track of its own (the re-link gate did not take it)');
+  assert.deepEqual(ofType(events, 'decided').map((e) => [e.trackId, e.outcome.decision]), [[announced[0], 'unknown']], 'one decision, one alert');
+  assert.deepEqual(ofType(events, 'merged').map((e) => [e.trackId, e.into]), [[announced[1], announced[0]]]);
+  const ended = ofType(events, 'ended');
+  assert.deepEqual(ended.map((e) => [e.trackId, e.sightings]), [[announced[0], 2]]);
+  // The control: without the fold the same scene is two unknown visits.
+  const off = scene(new CameraTracker('cam1', THRESHOLDS, { visitGapMs: 30_000, appearance: { rejectBelow: 0.2, relinkMin: 0.55, relinkMargin: 0.05, strangerFoldMin: 1.01, strangerFoldMargin: 0.03 } }, ids()));
+  assert.equal(ofType(off, 'decided').filter((e) => e.outcome.decision === 'unknown').length, 2);
+});
+
+test('strangers are not folded into another stranger\'s visit, a lookalike seen at the same time, or one past the gap', () => {
+  const r = rng(61);
+  const tracker = new CameraTracker('cam1', THRESHOLDS, { visitGapMs: 10_000 }, ids());
+  const s1 = identity(31);
+  const s2 = identity(32); // a different stranger (cosine near 0)
+  const twin = identity(33);
+  const twinB = lookAt(twin, 0.5, 34); // as alike as the broken track above, but in the picture together
+  const a = run(tracker, walk([100, 200], [500, 200], 10, 90, 61).map((b) => [face(b, [], { embedding: seen(s1, r, 0.1) })]));
+  const b = run(tracker, walk([800, 260], [1100, 260], 10, 90, 62).map((x) => [face(x, [], { embedding: seen(s2, r, 0.1) })]), a.end + 3000);
+  const right = walk([1200, 100], [900, 100], 10, 90, 64);
+  const c = run(tracker, walk([100, 500], [400, 500], 10, 90, 63).map((x, i) => [face(x, [], { embedding: seen(twin, r, 0.1) }), face(right[i], [], { embedding: seen(twinB, r, 0.1) })]), b.end + 3000);
+  // The first stranger again, after the gap: a new visit (the cluster, not the tracker, says it is the same person).
+  const d = run(tracker, walk([100, 200], [500, 200], 10, 90, 65).map((x) => [face(x, [], { embedding: seen(s1, r, 0.1) })]), c.end + 20_000);
+  const events = [...a.events, ...b.events, ...c.events, ...d.events, ...tracker.flush(d.end + 60_000)];
+  const decided = ofType(events, 'decided').filter((e) => e.outcome.decision === 'unknown');
+  assert.equal(decided.length, 5, `five stranger visits: ${events.map((e) => `${e.type}:${e.trackId}`).join(',')}`);
+  assert.equal(ofType(events, 'merged').length, 0);
+});

@@ -38,7 +38,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   maxTracks: 64,
   unknownSettledLooks: 5,
   unknownEvidenceMs: 1000,
-  appearance: { rejectBelow: 0.2, relinkMin: 0.55, relinkMargin: 0.05 },
+  appearance: { rejectBelow: 0.2, relinkMin: 0.55, relinkMargin: 0.05, strangerFoldMin: 0.42, strangerFoldMargin: 0.03 },
   voting: {
     minVotes: 3, minShare: 0.6, minWeight: 1.5, minNamedPart: 0.34, unknownMinVotes: 4, unknownMinSpanMs: 1000, unknownMaxNamedShare: 0.15,
     maxDecisionMs: 6000, sizeRef: 112, marginRef: 0.1,
@@ -425,10 +425,40 @@ export class CameraTracker {
     if (t.decision === null) {
       const span = t.firstVoteAt === null ? 0 : t.lastVoteAt! - t.firstVoteAt;
       const unknown = t.tally.clearUnknown(span);
-      if (unknown) this.#decide(t, unknown, at, events);
-      else this.#checkDeadline(t, at, events);
+      if (unknown) {
+        // The same stranger's visit on this camera is still open (out of sight, within the visit gap): this is that
+        // visit, as for a named person. Without this a stranger whose track broke (a long frame gap on a loaded
+        // machine) got a second visit, a second alert, a few seconds after the first.
+        const earlier = this.#openStrangerVisit(t);
+        if (earlier) {
+          this.#merge(t, earlier, at, events);
+          return earlier;
+        }
+        this.#decide(t, unknown, at, events);
+      } else this.#checkDeadline(t, at, events);
     }
     return t;
+  }
+
+  /** The earlier unknown visit track `t` clearly looks like, out of sight since before `t` appeared, or null. */
+  #openStrangerVisit(t: Track): Track | null {
+    const template = t.appearance.template();
+    if (!template) return null;
+    let best: Track | null = null;
+    let bestSim = -1;
+    let second = -1;
+    for (const x of this.#tracks) {
+      // Seen while `t` was: two faces at once are two people.
+      if (x === t || !x.confirmed || x.outcome?.decision !== 'unknown' || x.lastSeenAt >= t.startedAt) continue;
+      const sim = x.appearance.similarity(template) ?? -1;
+      if (sim > bestSim) {
+        second = bestSim;
+        bestSim = sim;
+        best = x;
+      } else if (sim > second) second = sim;
+    }
+    const a = this.#o.appearance;
+    return best && bestSim >= a.strangerFoldMin && bestSim - second >= a.strangerFoldMargin ? best : null;
   }
 
   /** Another announced visit of the person `d` names, not seen in this frame and not yet ended, or null. */

@@ -19,7 +19,10 @@ export function scaleTrackerCosines(base: Scaled, reference: readonly Calibratio
   const k = spread(running) / spread(reference);
   const margin = (m: number) => Math.round(m * k * 1e4) / 1e4;
   return {
-    appearance: { rejectBelow: gate(base.appearance.rejectBelow), relinkMin: gate(base.appearance.relinkMin), relinkMargin: margin(base.appearance.relinkMargin) },
+    appearance: {
+      rejectBelow: gate(base.appearance.rejectBelow), relinkMin: gate(base.appearance.relinkMin), relinkMargin: margin(base.appearance.relinkMargin),
+      strangerFoldMin: gate(base.appearance.strangerFoldMin), strangerFoldMargin: margin(base.appearance.strangerFoldMargin),
+    },
     voting: { marginRef: margin(base.voting.marginRef) },
   };
 }

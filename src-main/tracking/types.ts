@@ -72,6 +72,11 @@ export interface AppearanceOptions {
   relinkMin: number;
   /** A relink must beat the second-best lost track by this cosine margin. */
   relinkMargin: number;
+  /** Cosine between two stranger visits' templates (the clusters' "same stranger" gate) at which a track about to be
+   *  decided unknown is the earlier, out-of-sight unknown visit on this camera within the visit gap: one visit. */
+  strangerFoldMin: number;
+  /** The fold must beat the second-best earlier stranger visit by this cosine margin. */
+  strangerFoldMargin: number;
 }
 
 export interface TrackerOptions {
