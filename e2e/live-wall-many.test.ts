@@ -1,7 +1,7 @@
 // A wall of nine MJPEG cameras (issue 14 #11 follow-up): a browser allows six HTTP/1.1 connections per host, so
 // nine multipart <img> streams left three tiles black and made every other request of the console (another
 // screen, its lazy chunks, RPC calls) wait behind them. The tiles now take their pictures over the console's one
-// WebSocket. Nine loopback HTTP-MJPEG cameras (small JPEGs, one colour and name each, a frame counter) feed the
+// WebSocket. Nine loopback HTTP-MJPEG cameras (small JPEGs, one colour each, a frame counter in bars) feed the
 // wall; every tile must show changing pictures, and a second screen of the same browser (People) must load while
 // the wall stays open. Its own host and browser.
 import { after, before, describe, it } from 'node:test';
@@ -19,13 +19,25 @@ const CAMERAS = [
   ['server', 'Server room', '#1b998b'], ['office', 'Open office', '#6d597a'], ['back', 'Back door', '#9a031e'],
 ] as const;
 
-/** Four 320×180 pictures of one camera: its colour, its name and a frame number (cheap to encode and detect). */
-function framesOf(name: string, colour: string): Promise<Buffer[]> {
-  return Promise.all([1, 2, 3, 4].map((n) => sharp(Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="180"><rect width="320" height="180" fill="${colour}"/>`
-    + `<text x="16" y="60" font-family="sans-serif" font-size="28" fill="#fff">${name}</text>`
-    + `<text x="16" y="140" font-family="sans-serif" font-size="48" fill="#fff">frame ${n}</text></svg>`,
-  )).jpeg({ quality: 80 }).toBuffer()));
+/**
+ * Four 320×180 pictures of one camera: its colour with 1–4 white bars (the frame number), drawn as raw pixels. No
+ * SVG text: rendering it needs fontconfig, whose first cache build on a fresh CI machine once held this test's
+ * start-up past its timeout while Chromium (another test file) built its own.
+ */
+function framesOf(colour: string): Promise<Buffer[]> {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
+  const W = 320;
+  const H = 180;
+  return Promise.all([1, 2, 3, 4].map((n) => {
+    const px = Buffer.alloc(W * H * 3);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const bar = y >= 110 && y < 150 && x >= 16 && (x - 16) % 40 < 24 && (x - 16) / 40 < n;
+        px.set(bar ? [255, 255, 255] : [r, g, b], (y * W + x) * 3);
+      }
+    }
+    return sharp(px, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
+  }));
 }
 
 /** Picture loads per camera tile, counted in the page (capture phase: tiles may be re-rendered). */
@@ -46,7 +58,7 @@ describe('a live wall of nine MJPEG cameras', { timeout: 180_000 }, () => {
     ready = (async () => {
       const fixtures = await Promise.allSettled([
         startHost({ args: ['--no-demo'] }), launchBrowser(),
-        Promise.all(CAMERAS.map(async ([, name, colour]) => startMjpegServer({ frames: await framesOf(name, colour), fps: 5 }))),
+        Promise.all(CAMERAS.map(async ([, , colour]) => startMjpegServer({ frames: await framesOf(colour), fps: 5 }))),
       ] as const);
       host = valueOf(fixtures[0]);
       browser = valueOf(fixtures[1]);

@@ -304,20 +304,8 @@ export class CameraTracker {
 
   /** The lost/unmatched track `e` clearly looks like, or null. */
   #bestRelink(e: Float32Array, candidates: Track[], face?: FaceObservation): Track | null {
-    let best: Track | null = null;
-    let bestSim = -1;
-    let second = -1;
-    for (const t of candidates) {
-      if (face && this.#namesSomeoneElse(t, face)) continue;
-      const s = t.appearance.similarity(e) ?? -1;
-      if (s > bestSim) {
-        second = bestSim;
-        bestSim = s;
-        best = t;
-      } else if (s > second) second = s;
-    }
     const a = this.#o.appearance;
-    return best && bestSim >= a.relinkMin && bestSim - second >= a.relinkMargin ? best : null;
+    return clearlyMostAlike(e, face ? candidates.filter((t) => !this.#namesSomeoneElse(t, face)) : candidates, a.relinkMin, a.relinkMargin);
   }
 
   /** A lost visit seen again: new sighting, motion restarted where it reappeared. */
@@ -444,21 +432,10 @@ export class CameraTracker {
   #openStrangerVisit(t: Track): Track | null {
     const template = t.appearance.template();
     if (!template) return null;
-    let best: Track | null = null;
-    let bestSim = -1;
-    let second = -1;
-    for (const x of this.#tracks) {
-      // Seen while `t` was: two faces at once are two people.
-      if (x === t || !x.confirmed || x.outcome?.decision !== 'unknown' || x.lastSeenAt >= t.startedAt) continue;
-      const sim = x.appearance.similarity(template) ?? -1;
-      if (sim > bestSim) {
-        second = bestSim;
-        bestSim = sim;
-        best = x;
-      } else if (sim > second) second = sim;
-    }
+    // Seen while `t` was: two faces at once are two people.
+    const earlier = this.#tracks.filter((x) => x !== t && x.confirmed && x.outcome?.decision === 'unknown' && x.lastSeenAt < t.startedAt);
     const a = this.#o.appearance;
-    return best && bestSim >= a.strangerFoldMin && bestSim - second >= a.strangerFoldMargin ? best : null;
+    return clearlyMostAlike(template, earlier, a.strangerFoldMin, a.strangerFoldMargin);
   }
 
   /** Another announced visit of the person `d` names, not seen in this frame and not yet ended, or null. */
@@ -576,4 +553,20 @@ function checkThresholds(t: CameraThresholds): CameraThresholds {
   if (!(t.minDetectionConfidence >= 0 && t.minDetectionConfidence <= 1)) throw bad('minDetectionConfidence', 'must be in [0, 1]');
   if (!(t.recognitionThreshold >= -1 && t.recognitionThreshold <= 1)) throw bad('recognitionThreshold', 'must be in [-1, 1]');
   return { ...t };
+}
+
+/** The track whose appearance `e` is most like, if at least `min` and `margin` above the second best; else null. */
+function clearlyMostAlike(e: Float32Array, tracks: readonly Track[], min: number, margin: number): Track | null {
+  let best: Track | null = null;
+  let bestSim = -1;
+  let second = -1;
+  for (const t of tracks) {
+    const s = t.appearance.similarity(e) ?? -1;
+    if (s > bestSim) {
+      second = bestSim;
+      bestSim = s;
+      best = t;
+    } else if (s > second) second = s;
+  }
+  return best && bestSim >= min && bestSim - second >= margin ? best : null;
 }
