@@ -28,6 +28,12 @@ export interface HostProcess {
   child: ChildProcess;
 }
 
+/** The one-time setup token `vigil serve` printed. It is base64url and may begin with "-" or "_" (about one host in
+ *  32): an earlier pattern skipped those as punctuation, and that host's setup failed with "token not valid". */
+export function setupTokenOf(output: string): string | null {
+  return /setup token: ([A-Za-z0-9_-]{16,})/.exec(output)?.[1] ?? null;
+}
+
 /** Starts `vigil serve` on port 0 and resolves once it prints its listening line (the console is built first). */
 export async function startHost(opts: { args?: string[]; dataDir?: string; env?: Record<string, string>; timeoutMs?: number; port?: number } = {}): Promise<HostProcess> {
   ensureRendererBuilt();
@@ -66,7 +72,7 @@ export async function startHost(opts: { args?: string[]; dataDir?: string; env?:
     await stop();
     throw err;
   }
-  const token = /setup token[^A-Za-z0-9]*([A-Za-z0-9_-]{16,})/i.exec(out)?.[1] ?? null;
+  const token = setupTokenOf(out);
   return { url, dataDir, setupToken: token, child, output: () => out, kill9: () => { child.kill('SIGKILL'); }, stop };
 }
 
