@@ -18,6 +18,7 @@ import { centerDistance, iou } from './box-geometry.ts';
 import { VoteTally } from './vote-tally.ts';
 import { Appearance } from './appearance.ts';
 import { openPolicy } from './decision-policy.ts';
+import { CLUSTER_DEFAULTS } from './unknown-clusters.ts';
 import { faceSizePx } from '../core/defaults.ts';
 import type {
   Box, CameraThresholds, DecisionPolicy, DecisionResult, FaceAssignment, FaceObservation, PolicyOutcome, TrackEvent, TrackerFrame,
@@ -38,7 +39,8 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   maxTracks: 64,
   unknownSettledLooks: 5,
   unknownEvidenceMs: 1000,
-  appearance: { rejectBelow: 0.2, relinkMin: 0.55, relinkMargin: 0.05, strangerFoldMin: 0.42, strangerFoldMargin: 0.03 },
+  // A stranger's broken track folds back at the gate that puts two visits in one unknown cluster.
+  appearance: { rejectBelow: 0.2, relinkMin: 0.55, relinkMargin: 0.05, strangerFoldMin: CLUSTER_DEFAULTS.joinMin, strangerFoldMargin: CLUSTER_DEFAULTS.joinMargin },
   voting: {
     minVotes: 3, minShare: 0.6, minWeight: 1.5, minNamedPart: 0.34, unknownMinVotes: 4, unknownMinSpanMs: 1000, unknownMaxNamedShare: 0.15,
     maxDecisionMs: 6000, sizeRef: 112, marginRef: 0.1,
