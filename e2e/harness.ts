@@ -157,20 +157,12 @@ async function signedIn(page: Page, host: HostProcess | undefined, what: string)
   const shell = page.getByTestId('nav-live');
   // The form's own error, or a field's (a wrong setup token is shown under its field).
   const formError = page.locator('form .form-error[role=alert], form .field-error').first();
-  try {
-    await Promise.race([
-      shell.waitFor({ timeout: 90_000 }),
-      formError.waitFor({ timeout: 90_000 }).then(async () => {
-        throw new Error(`${what}: the form said "${await formError.innerText()}"`);
-      }),
-    ]);
-  } catch (err) {
-    if (await shell.isVisible()) return;
-    const file = await shot(page, `FAILED-${what.replace(/\W+/g, '-')}`).catch(() => null);
-    const e = err instanceof Error ? err : new Error(String(err));
-    e.message += `\n--- screenshot: ${file ?? '(none)'}\n--- host log (last lines):\n${host?.output().slice(-3000) ?? '(no host)'}`;
-    throw e;
-  }
+  await step(page, host, what, () => Promise.race([
+    shell.waitFor({ timeout: 90_000 }),
+    formError.waitFor({ timeout: 90_000 }).then(async () => {
+      throw new Error(`${what}: the form said "${await formError.innerText()}"`);
+    }),
+  ]));
 }
 
 /** First-run setup through the form (token, admin name, password twice), then waits for the signed-in shell. */
@@ -181,7 +173,7 @@ export async function setupAdmin(page: Page, host: HostProcess, username = 'admi
   await page.locator('input[name=password]').fill(PASSWORD);
   await page.locator('input[name=confirm]').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create administrator' }).click();
-  await signedIn(page, host, `setup of ${username}`);
+  await signedIn(page, host, `setup-of-${username}`);
 }
 
 export async function login(page: Page, url: string, username: string, password = PASSWORD, host?: HostProcess): Promise<void> {
@@ -189,7 +181,7 @@ export async function login(page: Page, url: string, username: string, password 
   await page.locator('input[name=username]').fill(username);
   await page.locator('input[name=password]').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await signedIn(page, host, `sign-in of ${username}`);
+  await signedIn(page, host, `sign-in-of-${username}`);
 }
 
 export function printScreenshotFolder(): void {

@@ -307,7 +307,7 @@ export class CameraTracker {
   /** The lost/unmatched track `e` clearly looks like, or null. */
   #bestRelink(e: Float32Array, candidates: Track[], face?: FaceObservation): Track | null {
     const a = this.#o.appearance;
-    return clearlyMostAlike(e, face ? candidates.filter((t) => !this.#namesSomeoneElse(t, face)) : candidates, a.relinkMin, a.relinkMargin);
+    return clearlyMostAlike(e, candidates, a.relinkMin, a.relinkMargin, face && ((t) => !this.#namesSomeoneElse(t, face)));
   }
 
   /** A lost visit seen again: new sighting, motion restarted where it reappeared. */
@@ -435,9 +435,9 @@ export class CameraTracker {
     const template = t.appearance.template();
     if (!template) return null;
     // Seen while `t` was: two faces at once are two people.
-    const earlier = this.#tracks.filter((x) => x !== t && x.confirmed && x.outcome?.decision === 'unknown' && x.lastSeenAt < t.startedAt);
     const a = this.#o.appearance;
-    return clearlyMostAlike(template, earlier, a.strangerFoldMin, a.strangerFoldMargin);
+    return clearlyMostAlike(template, this.#tracks, a.strangerFoldMin, a.strangerFoldMargin,
+      (x) => x !== t && x.confirmed && x.outcome?.decision === 'unknown' && x.lastSeenAt < t.startedAt);
   }
 
   /** Another announced visit of the person `d` names, not seen in this frame and not yet ended, or null. */
@@ -557,12 +557,14 @@ function checkThresholds(t: CameraThresholds): CameraThresholds {
   return { ...t };
 }
 
-/** The track whose appearance `e` is most like, if at least `min` and `margin` above the second best; else null. */
-function clearlyMostAlike(e: Float32Array, tracks: readonly Track[], min: number, margin: number): Track | null {
+/** Of the `tracks` that pass `eligible`, the one whose appearance `e` is most like, if at least `min` and `margin`
+ *  above the second best; else null. (A predicate, not a filtered copy: this runs per unmatched face.) */
+function clearlyMostAlike(e: Float32Array, tracks: readonly Track[], min: number, margin: number, eligible?: (t: Track) => boolean): Track | null {
   let best: Track | null = null;
   let bestSim = -1;
   let second = -1;
   for (const t of tracks) {
+    if (eligible && !eligible(t)) continue;
     const s = t.appearance.similarity(e) ?? -1;
     if (s > bestSim) {
       second = bestSim;
