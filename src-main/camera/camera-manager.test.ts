@@ -45,7 +45,7 @@ test('8 cameras at once, one failing: the other 7 deliver at their rate', async 
       }
     })();
   }
-  await waitFor(() => healthy.every((id) => manager.get(id).state === 'live'), 45_000, 'all healthy cameras live');
+  await waitFor(() => healthy.every((id) => manager.get(id).state === 'live'), 90_000, 'all healthy cameras live');
   await new Promise((r) => setTimeout(r, 1000)); // past RTSP's start-up burst
   windowOpen = true;
   await new Promise((r) => setTimeout(r, 3000));
